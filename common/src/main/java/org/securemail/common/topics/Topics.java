@@ -1,0 +1,68 @@
+package org.securemail.common.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every topic of the platform, its key and its settings. README's topic table mirrors this class.
+ *
+ * <p>Mail topics are keyed by queue id; {@code dns.queries} is keyed by zone so one replica owns a
+ * zone's limits and merging; the provisioning topics are compacted and keyed by the natural key.
+ */
+public final class Topics {
+
+    /** 25 MiB of message plus headroom for the envelope header and record overhead. */
+    public static final int MAIL_MAX_MESSAGE_BYTES = 27 * 1024 * 1024;
+    private static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+    private static final long SEVEN_DAYS_MS = 7L * 24 * 3600 * 1000;
+    private static final long ONE_DAY_MS = 24L * 3600 * 1000;
+    private static final long FOREVER = -1L;
+
+    /** Accepted mail: value = raw RFC 5322 bytes, header {@code sm-envelope} = JSON {@code MailEnvelope}. Key: queue id. */
+    public static final String MAIL_ACCEPTED = "mail.accepted";
+    /** Mail that passed inspection, same format as {@link #MAIL_ACCEPTED}. Key: queue id. */
+    public static final String MAIL_READY = "mail.ready";
+    /** One {@code DeliveryEvent} per recipient attempt. Key: queue id. */
+    public static final String DELIVERY_EVENTS = "delivery.events";
+    /** DNS lookups for the DNS service. Key: zone (registrable domain). Value: JSON {@code DnsQuery}. */
+    public static final String DNS_QUERIES = "dns.queries";
+    /** Replies to {@link #DNS_QUERIES} (SmallRye request/reply convention: {@code <topic>-replies}). */
+    public static final String DNS_QUERIES_REPLIES = DNS_QUERIES + "-replies";
+    /** The durable shared DNS cache. Key: {@code type/name}. Value: JSON {@code DnsCacheEntry}; tombstone on eviction. */
+    public static final String DNS_CACHE = "dns.cache";
+    /** Provisioned domains. Key: domain (A-label, lower case). Value: JSON {@code DomainRecord}; tombstone on delete. */
+    public static final String PROVISIONING_DOMAINS = "provisioning.domains";
+    /** SMTP submission users. Key: username. Value: JSON {@code SmtpUserRecord}; tombstone on delete. */
+    public static final String PROVISIONING_USERS = "provisioning.users";
+    /** Recipient lists. Key: {@code local@domain}. Value: JSON {@code RecipientRecord}; tombstone on delete. */
+    public static final String PROVISIONING_RECIPIENTS = "provisioning.recipients";
+
+    /** Suffix of each consumer's dead-letter topic. */
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+
+    public static String dlq(String topic) {
+        return topic + DLQ_SUFFIX;
+    }
+
+    /** The topics created by the local stack and by the test broker. */
+    public static List<TopicSpec> all() {
+        List<TopicSpec> specs = new ArrayList<>(List.of(
+                new TopicSpec(MAIL_ACCEPTED, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
+                new TopicSpec(MAIL_READY, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
+                new TopicSpec(DELIVERY_EVENTS, 6, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
+                new TopicSpec(DNS_QUERIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),
+                new TopicSpec(DNS_QUERIES_REPLIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),
+                new TopicSpec(DNS_CACHE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
+                new TopicSpec(PROVISIONING_DOMAINS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
+                new TopicSpec(PROVISIONING_USERS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
+                new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER)));
+        for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, DELIVERY_EVENTS, DNS_QUERIES)) {
+            int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
+            specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
+        }
+        return List.copyOf(specs);
+    }
+}
