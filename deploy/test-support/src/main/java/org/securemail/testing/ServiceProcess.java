@@ -1,0 +1,164 @@
+package org.securemail.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate JVM process, the way
+ * the local stack and Kubernetes run it. For tests that need a real process: kill -9, restart, several services.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Path jar;
+    private final Path log;
+    private final int httpPort;
+    private final Map<String, String> properties;
+    private Process process;
+
+    private ServiceProcess(String name, Path jar, Path log, int httpPort, Map<String, String> properties) {
+        this.name = name;
+        this.jar = jar;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.properties = properties;
+    }
+
+    /**
+     * @param name       used for the log file name
+     * @param jar        path to {@code quarkus-run.jar}
+     * @param logDir     where {@code <name>.log} is written (appended across restarts)
+     * @param properties Quarkus config passed as {@code -D} system properties; {@code quarkus.http.port} is set to a
+     *                   free port unless given
+     */
+    public static ServiceProcess of(String name, Path jar, Path logDir, Map<String, String> properties) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the service first (./mvnw package)");
+        }
+        Map<String, String> props = new LinkedHashMap<>(properties);
+        int port = Integer.parseInt(props.computeIfAbsent("quarkus.http.port", k -> Integer.toString(FreePorts.next())));
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ServiceProcess(name, jar, logDir.resolve(name + ".log"), port, props);
+    }
+
+    /** Starts the process and waits until {@code /q/health/ready} answers 200. */
+    public ServiceProcess start(Duration readyTimeout) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(jar.toString());
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+        awaitReady(readyTimeout);
+        return this;
+    }
+
+    private void awaitReady(Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            if (httpStatus("/q/health/ready") == 200) {
+                return;
+            }
+            try {
+                // polling interval of a readiness probe, not a synchronisation sleep
+                process.waitFor(250, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name, e);
+            }
+        }
+        throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
+    }
+
+    /** The HTTP status of a GET on this service, or -1 when it does not answer. */
+    public int httpStatus(String path) {
+        try {
+            return get(path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public HttpResponse<String> get(String path) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Kills the process with SIGKILL, as a crash would, and waits until it is gone. */
+    public void kill() {
+        stop(true);
+    }
+
+    /** Stops the process with SIGTERM (graceful shutdown), then SIGKILL after 30 s. */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    private void stop(boolean forcibly) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try {
+            if (forcibly) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                return;
+            }
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
