@@ -37,10 +37,22 @@ public final class Topics {
     /** Recipient lists. Key: {@code local@domain}. Value: JSON {@code RecipientRecord}; tombstone on delete. */
     public static final String PROVISIONING_RECIPIENTS = "provisioning.recipients";
 
+    /** Delivery's persistent deferral tiers: {@code delivery.retry.1} .. {@code .5}. Same format as mail.ready plus the {@code sm-delivery} header. Key: queue id. */
+    public static final String DELIVERY_RETRY_PREFIX = "delivery.retry.";
+    /** Number of delivery retry tiers (the retry schedule's steps; later attempts stay on the last tier). */
+    public static final int DELIVERY_RETRY_TIERS = 5;
+    /** Per-message final recipient state (delivered/bounced) for idempotence. Key: queue id. Value: JSON {@code RecipientState}. */
+    public static final String DELIVERY_STATE = "delivery.state";
+
     /** Suffix of each consumer's dead-letter topic. */
     public static final String DLQ_SUFFIX = ".dlq";
 
     private Topics() {
+    }
+
+    /** The topic of delivery retry tier {@code tier} (1-based). */
+    public static String deliveryRetry(int tier) {
+        return DELIVERY_RETRY_PREFIX + tier;
     }
 
     public static String dlq(String topic) {
@@ -62,6 +74,11 @@ public final class Topics {
         for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, DELIVERY_EVENTS, DNS_QUERIES)) {
             int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
+        }
+        specs.add(new TopicSpec(DELIVERY_STATE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER));
+        for (int tier = 1; tier <= DELIVERY_RETRY_TIERS; tier++) {
+            specs.add(new TopicSpec(deliveryRetry(tier), 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
+            specs.add(new TopicSpec(dlq(deliveryRetry(tier)), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         }
         return List.copyOf(specs);
     }
