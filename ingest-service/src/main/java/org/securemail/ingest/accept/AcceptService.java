@@ -1,0 +1,80 @@
+package org.securemail.ingest.accept;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import org.jboss.logging.Logger;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.smtp.IngestMetrics;
+import org.securemail.ingest.smtp.Reply;
+
+/**
+ * The durable accept: hands the message to the {@link MailQueue} and turns its outcome into the final reply of the
+ * transaction, {@code 250 2.0.0 Ok: queued as <id>} after the acknowledgement, or {@code 451 4.3.0} when the queue
+ * failed or did not acknowledge within the deadline. The reply future completes on the caller's Vert.x context.
+ */
+@ApplicationScoped
+public class AcceptService {
+
+    private static final Logger LOG = Logger.getLogger("org.securemail.ingest.accept");
+
+    private final MailQueue queue;
+    private final Vertx vertx;
+    private final IngestMetrics metrics;
+    private final Duration deadline;
+
+    public AcceptService(MailQueue queue, Vertx vertx, IngestMetrics metrics, IngestConfig config) {
+        this.queue = queue;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.deadline = config.accept().deadline();
+    }
+
+    /** Must be called on a Vert.x context (the session's event loop). */
+    public Future<Reply> accept(MailEnvelope envelope, byte[] message, String listener) {
+        Context context = vertx.getOrCreateContext();
+        Promise<Reply> reply = Promise.promise();
+        AtomicBoolean decided = new AtomicBoolean();
+        long started = System.nanoTime();
+        long timer = vertx.setTimer(deadline.toMillis(), id -> {
+            if (decided.compareAndSet(false, true)) {
+                metrics.rejected(listener, "queue_timeout");
+                LOG.warnf("%s: reject: queue did not acknowledge within %d ms; from=<%s> nrcpt=%d size=%d: %s",
+                        envelope.queueId(), deadline.toMillis(), envelope.sender(), envelope.recipients().size(),
+                        envelope.size(), Reply.QUEUE_TEMPFAIL);
+                reply.complete(Reply.QUEUE_TEMPFAIL);
+            }
+        });
+        queue.enqueue(envelope, message).whenComplete((ok, error) -> context.runOnContext(v -> {
+            if (!decided.compareAndSet(false, true)) {
+                if (error == null) {
+                    LOG.warnf("%s: acknowledged after the client was told 451; a retry may duplicate it",
+                            envelope.queueId());
+                }
+                return;
+            }
+            vertx.cancelTimer(timer);
+            if (error == null) {
+                metrics.accepted(listener, envelope.size(), System.nanoTime() - started);
+                LOG.infof("%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s auth=%s",
+                        envelope.queueId(), envelope.sender(), envelope.recipients().size(), envelope.size(),
+                        envelope.clientIp(), listener, envelope.tlsProtocol(), envelope.authIdentity());
+                reply.complete(Reply.of(250, "2.0.0", "Ok: queued as " + envelope.queueId()));
+            } else {
+                metrics.rejected(listener, "queue_error");
+                LOG.warnf("%s: reject: queue write failed: %s; from=<%s> nrcpt=%d: %s", envelope.queueId(),
+                        error.toString(), envelope.sender(), envelope.recipients().size(), Reply.QUEUE_TEMPFAIL);
+                reply.complete(Reply.QUEUE_TEMPFAIL);
+            }
+        }));
+        return reply.future();
+    }
+}

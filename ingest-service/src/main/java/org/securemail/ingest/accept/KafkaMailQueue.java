@@ -1,0 +1,115 @@
+package org.securemail.ingest.accept;
+
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.topics.Topics;
+import org.securemail.ingest.config.IngestConfig;
+
+/**
+ * {@link MailQueue} on {@code mail.accepted}: one record per message (key = queue id, value = the raw message,
+ * header {@code sm-envelope} = JSON envelope), an idempotent producer with {@code acks=all}.
+ *
+ * <p>{@code KafkaProducer.send} can block (metadata, full buffer) up to {@code max.block.ms}, so it is called on a
+ * dedicated thread, never on an event loop; the broker's acknowledgement completes the returned stage on the
+ * producer's I/O thread. See ADR 0021.
+ */
+@ApplicationScoped
+public class KafkaMailQueue implements MailQueue {
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService sender;
+    private final ObjectMapper json;
+    private final String topic;
+
+    KafkaMailQueue(IngestConfig config, ObjectMapper json,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String defaultBootstrap) {
+        this.json = json;
+        this.topic = config.accept().topic();
+        this.producer = new KafkaProducer<>(producerProperties(config, defaultBootstrap),
+                new StringSerializer(), new ByteArraySerializer());
+        this.sender = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ingest-mail-producer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    static Properties producerProperties(IngestConfig config, String defaultBootstrap) {
+        long deadlineMs = config.accept().deadline().toMillis();
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.accept().bootstrapServers().orElse(defaultBootstrap));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-mail-producer");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAIL_MAX_MESSAGE_BYTES);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(config.accept().bufferMemory(), 2L * Topics.MAIL_MAX_MESSAGE_BYTES));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, config.accept().lingerMs());
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        // Give up on a record at about the SMTP deadline, so a 451 rarely races a late success.
+        int requestTimeout = (int) Math.max(1000, deadlineMs / 2);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deadlineMs, requestTimeout + config.accept().lingerMs()));
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deadlineMs);
+        return p;
+    }
+
+    @Override
+    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message) {
+        CompletableFuture<Void> acked = new CompletableFuture<>();
+        byte[] header;
+        try {
+            header = json.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            acked.completeExceptionally(e);
+            return acked;
+        }
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, envelope.queueId(), message);
+        record.headers().add(new RecordHeader(MailHeaders.ENVELOPE, header));
+        try {
+            sender.execute(() -> {
+                try {
+                    producer.send(record, (metadata, error) -> {
+                        if (error == null) {
+                            acked.complete(null);
+                        } else {
+                            acked.completeExceptionally(error);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    acked.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    @PreDestroy
+    void close() {
+        sender.shutdown();
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+
+}

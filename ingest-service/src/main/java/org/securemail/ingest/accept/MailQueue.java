@@ -1,0 +1,15 @@
+package org.securemail.ingest.accept;
+
+import java.util.concurrent.CompletionStage;
+
+import org.securemail.common.mail.MailEnvelope;
+
+/**
+ * The durable queue behind the 250 reply (port). Completes normally only once the message is durably stored
+ * (for Kafka: acknowledged with {@code acks=all}); completes exceptionally when it could not be stored.
+ * Must never block the calling thread.
+ */
+public interface MailQueue {
+
+    CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message);
+}

@@ -1,0 +1,119 @@
+package org.securemail.ingest.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every setting of the SMTP ingress. Keys are {@code ingest.*}; see docs/ingest-service.md for the env vars. */
+@ConfigMapping(prefix = "ingest")
+public interface IngestConfig {
+
+    /** Host name used in the greeting, the EHLO reply and the Received header. */
+    @WithDefault("localhost")
+    String hostname();
+
+    /** The MX listener (inbound relay for provisioned domains). */
+    Listener mx();
+
+    /** The submission listener (authenticated customers, AUTH after STARTTLS). */
+    Listener submission();
+
+    Limits limits();
+
+    Tls tls();
+
+    Accept accept();
+
+    Provisioning provisioning();
+
+    /** Number of event-loop instances of each listener; 0 means one per CPU. */
+    @WithDefault("0")
+    int instances();
+
+    interface Listener {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        int port();
+    }
+
+    interface Limits {
+        /** Maximum message size in bytes (SIZE advertised, DATA/BDAT enforced). Default 25 MiB. */
+        @WithDefault("26214400")
+        long maxMessageSize();
+
+        @WithDefault("100")
+        int maxRecipients();
+
+        /** Maximum command line length including CRLF (RFC 5321 §4.5.3.1.4). */
+        @WithDefault("512")
+        int maxCommandLine();
+
+        /** Maximum text line length in DATA, excluding CRLF (RFC 5322 §2.1.1). */
+        @WithDefault("998")
+        int maxTextLine();
+
+        /** Idle / command timeout, then 421 4.4.2. */
+        @WithDefault("300s")
+        Duration idleTimeout();
+
+        @WithDefault("1000")
+        int maxConnections();
+
+        @WithDefault("50")
+        int maxConnectionsPerIp();
+
+        /** Error replies tolerated per session before 421 and disconnect (Postfix smtpd_hard_error_limit). */
+        @WithDefault("20")
+        int maxErrors();
+    }
+
+    interface Tls {
+        /** PEM certificate chain; when absent (with key-path), a self-signed certificate is generated. */
+        Optional<String> certPath();
+
+        /** PEM private key. */
+        Optional<String> keyPath();
+
+        /** Offer STARTTLS at all. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Accept {
+        /** Reply 451 4.3.0 when Kafka has not acknowledged within this time after end of DATA. */
+        @WithDefault("10s")
+        Duration deadline();
+
+        @WithDefault("mail.accepted")
+        String topic();
+
+        /** Bootstrap servers of the mail producer; defaults to {@code kafka.bootstrap.servers}. */
+        @WithName("bootstrap-servers")
+        Optional<String> bootstrapServers();
+
+        /** Producer linger.ms: a little batching under load. */
+        @WithDefault("1")
+        int lingerMs();
+
+        /** Producer buffer.memory in bytes. Must hold at least one maximum-size message. */
+        @WithDefault("134217728")
+        long bufferMemory();
+    }
+
+    interface Provisioning {
+        /** Bootstrap servers of the provisioning reader; defaults to {@code kafka.bootstrap.servers}. */
+        @WithName("bootstrap-servers")
+        Optional<String> bootstrapServers();
+
+        /** Poll timeout of the provisioning reader. */
+        @WithDefault("500ms")
+        Duration pollTimeout();
+    }
+}

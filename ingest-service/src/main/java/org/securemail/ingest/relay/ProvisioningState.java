@@ -1,0 +1,93 @@
+package org.securemail.ingest.relay;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.securemail.common.provisioning.DomainRecord;
+import org.securemail.common.provisioning.RecipientRecord;
+import org.securemail.common.provisioning.SmtpUserRecord;
+
+/**
+ * The in-memory copy of the compacted {@code provisioning.*} topics: the only facts the accept path reads.
+ * Written by one reader thread, read concurrently by every SMTP session.
+ */
+@ApplicationScoped
+public class ProvisioningState {
+
+    private final Map<String, DomainRecord> domains = new ConcurrentHashMap<>();
+    private final Map<String, SmtpUserRecord> users = new ConcurrentHashMap<>();
+    private final Map<String, RecipientRecord> recipients = new ConcurrentHashMap<>();
+    private volatile boolean caughtUp;
+
+    public Optional<DomainRecord> domain(String name) {
+        return Optional.ofNullable(domains.get(normalizeDomain(name)));
+    }
+
+    public Optional<SmtpUserRecord> user(String username) {
+        return Optional.ofNullable(users.get(username));
+    }
+
+    public boolean hasRecipient(String localPart, String domain) {
+        return recipients.containsKey(recipientKey(localPart, domain));
+    }
+
+    /** True once every provisioning topic was read up to the end offsets seen at start-up. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    void markCaughtUp() {
+        caughtUp = true;
+    }
+
+    void putDomain(String key, DomainRecord record) {
+        if (record == null) {
+            domains.remove(normalizeDomain(key));
+        } else {
+            domains.merge(normalizeDomain(record.name()), record,
+                    (old, neu) -> neu.version() >= old.version() ? neu : old);
+        }
+    }
+
+    void putUser(String key, SmtpUserRecord record) {
+        if (record == null) {
+            users.remove(key);
+        } else {
+            users.merge(record.username(), record, (old, neu) -> neu.version() >= old.version() ? neu : old);
+        }
+    }
+
+    void putRecipient(String key, RecipientRecord record) {
+        if (record == null) {
+            int at = key.lastIndexOf('@');
+            recipients.remove(at < 0 ? key : recipientKey(key.substring(0, at), key.substring(at + 1)));
+        } else {
+            recipients.put(recipientKey(record.localPart(), record.domain()), record);
+        }
+    }
+
+    public int domainCount() {
+        return domains.size();
+    }
+
+    public int userCount() {
+        return users.size();
+    }
+
+    public int recipientCount() {
+        return recipients.size();
+    }
+
+    static String recipientKey(String localPart, String domain) {
+        return localPart.toLowerCase(Locale.ROOT) + "@" + normalizeDomain(domain);
+    }
+
+    static String normalizeDomain(String domain) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    }
+}

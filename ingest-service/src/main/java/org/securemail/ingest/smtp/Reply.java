@@ -1,0 +1,74 @@
+package org.securemail.ingest.smtp;
+
+/**
+ * One SMTP reply with its RFC 3463 enhanced status code. Multi-line replies (EHLO) are built by the caller.
+ *
+ * @param code     basic reply code (RFC 5321 §4.2)
+ * @param enhanced enhanced status code such as {@code 2.0.0}, or null (greeting only)
+ * @param text     human-readable text, no CR/LF
+ */
+public record Reply(int code, String enhanced, String text) {
+
+    public Reply {
+        if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("reply text must be one line");
+        }
+    }
+
+    public static Reply of(int code, String enhanced, String text) {
+        return new Reply(code, enhanced, text);
+    }
+
+    public boolean positive() {
+        return code < 400;
+    }
+
+    public boolean permanent() {
+        return code >= 500;
+    }
+
+    /** The wire form including CRLF. */
+    public String line() {
+        return enhanced == null ? code + " " + text + "\r\n" : code + " " + enhanced + " " + text + "\r\n";
+    }
+
+    @Override
+    public String toString() {
+        return line().trim();
+    }
+
+    // Replies used in more than one place.
+    public static final Reply OK = of(250, "2.0.0", "Ok");
+    public static final Reply BYE = of(221, "2.0.0", "Bye");
+    public static final Reply UNKNOWN_COMMAND = of(500, "5.5.1", "Error: command not recognized");
+    public static final Reply LINE_TOO_LONG = of(500, "5.5.2", "Error: command line too long");
+    public static final Reply BARE_NEWLINE = of(500, "5.5.2", "Error: bare <CR> or <LF> received");
+    public static final Reply NEED_HELO = of(503, "5.5.1", "Error: send HELO/EHLO first");
+    public static final Reply NEED_MAIL = of(503, "5.5.1", "Error: need MAIL command");
+    public static final Reply NEED_RCPT = of(503, "5.5.1", "Error: need RCPT command");
+    public static final Reply NESTED_MAIL = of(503, "5.5.1", "Error: nested MAIL command");
+    public static final Reply SYNTAX = of(501, "5.5.4", "Syntax error in parameters or arguments");
+    public static final Reply BAD_SENDER_SYNTAX = of(501, "5.1.7", "Bad sender address syntax");
+    public static final Reply BAD_RCPT_SYNTAX = of(501, "5.1.3", "Bad recipient address syntax");
+    public static final Reply TOO_MANY_RECIPIENTS = of(452, "4.5.3", "Error: too many recipients");
+    public static final Reply SIZE_EXCEEDED = of(552, "5.3.4", "Error: message file too big");
+    public static final Reply NO_VALID_RECIPIENTS = of(554, "5.5.1", "Error: no valid recipients");
+    public static final Reply RELAY_DENIED = of(550, "5.7.1", "Relay access denied");
+    public static final Reply UNKNOWN_USER = of(550, "5.1.1", "Recipient address rejected: User unknown");
+    public static final Reply TIMEOUT = of(421, "4.4.2", "Error: timeout exceeded");
+    public static final Reply TOO_MANY_ERRORS = of(421, "4.7.0", "Error: too many errors");
+    public static final Reply TOO_MANY_CONNECTIONS = of(421, "4.7.0", "Error: too many connections");
+    public static final Reply TOO_MANY_CONNECTIONS_FROM_IP = of(421, "4.7.0", "Error: too many connections from your address");
+    public static final Reply NOT_READY = of(451, "4.3.0", "Error: relay state is loading, try again later");
+    public static final Reply QUEUE_TEMPFAIL = of(451, "4.3.0", "Error: queue file write error, try again later");
+    public static final Reply AUTH_REQUIRED = of(530, "5.7.0", "Authentication required");
+    public static final Reply STARTTLS_FIRST = of(530, "5.7.0", "Must issue a STARTTLS command first");
+    public static final Reply AUTH_NOT_ENABLED = of(503, "5.5.1", "Error: authentication not enabled");
+    public static final Reply AUTH_FAILED = of(535, "5.7.8", "Error: authentication failed");
+    public static final Reply AUTH_OK = of(235, "2.7.0", "Authentication successful");
+    public static final Reply AUTH_ABORTED = of(501, "5.7.0", "Authentication aborted");
+    public static final Reply ALREADY_AUTHENTICATED = of(503, "5.5.1", "Error: already authenticated");
+    public static final Reply SENDER_NOT_OWNED = of(553, "5.7.1", "Sender address rejected: not owned by user");
+    public static final Reply LINE_TOO_LONG_IN_DATA = of(550, "5.6.0", "Error: message line longer than 998 characters");
+    public static final Reply BARE_NEWLINE_IN_DATA = of(550, "5.5.2", "Error: bare <CR> or <LF> received in message");
+}

@@ -1,0 +1,34 @@
+package org.securemail.ingest.smtp;
+
+import jakarta.inject.Singleton;
+
+import io.vertx.core.Vertx;
+
+import org.securemail.ingest.accept.AcceptService;
+import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.relay.Authenticator;
+import org.securemail.ingest.relay.RelayPolicy;
+
+/** What every {@link SmtpSession} needs, gathered once (a singleton: sessions read its fields directly, no proxy). */
+@Singleton
+public class SessionServices {
+
+    final IngestConfig config;
+    final RelayPolicy relay;
+    final Authenticator authenticator;
+    final AcceptService accept;
+    final IngestMetrics metrics;
+    final ConnectionLimiter limiter;
+    final Vertx vertx;
+
+    public SessionServices(IngestConfig config, RelayPolicy relay, Authenticator authenticator, AcceptService accept,
+            IngestMetrics metrics, ConnectionLimiter limiter, Vertx vertx) {
+        this.config = config;
+        this.relay = relay;
+        this.authenticator = authenticator;
+        this.accept = accept;
+        this.metrics = metrics;
+        this.limiter = limiter;
+        this.vertx = vertx;
+    }
+}

@@ -1,0 +1,103 @@
+package org.securemail.ingest.smtp;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
+
+import org.jboss.logging.Logger;
+import org.securemail.ingest.config.IngestConfig;
+
+/**
+ * Starts the MX and submission listeners: one Vert.x {@code NetServer} per event loop instance, all sharing the
+ * port, so connections are spread over the event loops and no thread is tied to a connection.
+ */
+@ApplicationScoped
+public class SmtpServer {
+
+    private static final Logger LOG = Logger.getLogger(SmtpServer.class);
+
+    private final Vertx vertx;
+    private final SessionServices services;
+    private final IngestConfig config;
+    private final List<String> deployments = new ArrayList<>();
+    private final Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
+
+    public SmtpServer(Vertx vertx, SessionServices services, IngestConfig config) {
+        this.vertx = vertx;
+        this.services = services;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent ev) throws Exception {
+        KeyCertOptions keyCert = config.tls().enabled() ? TlsMaterial.load(config) : null;
+        int instances = config.instances() > 0 ? config.instances() : Runtime.getRuntime().availableProcessors();
+        if (config.mx().enabled()) {
+            listen(Listener.MX, config.mx(), keyCert, instances);
+        }
+        if (config.submission().enabled()) {
+            listen(Listener.SUBMISSION, config.submission(), keyCert, instances);
+        }
+    }
+
+    private void listen(Listener listener, IngestConfig.Listener cfg, KeyCertOptions keyCert, int instances)
+            throws Exception {
+        NetServerOptions options = new NetServerOptions()
+                .setHost(cfg.host())
+                .setPort(cfg.port())
+                .setTcpNoDelay(true)
+                .setSsl(false); // plain until STARTTLS
+        if (keyCert != null) {
+            options.setKeyCertOptions(keyCert);
+        }
+        String id = vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                vertx.createNetServer(options)
+                        .connectHandler(socket -> new SmtpSession(socket, services, listener).start())
+                        .listen()
+                        .onSuccess(server -> {
+                            synchronized (ports) {
+                                ports.put(listener, server.actualPort());
+                            }
+                            started.complete();
+                        })
+                        .onFailure(started::fail);
+            }
+        }, new DeploymentOptions().setInstances(instances)).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        deployments.add(id);
+        LOG.infof("SMTP %s listener on %s:%d (%d event-loop instances)", listener.tag(), cfg.host(),
+                port(listener), instances);
+    }
+
+    /** The bound port of a listener (useful when configured as 0). */
+    public int port(Listener listener) {
+        synchronized (ports) {
+            return ports.getOrDefault(listener, -1);
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        for (String id : deployments) {
+            try {
+                vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debugf("undeploy %s: %s", id, e.toString());
+            }
+        }
+    }
+}
