@@ -1,0 +1,54 @@
+package org.securemail.dns.client;
+
+import java.util.Locale;
+
+import com.google.common.net.InternetDomainName;
+
+/**
+ * The zone of a name: its registrable domain per the public suffix list (Guava's bundled copy), which is the unit of
+ * the per-zone caps and the Kafka key of {@code dns.queries}. Client and service must agree on it, so both use this.
+ */
+public final class Zones {
+
+    private Zones() {
+    }
+
+    /** Lower case, without the trailing dot. */
+    public static String normalize(String name) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    /**
+     * The registrable domain of {@code name} ({@code mx1.mail.example.co.uk} gives {@code example.co.uk}). A name that
+     * is itself a public suffix is its own zone; a name under no known suffix ({@code host.test}, reverse-lookup names,
+     * invalid names) falls back to its last two labels.
+     */
+    public static String zoneOf(String name) {
+        String normalized = normalize(name);
+        if (normalized.isEmpty()) {
+            return ".";
+        }
+        try {
+            InternetDomainName domain = InternetDomainName.from(normalized);
+            if (domain.isUnderPublicSuffix()) {
+                return domain.topPrivateDomain().toString();
+            }
+            if (domain.isPublicSuffix()) {
+                return normalized;
+            }
+        } catch (IllegalArgumentException | IllegalStateException notADomain) {
+            // fall through: underscores (_dmarc, _25._tcp) and other non-hostname labels
+        }
+        return lastTwoLabels(normalized);
+    }
+
+    private static String lastTwoLabels(String name) {
+        int last = name.lastIndexOf('.');
+        if (last <= 0) {
+            return name;
+        }
+        int previous = name.lastIndexOf('.', last - 1);
+        return previous < 0 ? name : name.substring(previous + 1);
+    }
+}
