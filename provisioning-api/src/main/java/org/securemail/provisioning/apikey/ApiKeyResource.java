@@ -1,0 +1,67 @@
+package org.securemail.provisioning.apikey;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.api.Created;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.apikey.ApiKeyDtos.ApiKeyView;
+import org.securemail.provisioning.apikey.ApiKeyDtos.CreateApiKey;
+import org.securemail.provisioning.apikey.ApiKeyDtos.CreatedApiKey;
+import org.securemail.provisioning.auth.CurrentCaller;
+
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/api-keys")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "api-keys", description = "API keys; the key is shown once, at creation, and stored hashed")
+public class ApiKeyResource {
+
+    @Inject
+    ApiKeyService service;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    ProvisioningConfig config;
+
+    @POST
+    public Uni<RestResponse<CreatedApiKey>> create(@Valid @NotNull CreateApiKey body) {
+        return service.create(caller.get(), body).map(k -> Created.at("/api/v1/api-keys/" + k.id(), k));
+    }
+
+    @GET
+    public Uni<Page<ApiKeyView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return service.list(caller.get(), PageRequest.of(limit, cursor, config));
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<ApiKeyView> get(@PathParam("id") UUID id) {
+        return service.get(caller.get(), id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Void> revoke(@PathParam("id") UUID id) {
+        return service.revoke(caller.get(), id);
+    }
+}

@@ -1,0 +1,103 @@
+package org.securemail.provisioning.auth;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.error.Problem;
+import org.securemail.provisioning.error.ProblemType;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Authenticates every {@code /api/} request by its API key ({@code Authorization: Bearer <key>} or
+ * {@code X-API-Key: <key>}). No key or an unknown / revoked key gives 401 problem+json.
+ */
+public class ApiKeyFilter {
+
+    public static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "bearer ";
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    CurrentCaller current;
+
+    @Inject
+    ProvisioningConfig config;
+
+    private volatile String bootstrapHash;
+
+    @ServerRequestFilter(preMatching = true)
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        if (!request.getUriInfo().getPath().startsWith("/api/")) {
+            return Uni.createFrom().nullItem();
+        }
+        Optional<String> key = presentedKey(request);
+        if (key.isEmpty()) {
+            return Uni.createFrom().item(unauthorized(request, "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key'"));
+        }
+        String hash = ApiKeys.hash(key.get());
+        String bootstrap = bootstrapHash();
+        if (bootstrap != null && ApiKeys.sameHash(bootstrap, hash)) {
+            current.set(Caller.bootstrapOperator());
+            return Uni.createFrom().nullItem();
+        }
+        return pool.preparedQuery("SELECT id, role, tenant_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL")
+                .execute(Tuple.of(hash))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return unauthorized(request, "unknown or revoked API key");
+                    }
+                    Row row = rows.iterator().next();
+                    current.set(new Caller(row.getUUID("id"), Role.valueOf(row.getString("role")),
+                            row.getUUID("tenant_id")));
+                    return null;
+                });
+    }
+
+    private String bootstrapHash() {
+        String h = bootstrapHash;
+        if (h == null) {
+            h = config.bootstrapOperatorKey().filter(k -> !k.isBlank()).map(ApiKeys::hash).orElse("");
+            bootstrapHash = h;
+        }
+        return h.isEmpty() ? null : h;
+    }
+
+    static Optional<String> presentedKey(ContainerRequestContext request) {
+        String header = request.getHeaderString(API_KEY_HEADER);
+        if (header != null && !header.isBlank()) {
+            return Optional.of(header.trim());
+        }
+        List<String> auth = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        if (auth != null) {
+            for (String value : auth) {
+                if (value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+                    String token = value.substring(BEARER.length()).trim();
+                    if (!token.isEmpty()) {
+                        return Optional.of(token);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Response unauthorized(ContainerRequestContext request, String detail) {
+        Problem problem = Problem.of(ProblemType.UNAUTHORIZED, detail, request.getUriInfo().getPath(), List.of());
+        return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .entity(problem).build();
+    }
+
+}

@@ -1,0 +1,70 @@
+package org.securemail.provisioning.domain;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import org.securemail.common.provisioning.NextHop;
+import org.securemail.provisioning.policy.PolicyMode;
+
+/** A mail domain of a tenant: inbound relay route, outbound permission and inspection policy. */
+@Entity
+@Table(name = "domain")
+public class Domain {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "tenant_id", nullable = false)
+    public UUID tenantId;
+
+    /** A-label, lower case; immutable (it is the key on {@code provisioning.domains}). */
+    @Column(nullable = false, updatable = false)
+    public String name;
+
+    @Column(name = "inbound_enabled", nullable = false)
+    public boolean inboundEnabled;
+
+    @Convert(converter = JsonListConverters.NextHops.class)
+    @Column(name = "next_hops", nullable = false)
+    public List<NextHop> nextHops;
+
+    @Column(name = "recipient_list_only", nullable = false)
+    public boolean recipientListOnly;
+
+    @Column(name = "max_message_size", nullable = false)
+    public long maxMessageSize;
+
+    @Column(name = "outbound_allowed", nullable = false)
+    public boolean outboundAllowed;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "spf_mode", nullable = false)
+    public PolicyMode spfMode;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "dmarc_mode", nullable = false)
+    public PolicyMode dmarcMode;
+
+    @Convert(converter = JsonListConverters.Strings.class)
+    @Column(name = "dnsbl_zones", nullable = false)
+    public List<String> dnsblZones;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Version
+    public long version;
+}

@@ -1,0 +1,199 @@
+package org.securemail.provisioning.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.securemail.common.provisioning.NextHop;
+import org.securemail.common.provisioning.RecipientRecord;
+import org.securemail.common.provisioning.TlsPolicy;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.auth.Caller;
+import org.securemail.provisioning.domain.DomainDtos.CreateDomain;
+import org.securemail.provisioning.domain.DomainDtos.DomainView;
+import org.securemail.provisioning.domain.DomainDtos.NextHopInput;
+import org.securemail.provisioning.domain.DomainDtos.UpdateDomain;
+import org.securemail.provisioning.error.ApiProblem;
+import org.securemail.provisioning.error.FieldError;
+import org.securemail.provisioning.error.ProblemType;
+import org.securemail.provisioning.outbox.Outbox;
+import org.securemail.provisioning.policy.PolicyDtos.PolicyInput;
+import org.securemail.provisioning.policy.PolicyMode;
+import org.securemail.provisioning.recipient.Recipient;
+import org.securemail.provisioning.recipient.RecipientRepository;
+import org.securemail.provisioning.tenant.TenantRepository;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Domain lifecycle. Every change writes its {@code provisioning.domains} event in the same transaction. */
+@ApplicationScoped
+public class DomainService {
+
+    private static final Pattern IP_LITERAL =
+            Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[?[0-9a-fA-F.]*:[0-9a-fA-F:.]*\\]?");
+
+    @Inject
+    DomainRepository domains;
+
+    @Inject
+    TenantRepository tenants;
+
+    @Inject
+    RecipientRepository recipients;
+
+    @Inject
+    Outbox outbox;
+
+    public Uni<DomainView> create(Caller caller, CreateDomain request) {
+        UUID tenantId = caller.tenantFor(request.tenantId());
+        String name = normaliseName("name", request.name());
+        List<NextHop> hops = normaliseHops(request.nextHops());
+        boolean inbound = request.inboundEnabled() == null || request.inboundEnabled();
+        requireHopsWhenInbound(inbound, hops);
+        PolicyInput policy = request.policy();
+        Domain d = new Domain();
+        d.id = UUID.randomUUID();
+        d.tenantId = tenantId;
+        d.name = name;
+        d.inboundEnabled = inbound;
+        d.nextHops = hops;
+        d.recipientListOnly = Boolean.TRUE.equals(request.recipientListOnly());
+        d.maxMessageSize = request.maxMessageSize() == null ? 0 : request.maxMessageSize();
+        d.outboundAllowed = request.outboundAllowed() == null || request.outboundAllowed();
+        d.spfMode = policy == null || policy.spf() == null ? PolicyMode.TAG : policy.spf();
+        d.dmarcMode = policy == null || policy.dmarc() == null ? PolicyMode.TAG : policy.dmarc();
+        d.dnsblZones = policy == null ? List.of() : normaliseZones(policy.dnsblZones());
+        d.createdAt = Instant.now();
+        d.updatedAt = d.createdAt;
+        return Panache.withTransaction(() -> tenants.findVisible(caller, tenantId)
+                        .onFailure(ApiProblem.class).transform(e -> ApiProblem.badRequest("tenant " + tenantId + " does not exist"))
+                        .chain(() -> domains.nameTaken(name))
+                        .chain(taken -> {
+                            if (taken) {
+                                return Uni.createFrom().failure(ApiProblem.duplicate("domain " + name + " already exists"));
+                            }
+                            return domains.persistAndFlush(d);
+                        })
+                        .chain(() -> outbox.domainChanged(DomainMapper.toRecord(d))))
+                .invoke(outbox::committed)
+                .map(x -> DomainMapper.toView(d));
+    }
+
+    public Uni<DomainView> get(Caller caller, UUID id) {
+        return Panache.withSession(() -> domains.findVisible(caller, id)).map(DomainMapper::toView);
+    }
+
+    public Uni<Page<DomainView>> list(Caller caller, PageRequest page, String name) {
+        String filter = name == null || name.isBlank() ? null : normaliseName("name", name);
+        return Panache.withSession(() -> domains.listVisible(caller, page, filter))
+                .map(rows -> Page.of(rows, page.limit(), DomainMapper::toView, d -> d.id.toString()));
+    }
+
+    public Uni<DomainView> update(Caller caller, UUID id, UpdateDomain request) {
+        List<NextHop> hops = normaliseHops(request.nextHops());
+        requireHopsWhenInbound(request.inboundEnabled(), hops);
+        return change(caller, id, request.version(), d -> {
+            d.inboundEnabled = request.inboundEnabled();
+            d.nextHops = hops;
+            d.recipientListOnly = request.recipientListOnly();
+            d.maxMessageSize = request.maxMessageSize();
+            d.outboundAllowed = request.outboundAllowed();
+        });
+    }
+
+    /**
+     * Applies {@code edit} to the domain if {@code expectedVersion} is current (else 409), flushes so the version
+     * is incremented, and writes the new state to the outbox in the same transaction.
+     */
+    public Uni<DomainView> change(Caller caller, UUID id, long expectedVersion, Consumer<Domain> edit) {
+        return Panache.withTransaction(() -> domains.findVisible(caller, id)
+                        .chain(d -> {
+                            if (d.version != expectedVersion) {
+                                return Uni.createFrom().failure(ApiProblem.stale("domain", id, expectedVersion, d.version));
+                            }
+                            edit.accept(d);
+                            d.updatedAt = Instant.now();
+                            return domains.flush().replaceWith(d);
+                        })
+                        .call(d -> outbox.domainChanged(DomainMapper.toRecord(d))))
+                .invoke(outbox::committed)
+                .map(DomainMapper::toView);
+    }
+
+    /** Deletes the domain and its recipients; publishes a tombstone for each. */
+    public Uni<Void> delete(Caller caller, UUID id) {
+        return Panache.withTransaction(() -> domains.findVisible(caller, id)
+                        .chain(d -> recipients.ofDomain(d.tenantId, d.id)
+                                .chain(list -> {
+                                    Uni<Void> chain = Uni.createFrom().voidItem();
+                                    for (Recipient r : list) {
+                                        RecipientRecord rec = new RecipientRecord(d.name, r.localPart, d.tenantId.toString());
+                                        chain = chain.chain(() -> outbox.recipientRemoved(rec));
+                                    }
+                                    return chain.chain(() -> recipients.deleteOfDomain(d.tenantId, d.id));
+                                })
+                                .chain(() -> domains.delete(d))
+                                .chain(() -> outbox.domainDeleted(d.name))))
+                .invoke(outbox::committed);
+    }
+
+    static String normaliseName(String field, String raw) {
+        return DomainNames.normalise(raw).orElseThrow(() -> invalid(field, "not a valid domain name: " + raw));
+    }
+
+    /** DNSBL zones as normalised names without duplicates (also used by the policy feature). */
+    public static List<String> normaliseZones(List<String> zones) {
+        if (zones == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < zones.size(); i++) {
+            String zone = normaliseName("dnsblZones[" + i + "]", zones.get(i));
+            if (!out.contains(zone)) {
+                out.add(zone);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    static List<NextHop> normaliseHops(List<NextHopInput> inputs) {
+        if (inputs == null) {
+            return List.of();
+        }
+        List<NextHop> hops = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            NextHopInput in = inputs.get(i);
+            String field = "nextHops[" + i + "].host";
+            String raw = in.host().trim();
+            String host = isIpLiteral(raw)
+                    ? raw.replace("[", "").replace("]", "")
+                    : DomainNames.normalise(raw).orElseThrow(() -> invalid(field, "not a valid host name or IP address: " + raw));
+            hops.add(new NextHop(host, in.port(), in.preference(), in.tls() == null ? TlsPolicy.OPPORTUNISTIC : in.tls()));
+        }
+        hops.sort(Comparator.comparingInt(NextHop::preference));
+        return List.copyOf(hops);
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return IP_LITERAL.matcher(host).matches();
+    }
+
+    private static void requireHopsWhenInbound(boolean inbound, List<NextHop> hops) {
+        if (inbound && hops.isEmpty()) {
+            throw invalid("nextHops", "an inbound domain needs at least one next hop");
+        }
+    }
+
+    private static ApiProblem invalid(String field, String message) {
+        return new ApiProblem(ProblemType.VALIDATION, field + ": " + message, List.of(new FieldError(field, message)));
+    }
+}

@@ -1,0 +1,57 @@
+package org.securemail.provisioning.error;
+
+import java.util.List;
+
+/**
+ * An error the API reports to its client as RFC 9457 problem+json. The {@link ProblemType} gives the stable
+ * {@code type} URI, title and status; {@code detail} explains this occurrence.
+ */
+public class ApiProblem extends RuntimeException {
+
+    private final ProblemType type;
+    private final List<FieldError> errors;
+
+    public ApiProblem(ProblemType type, String detail) {
+        this(type, detail, List.of());
+    }
+
+    public ApiProblem(ProblemType type, String detail, List<FieldError> errors) {
+        super(detail, null, false, false);
+        this.type = type;
+        this.errors = List.copyOf(errors);
+    }
+
+    public ProblemType type() {
+        return type;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public static ApiProblem notFound(String what, Object id) {
+        return new ApiProblem(ProblemType.NOT_FOUND, what + " " + id + " does not exist");
+    }
+
+    public static ApiProblem badRequest(String detail) {
+        return new ApiProblem(ProblemType.BAD_REQUEST, detail);
+    }
+
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(ProblemType.FORBIDDEN, detail);
+    }
+
+    public static ApiProblem duplicate(String detail) {
+        return new ApiProblem(ProblemType.DUPLICATE, detail);
+    }
+
+    public static ApiProblem stale(String what, Object id, long expected, long actual) {
+        return new ApiProblem(ProblemType.VERSION_CONFLICT,
+                what + " " + id + " is at version " + actual + ", the request was based on version " + expected
+                        + "; read it again and retry");
+    }
+
+    public static ApiProblem conflict(String detail) {
+        return new ApiProblem(ProblemType.CONFLICT, detail);
+    }
+}

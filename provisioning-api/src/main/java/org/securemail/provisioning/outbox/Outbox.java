@@ -1,0 +1,73 @@
+package org.securemail.provisioning.outbox;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.securemail.common.provisioning.DomainRecord;
+import org.securemail.common.provisioning.RecipientRecord;
+import org.securemail.common.provisioning.SmtpUserRecord;
+import org.securemail.common.topics.Topics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Writes change events into the outbox table. Callers run inside the transaction of the change, so the event
+ * commits or rolls back with it; {@link OutboxRelay} publishes it afterwards.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    OutboxRelay relay;
+
+    public Uni<Void> domainChanged(DomainRecord record) {
+        return append(Topics.PROVISIONING_DOMAINS, record.name(), record);
+    }
+
+    public Uni<Void> domainDeleted(String name) {
+        return append(Topics.PROVISIONING_DOMAINS, name, null);
+    }
+
+    public Uni<Void> userChanged(SmtpUserRecord record) {
+        return append(Topics.PROVISIONING_USERS, record.username(), record);
+    }
+
+    public Uni<Void> userDeleted(String username) {
+        return append(Topics.PROVISIONING_USERS, username, null);
+    }
+
+    public Uni<Void> recipientAdded(RecipientRecord record) {
+        return append(Topics.PROVISIONING_RECIPIENTS, record.key(), record);
+    }
+
+    public Uni<Void> recipientRemoved(RecipientRecord record) {
+        return append(Topics.PROVISIONING_RECIPIENTS, record.key(), null);
+    }
+
+    /** Tells the relay that a transaction with outbox events has committed; call after the commit. */
+    public void committed() {
+        relay.wakeUp();
+    }
+
+    private Uni<Void> append(String topic, String key, Object record) {
+        OutboxEvent event = new OutboxEvent();
+        event.topic = topic;
+        event.recordKey = key;
+        event.createdAt = Instant.now();
+        try {
+            event.payload = record == null ? null : json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException("cannot serialise " + record, e));
+        }
+        return Panache.getSession().chain(session -> session.persist(event)).replaceWithVoid();
+    }
+}

@@ -1,0 +1,54 @@
+package org.securemail.provisioning.policy;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.securemail.provisioning.auth.CurrentCaller;
+import org.securemail.provisioning.domain.DomainService;
+import org.securemail.provisioning.policy.PolicyDtos.PolicyView;
+import org.securemail.provisioning.policy.PolicyDtos.UpdatePolicy;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The inspection policy of a domain. It is part of the domain row and of {@code DomainRecord.policy}, so a change
+ * bumps the domain version and republishes the domain.
+ */
+@Path("/api/v1/domains/{domainId}/policy")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "policies", description = "SPF/DMARC enforcement and DNSBL zones of a domain")
+public class PolicyResource {
+
+    @Inject
+    DomainService domains;
+
+    @Inject
+    CurrentCaller caller;
+
+    @GET
+    public Uni<PolicyView> get(@PathParam("domainId") UUID domainId) {
+        return domains.get(caller.get(), domainId).map(d -> d.policy());
+    }
+
+    @PUT
+    public Uni<PolicyView> update(@PathParam("domainId") UUID domainId, @Valid @NotNull UpdatePolicy body) {
+        var zones = DomainService.normaliseZones(body.dnsblZones());
+        return domains.change(caller.get(), domainId, body.version(), d -> {
+            d.spfMode = body.spf();
+            d.dmarcMode = body.dmarc();
+            d.dnsblZones = zones;
+        }).map(d -> d.policy());
+    }
+}

@@ -1,0 +1,69 @@
+package org.securemail.provisioning.recipient;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.api.Created;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.auth.CurrentCaller;
+import org.securemail.provisioning.recipient.RecipientDtos.CreateRecipient;
+import org.securemail.provisioning.recipient.RecipientDtos.RecipientView;
+
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/domains/{domainId}/recipients")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "recipients", description = "Accepted local parts of a recipient-list domain")
+public class RecipientResource {
+
+    @Inject
+    RecipientService service;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    ProvisioningConfig config;
+
+    @POST
+    public Uni<RestResponse<RecipientView>> add(@PathParam("domainId") UUID domainId,
+            @Valid @NotNull CreateRecipient body) {
+        return service.add(caller.get(), domainId, body)
+                .map(r -> Created.at("/api/v1/domains/" + domainId + "/recipients/" + r.id(), r));
+    }
+
+    @GET
+    public Uni<Page<RecipientView>> list(@PathParam("domainId") UUID domainId, @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        return service.list(caller.get(), domainId, PageRequest.of(limit, cursor, config));
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<RecipientView> get(@PathParam("domainId") UUID domainId, @PathParam("id") UUID id) {
+        return service.get(caller.get(), domainId, id);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Void> remove(@PathParam("domainId") UUID domainId, @PathParam("id") UUID id) {
+        return service.remove(caller.get(), domainId, id);
+    }
+}

@@ -1,0 +1,85 @@
+package org.securemail.provisioning.recipient;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.securemail.common.provisioning.RecipientRecord;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.auth.Caller;
+import org.securemail.provisioning.domain.Domain;
+import org.securemail.provisioning.domain.DomainRepository;
+import org.securemail.provisioning.error.ApiProblem;
+import org.securemail.provisioning.outbox.Outbox;
+import org.securemail.provisioning.recipient.RecipientDtos.CreateRecipient;
+import org.securemail.provisioning.recipient.RecipientDtos.RecipientView;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Recipient lists. Each add or remove writes its {@code provisioning.recipients} event in the same transaction. */
+@ApplicationScoped
+public class RecipientService {
+
+    @Inject
+    DomainRepository domains;
+
+    @Inject
+    RecipientRepository recipients;
+
+    @Inject
+    Outbox outbox;
+
+    public Uni<RecipientView> add(Caller caller, UUID domainId, CreateRecipient request) {
+        String localPart = request.localPart().toLowerCase(Locale.ROOT);
+        return Panache.withTransaction(() -> domains.findVisible(caller, domainId)
+                        .chain(d -> recipients.exists(d.id, localPart).chain(taken -> {
+                            if (taken) {
+                                return Uni.createFrom().failure(
+                                        ApiProblem.duplicate("recipient " + localPart + "@" + d.name + " already exists"));
+                            }
+                            Recipient r = new Recipient();
+                            r.id = UUID.randomUUID();
+                            r.tenantId = d.tenantId;
+                            r.domainId = d.id;
+                            r.localPart = localPart;
+                            r.createdAt = Instant.now();
+                            return recipients.persistAndFlush(r)
+                                    .call(() -> outbox.recipientAdded(record(d, r)))
+                                    .map(x -> view(d, r));
+                        })))
+                .invoke(outbox::committed);
+    }
+
+    public Uni<Page<RecipientView>> list(Caller caller, UUID domainId, PageRequest page) {
+        return Panache.withSession(() -> domains.findVisible(caller, domainId)
+                .chain(d -> recipients.listVisible(caller, d.id, page)
+                        .map(rows -> Page.of(rows, page.limit(), r -> view(d, r), r -> r.id.toString()))));
+    }
+
+    public Uni<RecipientView> get(Caller caller, UUID domainId, UUID id) {
+        return Panache.withSession(() -> domains.findVisible(caller, domainId)
+                .chain(d -> recipients.findVisible(caller, d.id, id).map(r -> view(d, r))));
+    }
+
+    public Uni<Void> remove(Caller caller, UUID domainId, UUID id) {
+        return Panache.withTransaction(() -> domains.findVisible(caller, domainId)
+                        .chain(d -> recipients.findVisible(caller, d.id, id)
+                                .call(r -> recipients.delete(r))
+                                .call(r -> outbox.recipientRemoved(record(d, r)))))
+                .replaceWithVoid()
+                .invoke(outbox::committed);
+    }
+
+    static RecipientRecord record(Domain d, Recipient r) {
+        return new RecipientRecord(d.name, r.localPart, d.tenantId.toString());
+    }
+
+    static RecipientView view(Domain d, Recipient r) {
+        return new RecipientView(r.id, d.id, r.localPart, r.localPart + "@" + d.name, r.createdAt);
+    }
+}

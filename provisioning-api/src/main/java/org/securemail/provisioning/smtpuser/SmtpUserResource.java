@@ -1,0 +1,74 @@
+package org.securemail.provisioning.smtpuser;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.api.Created;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.auth.CurrentCaller;
+import org.securemail.provisioning.smtpuser.SmtpUserDtos.CreateSmtpUser;
+import org.securemail.provisioning.smtpuser.SmtpUserDtos.SmtpUserView;
+import org.securemail.provisioning.smtpuser.SmtpUserDtos.UpdateSmtpUser;
+
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/smtp-users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "smtp-users", description = "Submission credentials; passwords are stored as bcrypt and never returned")
+public class SmtpUserResource {
+
+    @Inject
+    SmtpUserService service;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    ProvisioningConfig config;
+
+    @POST
+    public Uni<RestResponse<SmtpUserView>> create(@Valid @NotNull CreateSmtpUser body) {
+        return service.create(caller.get(), body).map(u -> Created.at("/api/v1/smtp-users/" + u.id(), u));
+    }
+
+    @GET
+    public Uni<Page<SmtpUserView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return service.list(caller.get(), PageRequest.of(limit, cursor, config));
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<SmtpUserView> get(@PathParam("id") UUID id) {
+        return service.get(caller.get(), id);
+    }
+
+    @PUT
+    @Path("{id}")
+    public Uni<SmtpUserView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateSmtpUser body) {
+        return service.update(caller.get(), id, body);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Void> delete(@PathParam("id") UUID id) {
+        return service.delete(caller.get(), id);
+    }
+}

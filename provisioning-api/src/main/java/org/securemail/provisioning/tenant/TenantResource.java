@@ -1,0 +1,74 @@
+package org.securemail.provisioning.tenant;
+
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.api.Created;
+import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.api.PageRequest;
+import org.securemail.provisioning.auth.CurrentCaller;
+import org.securemail.provisioning.tenant.TenantDtos.CreateTenant;
+import org.securemail.provisioning.tenant.TenantDtos.TenantView;
+import org.securemail.provisioning.tenant.TenantDtos.UpdateTenant;
+
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/v1/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "tenants", description = "Customers of the platform (operator only, except reading one's own tenant)")
+public class TenantResource {
+
+    @Inject
+    TenantService service;
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    ProvisioningConfig config;
+
+    @POST
+    public Uni<RestResponse<TenantView>> create(@Valid @NotNull CreateTenant body) {
+        return service.create(caller.get(), body).map(t -> Created.at("/api/v1/tenants/" + t.id(), t));
+    }
+
+    @GET
+    public Uni<Page<TenantView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        return service.list(caller.get(), PageRequest.of(limit, cursor, config));
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<TenantView> get(@PathParam("id") UUID id) {
+        return service.get(caller.get(), id);
+    }
+
+    @PUT
+    @Path("{id}")
+    public Uni<TenantView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateTenant body) {
+        return service.update(caller.get(), id, body);
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Uni<Void> delete(@PathParam("id") UUID id) {
+        return service.delete(caller.get(), id);
+    }
+}
