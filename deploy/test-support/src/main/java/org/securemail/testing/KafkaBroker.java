@@ -55,7 +55,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                     .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("auto.create.topics.enable", "true")
+                    .setConfigProp("auto.create.topics.enable", "false")
                     .setConfigProp("message.max.bytes", Integer.toString(Topics.MAIL_MAX_MESSAGE_BYTES))
                     .setConfigProp("replica.fetch.max.bytes", Integer.toString(Topics.MAIL_MAX_MESSAGE_BYTES))
                     .build();

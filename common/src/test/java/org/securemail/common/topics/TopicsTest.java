@@ -1,0 +1,53 @@
+package org.securemail.common.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+    @Test
+    void topicNamesAreUnique() {
+        List<String> names = Topics.all().stream().map(TopicSpec::name).toList();
+        assertThat(names).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyConsumedMainTopicHasADeadLetterTopic() {
+        Set<String> names = Topics.all().stream().map(TopicSpec::name).collect(Collectors.toSet());
+        for (String topic : List.of(Topics.MAIL_ACCEPTED, Topics.MAIL_READY, Topics.DELIVERY_EVENTS, Topics.DNS_QUERIES)) {
+            assertThat(names).contains(Topics.dlq(topic));
+        }
+    }
+
+    @Test
+    void stateTopicsAreCompactedAndKeptForever() {
+        for (String topic : List.of(Topics.DNS_CACHE, Topics.PROVISIONING_DOMAINS, Topics.PROVISIONING_USERS,
+                Topics.PROVISIONING_RECIPIENTS)) {
+            TopicSpec spec = spec(topic);
+            assertThat(spec.configs()).containsEntry("cleanup.policy", "compact");
+        }
+    }
+
+    @Test
+    void mailTopicsTakeA25MebibyteMessage() {
+        int message = 25 * 1024 * 1024;
+        assertThat(spec(Topics.MAIL_ACCEPTED).maxMessageBytes()).isGreaterThan(message);
+        assertThat(spec(Topics.MAIL_READY).maxMessageBytes()).isGreaterThan(message);
+        assertThat(spec(Topics.dlq(Topics.MAIL_ACCEPTED)).maxMessageBytes()).isGreaterThan(message);
+    }
+
+    @Test
+    void rejectsASpecWithoutPartitions() {
+        assertThatThrownBy(() -> new TopicSpec("x", 0, false, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static TopicSpec spec(String name) {
+        return Topics.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+}
