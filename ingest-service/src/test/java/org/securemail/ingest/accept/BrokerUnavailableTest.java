@@ -1,0 +1,132 @@
+package org.securemail.ingest.accept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.securemail.ingest.support.Fixtures.INBOUND;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.securemail.common.topics.Topics;
+import org.securemail.ingest.relay.ProvisioningState;
+import org.securemail.ingest.smtp.Listener;
+import org.securemail.ingest.smtp.SmtpServer;
+import org.securemail.ingest.support.Fixtures;
+import org.securemail.ingest.support.RawSmtpClient;
+import org.securemail.ingest.support.SmtpPortsResource;
+import org.securemail.testing.FreePorts;
+import org.securemail.testing.InjectKafkaBroker;
+import org.securemail.testing.KafkaBroker;
+import org.securemail.testing.KafkaBrokerResource;
+
+/**
+ * The mail producer points at a port where no broker listens (provisioning still reads the real broker): the client
+ * gets 451 4.3.0 within the deadline and nothing reaches mail.accepted. The same profile has short idle timeouts and
+ * a low per-IP connection limit.
+ */
+@QuarkusTest
+@TestProfile(BrokerUnavailableTest.DeadProducer.class)
+@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = SmtpPortsResource.class, restrictToAnnotatedClass = true)
+class BrokerUnavailableTest {
+
+    public static class DeadProducer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "ingest.accept.bootstrap-servers", "127.0.0.1:" + FreePorts.next(),
+                    "ingest.accept.deadline", "2s",
+                    "ingest.limits.idle-timeout", "2s",
+                    "ingest.limits.max-connections-per-ip", "3");
+        }
+    }
+
+    private static boolean provisioned;
+
+    @InjectKafkaBroker
+    KafkaBroker broker;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    ProvisioningState state;
+
+    @Inject
+    SmtpServer server;
+
+    @BeforeEach
+    void provision() throws Exception {
+        if (!provisioned) {
+            Fixtures.provision(broker, json);
+            provisioned = true;
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> state.caughtUp() && state.domain(INBOUND).isPresent());
+    }
+
+    @Test
+    void brokerUnavailableGives451WithinDeadlineAndStoresNothing() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+            c.greetAndEhlo();
+            c.command("MAIL FROM:<a@elsewhere.test>");
+            c.command("RCPT TO:<u@" + INBOUND + ">");
+            assertThat(c.command("DATA")).startsWith("354");
+            long start = System.nanoTime();
+            String reply = c.command("Subject: lost?\r\n\r\nmarker-" + start + "\r\n.");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(reply).isEqualTo("451 4.3.0 Error: queue file write error, try again later");
+            assertThat(tookMs).isLessThan(8000);
+            // the session goes on: the client may retry or quit
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+        assertThat(broker.read(Topics.MAIL_ACCEPTED, 1, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void idleSessionIsClosedWith421() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+            c.greetAndEhlo();
+            assertThat(c.reply()).isEqualTo("421 4.4.2 Error: timeout exceeded");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectionsPerIpAreLimited() throws Exception {
+        List<RawSmtpClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                RawSmtpClient c = new RawSmtpClient(server.port(i % 2 == 0 ? Listener.MX : Listener.SUBMISSION));
+                assertThat(c.reply()).startsWith("220 ");
+                open.add(c);
+            }
+            try (RawSmtpClient extra = new RawSmtpClient(server.port(Listener.MX))) {
+                assertThat(extra.reply()).isEqualTo("421 4.7.0 Error: too many connections from your address");
+                assertThat(extra.closedByServer()).isTrue();
+            }
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                try (RawSmtpClient again = new RawSmtpClient(server.port(Listener.MX))) {
+                    assertThat(again.reply()).startsWith("220 ");
+                }
+            });
+        } finally {
+            for (RawSmtpClient c : open) {
+                c.close();
+            }
+        }
+    }
+}
