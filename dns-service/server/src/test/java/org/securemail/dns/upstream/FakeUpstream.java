@@ -90,8 +90,19 @@ public final class FakeUpstream implements UpstreamTransport {
             queriesPerZone.computeIfAbsent(zone, z -> new AtomicInteger()).incrementAndGet();
         }
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
-        result.whenComplete((r, f) -> inFlight.decrementAndGet());
+        CompletableFuture<UpstreamResponse> result = new CompletableFuture<>() {
+            @Override
+            public boolean complete(UpstreamResponse value) {
+                inFlight.decrementAndGet();
+                return super.complete(value);
+            }
+
+            @Override
+            public boolean completeExceptionally(Throwable failure) {
+                inFlight.decrementAndGet();
+                return super.completeExceptionally(failure);
+            }
+        };
         Mode mode = zone == null ? Mode.REFUSED : modes.get(zone);
         if (owner.isEmpty()) {
             mode = Mode.ANSWER;

@@ -1,0 +1,268 @@
+package org.securemail.dns.limits;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.securemail.dns.DnsConfig;
+import org.securemail.dns.health.UpstreamHealth;
+
+/**
+ * The hard caps that keep one bad zone, or many slow zones, from using up shared capacity.
+ *
+ * <ul>
+ * <li><b>Resolutions</b> in flight: in total and per zone. Over a cap a resolution waits in a small bounded FIFO
+ * queue for a bounded time (at most per-zone-cap waiters per zone, so one hot zone cannot fill the queue), or is
+ * shed at once (BUSY). Nothing waits without bound and no thread blocks.</li>
+ * <li><b>Upstream queries</b> in flight per upstream. A query we gave up on (timeout) keeps its slot until the
+ * upstream's own timeout ({@code abandoned-hold}) has passed since it was sent: the upstream is still working on
+ * it, so counting it free would let us fill the upstream's capacity.</li>
+ * <li><b>Slow budget</b> (in the spirit of Unbound's jostle-timeout and BIND's fetches-per-server): queries for zones
+ * with no recent fast answer, and any query outstanding longer than a normal round trip, share a budget. When it is
+ * spent, unproven zones are shed, and zones that answer fast keep the rest of each upstream's capacity. This is the
+ * protection when thousands of fresh domains sit on the same dead servers: the per-zone cap cannot see them.</li>
+ * </ul>
+ */
+public final class QueryLimits {
+
+    private final DnsConfig.Limits config;
+    private final ScheduledExecutorService timer;
+    private final Consumer<Boolean> atTotalCap;
+
+    private final Map<String, Integer> zoneInFlight = new HashMap<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private int total;
+    private int slow;
+    private boolean capped;
+
+    /**
+     * @param atTotalCap told {@code true} when the total reaches its cap and {@code false} when it is below again
+     *                   (the Kafka responder pauses and resumes polling)
+     */
+    public QueryLimits(DnsConfig.Limits config, ScheduledExecutorService timer, Consumer<Boolean> atTotalCap) {
+        this.config = config;
+        this.timer = timer;
+        this.atTotalCap = atTotalCap;
+    }
+
+    private final class Waiter {
+        final String zone;
+        final CompletableFuture<Admission> result = new CompletableFuture<>();
+
+        Waiter(String zone) {
+            this.zone = zone;
+        }
+    }
+
+    /** A slot for one resolution in {@code zone}: granted now, granted after a short wait, or shed. */
+    public CompletionStage<Admission> admit(String zone) {
+        Waiter waiter;
+        Boolean capChange;
+        synchronized (this) {
+            String full = fullCap(zone);
+            if (full == null) {
+                capChange = take(zone);
+                waiter = null;
+            } else if (waiters.size() < config.waitQueue() && waitingFor(zone) < config.perZone()) {
+                waiter = new Waiter(zone);
+                waiters.addLast(waiter);
+                capChange = null;
+            } else {
+                return CompletableFuture.completedFuture(Admission.shed(full == null ? "queue" : full));
+            }
+        }
+        notifyCap(capChange);
+        if (waiter == null) {
+            return CompletableFuture.completedFuture(Admission.GRANTED);
+        }
+        timer.schedule(() -> {
+            String cap;
+            synchronized (this) {
+                if (!waiters.remove(waiter)) {
+                    return;
+                }
+                cap = fullCap(waiter.zone);
+            }
+            waiter.result.complete(Admission.shed(cap == null ? "queue" : cap));
+        }, config.waitTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return waiter.result;
+    }
+
+    /** Gives back the slot of a resolution and hands free slots to waiters, oldest first. */
+    public void release(String zone) {
+        List<Waiter> granted = new ArrayList<>();
+        Boolean capChange;
+        synchronized (this) {
+            int left = zoneInFlight.merge(zone, -1, Integer::sum);
+            if (left <= 0) {
+                zoneInFlight.remove(zone);
+            }
+            total--;
+            capChange = capped && total < config.total() ? Boolean.FALSE : null;
+            if (capChange != null) {
+                capped = false;
+            }
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+                Waiter waiter = it.next();
+                if (fullCap(waiter.zone) == null) {
+                    it.remove();
+                    Boolean change = take(waiter.zone);
+                    if (change != null) {
+                        capChange = change;
+                    }
+                    granted.add(waiter);
+                }
+            }
+        }
+        notifyCap(capChange);
+        granted.forEach(waiter -> waiter.result.complete(Admission.GRANTED));
+    }
+
+    private int waitingFor(String zone) {
+        int count = 0;
+        for (Waiter waiter : waiters) {
+            if (waiter.zone.equals(zone)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private String fullCap(String zone) {
+        if (total >= config.total()) {
+            return "total";
+        }
+        if (zoneInFlight.getOrDefault(zone, 0) >= config.perZone()) {
+            return "zone";
+        }
+        return null;
+    }
+
+    private Boolean take(String zone) {
+        zoneInFlight.merge(zone, 1, Integer::sum);
+        total++;
+        if (!capped && total >= config.total()) {
+            capped = true;
+            return Boolean.TRUE;
+        }
+        return null;
+    }
+
+    private void notifyCap(Boolean change) {
+        if (change != null) {
+            atTotalCap.accept(change);
+        }
+    }
+
+    /**
+     * A slot for one query to {@code upstream}, or null when the upstream is at its cap, or when the query is risky
+     * (its zone has no recent fast answer) and the slow budget is spent.
+     */
+    public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, boolean risky) {
+        if (upstream.inFlight().get() >= config.perUpstream()) {
+            return null;
+        }
+        if (risky && slow >= config.slowBudget()) {
+            return null;
+        }
+        upstream.inFlight().incrementAndGet();
+        if (risky) {
+            slow++;
+        }
+        return new UpstreamSlot(upstream, risky);
+    }
+
+    /** Which cap a refused {@link #tryUpstream} hit. */
+    public synchronized String upstreamCap(UpstreamHealth upstream) {
+        return upstream.inFlight().get() >= config.perUpstream() ? "upstream" : "slow-budget";
+    }
+
+    /** One query's hold on an upstream slot (and on the slow budget once it is risky or slow). */
+    public final class UpstreamSlot {
+        private final UpstreamHealth upstream;
+        private boolean countedSlow;
+        private boolean released;
+
+        private UpstreamSlot(UpstreamHealth upstream, boolean risky) {
+            this.upstream = upstream;
+            this.countedSlow = risky;
+        }
+
+        public UpstreamHealth upstream() {
+            return upstream;
+        }
+
+        /** Called when the query has been outstanding longer than the slow threshold. */
+        public void markSlow() {
+            synchronized (QueryLimits.this) {
+                if (!released && !countedSlow) {
+                    countedSlow = true;
+                    slow++;
+                }
+            }
+        }
+
+        /** The upstream answered: the slot is free now. */
+        public void release() {
+            synchronized (QueryLimits.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                upstream.inFlight().decrementAndGet();
+                if (countedSlow) {
+                    slow--;
+                }
+            }
+        }
+
+        /** We gave up: the upstream is assumed busy with it until the abandoned hold has passed since sending. */
+        public void abandon(long sentAtNanos) {
+            markSlow();
+            long holdLeft = config.abandonedHold().toNanos() - (System.nanoTime() - sentAtNanos);
+            if (holdLeft <= 0) {
+                release();
+            } else {
+                timer.schedule(this::release, holdLeft, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    public synchronized int total() {
+        return total;
+    }
+
+    public synchronized int slow() {
+        return slow;
+    }
+
+    public synchronized int waiting() {
+        return waiters.size();
+    }
+
+    public synchronized int zoneInFlight(String zone) {
+        return zoneInFlight.getOrDefault(zone, 0);
+    }
+
+    /** The zones with the most resolutions in flight, most first. */
+    public synchronized List<Map.Entry<String, Integer>> topZones(int n) {
+        return zoneInFlight.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
+                .limit(n)
+                .map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList();
+    }
+
+    public DnsConfig.Limits config() {
+        return config;
+    }
+}

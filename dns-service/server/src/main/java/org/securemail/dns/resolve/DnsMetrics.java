@@ -1,0 +1,122 @@
+package org.securemail.dns.resolve;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.securemail.common.dns.DnsStatus;
+import org.securemail.dns.cache.DnsCache;
+import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.health.Upstreams;
+import org.securemail.dns.limits.QueryLimits;
+
+/** The service's Micrometer meters (exported on /q/metrics with the prefix {@code dns_}). */
+public final class DnsMetrics {
+
+    /** How many zones get their own in-flight gauge (the busiest ones). */
+    public static final int TOP_ZONES = 10;
+
+    private final MeterRegistry registry;
+    private final Counter hits;
+    private final Counter misses;
+    private final Counter staleServed;
+    private final Counter failuresCached;
+    private final Counter failureCacheHits;
+    private final Counter merged;
+    private final Counter prefetches;
+    private final Map<String, Counter> shed = new ConcurrentHashMap<>();
+    private final Map<DnsStatus, Counter> answers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> rtt = new ConcurrentHashMap<>();
+    private final Map<String, Counter> timeouts = new ConcurrentHashMap<>();
+    private final MultiGauge zoneInFlight;
+
+    public DnsMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        hits = registry.counter("dns.cache.hits");
+        misses = registry.counter("dns.cache.misses");
+        staleServed = registry.counter("dns.cache.stale.served");
+        failuresCached = registry.counter("dns.cache.failures.cached");
+        failureCacheHits = registry.counter("dns.cache.failure.hits");
+        merged = registry.counter("dns.queries.merged");
+        prefetches = registry.counter("dns.cache.prefetches");
+        zoneInFlight = MultiGauge.builder("dns.inflight.zone").description("resolutions in flight for the busiest zones")
+                .register(registry);
+    }
+
+    /** Gauges that read live state. */
+    public void bind(QueryLimits limits, Upstreams upstreams, DnsCache cache) {
+        Gauge.builder("dns.inflight", limits, QueryLimits::total).description("resolutions in flight").register(registry);
+        Gauge.builder("dns.inflight.cap", limits, l -> l.config().total()).register(registry);
+        Gauge.builder("dns.slow.budget.used", limits, QueryLimits::slow).register(registry);
+        Gauge.builder("dns.wait.queue", limits, QueryLimits::waiting).register(registry);
+        Gauge.builder("dns.cache.size", cache, DnsCache::size).register(registry);
+        for (UpstreamHealth upstream : upstreams.all()) {
+            Tags tags = Tags.of("upstream", upstream.label());
+            Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.up", upstream, u -> u.state() == UpstreamHealth.State.SUSPENDED ? 0 : 1)
+                    .tags(tags).register(registry);
+        }
+    }
+
+    /** Refreshes the per-zone gauges with the current busiest zones. */
+    public void refreshZones(QueryLimits limits) {
+        List<MultiGauge.Row<?>> rows = limits.topZones(TOP_ZONES).stream()
+                .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("zone", e.getKey()), e.getValue()))
+                .toList();
+        zoneInFlight.register(rows, true);
+    }
+
+    public void hit() {
+        hits.increment();
+    }
+
+    public void miss() {
+        misses.increment();
+    }
+
+    public void staleServed() {
+        staleServed.increment();
+    }
+
+    public void failureCached() {
+        failuresCached.increment();
+    }
+
+    public void failureCacheHit() {
+        failureCacheHits.increment();
+    }
+
+    public void merged() {
+        merged.increment();
+    }
+
+    public void prefetch() {
+        prefetches.increment();
+    }
+
+    public void shed(String cap) {
+        shed.computeIfAbsent(cap, c -> registry.counter("dns.queries.shed", "cap", c)).increment();
+    }
+
+    public void answered(DnsStatus status) {
+        answers.computeIfAbsent(status, s -> registry.counter("dns.answers", "status", s.name())).increment();
+    }
+
+    public void rtt(UpstreamHealth upstream, Duration duration) {
+        rtt.computeIfAbsent(upstream.label(), l -> Timer.builder("dns.upstream.rtt").tag("upstream", l)
+                .publishPercentiles(0.5, 0.99).register(registry)).record(duration);
+    }
+
+    public void timeout(UpstreamHealth upstream) {
+        timeouts.computeIfAbsent(upstream.label(), l -> registry.counter("dns.upstream.timeouts", "upstream", l))
+                .increment();
+    }
+}

@@ -1,0 +1,297 @@
+package org.securemail.dns.resolve;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smallrye.mutiny.Uni;
+import org.securemail.common.dns.DnsAnswer;
+import org.securemail.common.dns.DnsCacheEntry;
+import org.securemail.common.dns.DnsQuery;
+import org.securemail.common.dns.DnsRecordData;
+import org.securemail.common.dns.DnsStatus;
+import org.securemail.common.dns.DnsType;
+import org.securemail.dns.DnsConfig;
+import org.securemail.dns.cache.DnsCache;
+import org.securemail.dns.client.Zones;
+import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.health.Upstreams;
+import org.securemail.dns.limits.Admission;
+import org.securemail.dns.limits.QueryLimits;
+import org.securemail.dns.upstream.UpstreamResponse;
+import org.securemail.dns.upstream.UpstreamTimeoutException;
+import org.securemail.dns.upstream.UpstreamTransport;
+
+/**
+ * One lookup, end to end: cache (fresh, failure, stale), merging of identical resolutions, the caps, the upstreams in
+ * order of health with failover, and the result back into the cache. Plain class: unit tests build it with a
+ * {@code FakeUpstream}; {@code DnsEngine} builds it for the application.
+ */
+public final class LookupService {
+
+    /** RFC 8767: TTL of records served stale. */
+    public static final long STALE_TTL_SECONDS = 30;
+
+    private final DnsConfig config;
+    private final DnsCache cache;
+    private final QueryLimits limits;
+    private final Upstreams upstreams;
+    private final UpstreamTransport transport;
+    private final DnsMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> resolving = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> provenZones;
+
+    public LookupService(DnsConfig config, DnsCache cache, QueryLimits limits, Upstreams upstreams,
+            UpstreamTransport transport, DnsMetrics metrics, Clock clock, ScheduledExecutorService timer) {
+        this.config = config;
+        this.cache = cache;
+        this.limits = limits;
+        this.upstreams = upstreams;
+        this.transport = transport;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.timer = timer;
+        this.provenZones = Caffeine.newBuilder().maximumSize(100_000)
+                .expireAfterWrite(config.limits().provenZoneTtl()).build();
+    }
+
+    /** Answers a request from {@code dns.queries}; one whose deadline already passed is not resolved. */
+    public Uni<DnsAnswer> answer(DnsQuery query) {
+        String name = Zones.normalize(query.name());
+        if (query.deadlineMillis() > 0 && query.deadlineMillis() < clock.millis()) {
+            return Uni.createFrom().item(DnsAnswer.timeout(name, query.type(), "deadline passed before the query was read"));
+        }
+        return resolve(name, query.type());
+    }
+
+    /** Resolves (name, type). Never fails: every problem is an answer with a status. */
+    public Uni<DnsAnswer> resolve(String rawName, DnsType type) {
+        String name = Zones.normalize(rawName);
+        return Uni.createFrom().deferred(() -> lookup(name, type))
+                .onFailure().recoverWithItem(f -> new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0,
+                        "internal error: " + f.getClass().getSimpleName()))
+                .invoke(answer -> metrics.answered(answer.status()));
+    }
+
+    private Uni<DnsAnswer> lookup(String name, DnsType type) {
+        long now = clock.millis();
+        DnsCache.Slot slot = cache.get(type, name);
+        DnsCacheEntry entry = slot == null ? null : slot.entry();
+        if (entry != null && entry.freshAt(now)) {
+            metrics.hit();
+            maybePrefetch(slot, now);
+            long remaining = Math.max(0, (entry.expiresAtMillis() - now) / 1000);
+            return Uni.createFrom().item(fromEntry(entry, entry.status(), remaining, now, null));
+        }
+        if (entry != null && entry.failureCachedAt(now)) {
+            metrics.failureCacheHit();
+            if (entry.staleServableAt(now)) {
+                return Uni.createFrom().item(stale(entry, "refresh failed: " + entry.failureDetail()));
+            }
+            long retryIn = Math.max(1, (entry.failedUntilMillis() - now + 999) / 1000);
+            return Uni.createFrom().item(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0,
+                    "cached failure: " + entry.failureDetail() + "; next upstream query in " + retryIn + "s"));
+        }
+        metrics.miss();
+        Uni<DnsAnswer> fresh = Uni.createFrom().completionStage(fetch(name, type));
+        if (entry != null && entry.staleServableAt(now)) {
+            return fresh
+                    .map(answer -> answer.status().temporary() ? stale(entry, answer.detail()) : answer)
+                    .ifNoItem().after(config.timeouts().clientResponse())
+                    .recoverWithItem(() -> stale(entry, "no fresh answer within the client response timer"));
+        }
+        return fresh;
+    }
+
+    private void maybePrefetch(DnsCache.Slot slot, long now) {
+        DnsCacheEntry entry = slot.entry();
+        int hits = slot.hit();
+        if (entry.status() != DnsStatus.ANSWER || hits < config.cache().prefetchMinHits() || entry.failureCachedAt(now)) {
+            return;
+        }
+        long lifetime = entry.expiresAtMillis() - entry.storedAtMillis();
+        if (entry.expiresAtMillis() - now <= lifetime * config.cache().prefetchFraction()
+                && !resolving.containsKey(entry.key())) {
+            metrics.prefetch();
+            fetch(entry.name(), entry.type());
+        }
+    }
+
+    /** The resolution of (name, type), shared by every caller that asks while it runs. */
+    private CompletableFuture<DnsAnswer> fetch(String name, DnsType type) {
+        String key = DnsCacheEntry.key(type, name);
+        CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+        CompletableFuture<DnsAnswer> running = resolving.putIfAbsent(key, mine);
+        if (running != null) {
+            metrics.merged();
+            return running.copy();
+        }
+        mine.whenComplete((answer, failure) -> resolving.remove(key, mine));
+        String zone = Zones.zoneOf(name);
+        limits.admit(zone).whenComplete((admission, failure) -> {
+            if (admission == null || !admission.granted()) {
+                String cap = admission == null ? "internal" : admission.shedAt();
+                metrics.shed(cap);
+                mine.complete(busy(name, type, cap));
+                return;
+            }
+            mine.whenComplete((answer, error) -> limits.release(zone));
+            new Resolution(name, type, zone, mine).next();
+        });
+        return mine.copy();
+    }
+
+    /** One resolution: the upstreams in order, each tried at most once, within the resolution timeout. */
+    private final class Resolution {
+        private final String name;
+        private final DnsType type;
+        private final String zone;
+        private final CompletableFuture<DnsAnswer> result;
+        private final List<UpstreamHealth> candidates = upstreams.candidates();
+        private final long deadlineNanos = System.nanoTime() + config.timeouts().resolution().toNanos();
+        private int index;
+        private String lastFailure;
+        private String capRefusal;
+
+        Resolution(String name, DnsType type, String zone, CompletableFuture<DnsAnswer> result) {
+            this.name = name;
+            this.type = type;
+            this.zone = zone;
+            this.result = result;
+        }
+
+        void next() {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                fail("no answer within the resolution timeout" + (lastFailure == null ? "" : " (" + lastFailure + ")"));
+                return;
+            }
+            boolean risky = provenZones.getIfPresent(zone) == null;
+            while (index < candidates.size()) {
+                UpstreamHealth upstream = candidates.get(index++);
+                QueryLimits.UpstreamSlot slot = limits.tryUpstream(upstream, risky);
+                if (slot == null) {
+                    capRefusal = limits.upstreamCap(upstream);
+                    continue;
+                }
+                send(slot, remaining);
+                return;
+            }
+            if (lastFailure == null && capRefusal != null) {
+                metrics.shed(capRefusal);
+                result.complete(busy(name, type, capRefusal));
+            } else {
+                fail(lastFailure == null ? "no upstream available (all suspended)" : lastFailure);
+            }
+        }
+
+        private void send(QueryLimits.UpstreamSlot slot, long remainingNanos) {
+            UpstreamHealth upstream = slot.upstream();
+            Duration timeout = upstream.queryTimeout(config.health().minTimeout(), config.timeouts().query());
+            if (timeout.toNanos() > remainingNanos) {
+                timeout = Duration.ofNanos(remainingNanos);
+            }
+            long sent = System.nanoTime();
+            ScheduledFuture<?> slowMark = timer.schedule(slot::markSlow,
+                    config.limits().slowThreshold().toNanos(), TimeUnit.NANOSECONDS);
+            transport.query(upstream.address(), name, type, timeout).whenComplete((response, failure) -> {
+                slowMark.cancel(false);
+                long elapsed = System.nanoTime() - sent;
+                if (failure == null) {
+                    slot.release();
+                    upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
+                    metrics.rtt(upstream, Duration.ofNanos(elapsed));
+                    if (elapsed < config.limits().slowThreshold().toNanos()) {
+                        provenZones.put(zone, Boolean.TRUE);
+                    }
+                    handle(upstream, response);
+                    return;
+                }
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                upstreams.onTimeout(upstream);
+                if (cause instanceof UpstreamTimeoutException) {
+                    metrics.timeout(upstream);
+                    slot.abandon(sent);
+                    lastFailure = "timeout from " + upstream.label();
+                } else {
+                    slot.release();
+                    lastFailure = "upstream " + upstream.label() + " unreachable: " + cause.getClass().getSimpleName();
+                }
+                next();
+            });
+        }
+
+        private void handle(UpstreamHealth upstream, UpstreamResponse response) {
+            switch (response.rcode()) {
+                case NOERROR -> {
+                    DnsStatus status = response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER;
+                    DnsCacheEntry entry = cache.storeResult(name, type, status, response.answers(),
+                            response.negativeTtlSeconds());
+                    result.complete(fromEntry(entry, status, entry.records().isEmpty() ? 0
+                            : entry.records().get(0).ttl(), entry.storedAtMillis(), null));
+                }
+                case NXDOMAIN -> {
+                    DnsCacheEntry entry = cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(),
+                            response.negativeTtlSeconds());
+                    result.complete(fromEntry(entry, DnsStatus.NXDOMAIN, 0, entry.storedAtMillis(), null));
+                }
+                default -> {
+                    lastFailure = response.rcode() + " from " + upstream.label();
+                    next();
+                }
+            }
+        }
+
+        private void fail(String detail) {
+            cache.storeFailure(name, type, detail);
+            metrics.failureCached();
+            result.complete(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0, detail));
+        }
+    }
+
+    private DnsAnswer stale(DnsCacheEntry entry, String detail) {
+        metrics.staleServed();
+        return fromEntry(entry, DnsStatus.STALE, STALE_TTL_SECONDS, clock.millis(), detail);
+    }
+
+    private static DnsAnswer busy(String name, DnsType type, String cap) {
+        return new DnsAnswer(name, type, DnsStatus.BUSY, List.of(), 0, "shed at the " + cap + " cap");
+    }
+
+    private static DnsAnswer fromEntry(DnsCacheEntry entry, DnsStatus status, long ttlSeconds, long nowMillis,
+            String detail) {
+        List<DnsRecordData> records = entry.records().stream()
+                .map(r -> new DnsRecordData(r.name(), r.type(), Math.min(r.ttl(), ttlSeconds), r.data()))
+                .toList();
+        long age = Math.max(0, (nowMillis - entry.storedAtMillis()) / 1000);
+        return new DnsAnswer(entry.name(), entry.type(), status, records, age, detail);
+    }
+
+    /** Resolutions running now (for the operator endpoints). */
+    public int resolving() {
+        return resolving.size();
+    }
+
+    public DnsCache cache() {
+        return cache;
+    }
+
+    public QueryLimits limits() {
+        return limits;
+    }
+
+    public Upstreams upstreams() {
+        return upstreams;
+    }
+}

@@ -1,0 +1,341 @@
+package org.securemail.dns.resolve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import io.smallrye.mutiny.Uni;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.securemail.common.dns.DnsAnswer;
+import org.securemail.common.dns.DnsRecordData;
+import org.securemail.common.dns.DnsStatus;
+import org.securemail.common.dns.DnsType;
+import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.dns.upstream.FakeUpstream;
+
+/** The engine's rules, with the in-memory upstream (no sockets): caching, merging, caps, failover. */
+class LookupServiceTest {
+
+    private final FakeUpstream upstream = new FakeUpstream();
+    private TestEngine engine;
+
+    private TestEngine engine(String... properties) {
+        engine = new TestEngine(upstream, properties);
+        return engine;
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void answersFromTheUpstreamOnceThenFromTheCache() {
+        upstream.zone("example.org", Mode.ANSWER).record("example.org", DnsType.MX, 600, "10 mx1.example.org");
+        engine();
+
+        DnsAnswer first = engine.resolve("Example.ORG.", DnsType.MX);
+        DnsAnswer second = engine.resolve("example.org", DnsType.MX);
+
+        assertThat(first.status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(first.records()).extracting(DnsRecordData::data).containsExactly("10 mx1.example.org");
+        assertThat(second.status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(second.records()).singleElement().satisfies(r -> assertThat(r.ttl()).isBetween(598L, 600L));
+        assertThat(upstream.queries()).isEqualTo(1);
+        assertThat(engine.counter("dns.cache.hits")).isEqualTo(1);
+        assertThat(engine.published).hasSize(1);
+    }
+
+    @Test
+    void clampsPositiveTtlsToTheConfiguredRange() {
+        upstream.zone("short.test", Mode.ANSWER).record("a.short.test", DnsType.A, 1, "192.0.2.1")
+                .record("b.short.test", DnsType.A, 999_999, "192.0.2.2");
+        engine("dns.cache.min-ttl", "10s", "dns.cache.max-ttl", "1h");
+
+        assertThat(engine.resolve("a.short.test", DnsType.A).records().get(0).ttl()).isEqualTo(10);
+        assertThat(engine.resolve("b.short.test", DnsType.A).records().get(0).ttl()).isEqualTo(3600);
+    }
+
+    @Test
+    void mergesIdenticalQueriesInFlightIntoOneUpstreamQuery() {
+        upstream.zone("slow.test", Mode.ANSWER).delay("slow.test", Duration.ofMillis(300));
+        engine();
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 20)
+                .mapToObj(i -> engine.lookups.resolve("www.slow.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(answers).extracting(DnsAnswer::status).containsOnly(DnsStatus.ANSWER);
+        assertThat(upstream.queries()).isEqualTo(1);
+        assertThat(engine.counter("dns.queries.merged")).isEqualTo(19);
+    }
+
+    @Test
+    void nxdomainIsCachedForTheSoaMinimum() {
+        upstream.zone("gone.test", Mode.NXDOMAIN);
+        engine();
+
+        assertThat(engine.resolve("x.gone.test", DnsType.A).status()).isEqualTo(DnsStatus.NXDOMAIN);
+        engine.clock.advance(Duration.ofSeconds(FakeUpstream.NEGATIVE_TTL - 5));
+        assertThat(engine.resolve("x.gone.test", DnsType.A).status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(upstream.queries()).isEqualTo(1);
+
+        engine.clock.advance(Duration.ofSeconds(10));
+        assertThat(engine.resolve("x.gone.test", DnsType.A).status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(upstream.queries()).isEqualTo(2);
+    }
+
+    @Test
+    void nodataIsAnsweredAndCached() {
+        upstream.zone("plain.test", Mode.ANSWER);
+        engine();
+
+        assertThat(engine.resolve("plain.test", DnsType.TLSA).status()).isEqualTo(DnsStatus.NODATA);
+        assertThat(engine.resolve("plain.test", DnsType.TLSA).status()).isEqualTo(DnsStatus.NODATA);
+        assertThat(upstream.queries()).isEqualTo(1);
+    }
+
+    @Test
+    void cachesAFailureWithADoublingBackoffAndSendsNothingUpstreamMeanwhile() {
+        upstream.zone("broken.test", Mode.SERVFAIL);
+        engine();
+
+        DnsAnswer first = engine.resolve("www.broken.test", DnsType.A);
+        assertThat(first.status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(first.detail()).contains("SERVFAIL");
+        int afterFirst = upstream.queries();
+
+        DnsAnswer cached = engine.resolve("www.broken.test", DnsType.A);
+        assertThat(cached.status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(cached.detail()).startsWith("cached failure");
+        assertThat(upstream.queries()).isEqualTo(afterFirst);
+
+        engine.clock.advance(Duration.ofMillis(1100));
+        engine.resolve("www.broken.test", DnsType.A);
+        assertThat(upstream.queries()).isEqualTo(afterFirst + 1);
+
+        engine.clock.advance(Duration.ofMillis(1100));
+        engine.resolve("www.broken.test", DnsType.A);
+        assertThat(upstream.queries()).as("second backoff is 2 s").isEqualTo(afterFirst + 1);
+        engine.clock.advance(Duration.ofMillis(1000));
+        engine.resolve("www.broken.test", DnsType.A);
+        assertThat(upstream.queries()).isEqualTo(afterFirst + 2);
+    }
+
+    @Test
+    void servesStaleWithinTheClientResponseTimerWhenTheUpstreamDies() {
+        upstream.zone("known.test", Mode.ANSWER).record("known.test", DnsType.MX, 60, "10 mx.known.test");
+        engine("dns.timeouts.client-response", "300ms", "dns.timeouts.query", "2s");
+        engine.resolve("known.test", DnsType.MX);
+
+        upstream.zone("known.test", Mode.DEAD);
+        engine.clock.advance(Duration.ofSeconds(120));
+        long start = System.nanoTime();
+        DnsAnswer stale = engine.resolve("known.test", DnsType.MX);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(stale.status()).isEqualTo(DnsStatus.STALE);
+        assertThat(stale.records()).extracting(DnsRecordData::data).containsExactly("10 mx.known.test");
+        assertThat(stale.records().get(0).ttl()).isEqualTo(LookupService.STALE_TTL_SECONDS);
+        assertThat(stale.ageSeconds()).isGreaterThanOrEqualTo(120);
+        assertThat(millis).isLessThan(2000);
+    }
+
+    @Test
+    void aFailedRefreshIsRetriedNoMoreOftenThanTheStaleRefreshInterval() {
+        upstream.zone("flaky.test", Mode.ANSWER);
+        engine("dns.timeouts.client-response", "200ms");
+        engine.resolve("www.flaky.test", DnsType.A);
+        upstream.zone("flaky.test", Mode.SERVFAIL);
+        engine.clock.advance(Duration.ofSeconds(400));
+
+        assertThat(engine.resolve("www.flaky.test", DnsType.A).status()).isEqualTo(DnsStatus.STALE);
+        int queries = upstream.queries();
+        engine.clock.advance(Duration.ofSeconds(20));
+        assertThat(engine.resolve("www.flaky.test", DnsType.A).status()).isEqualTo(DnsStatus.STALE);
+        assertThat(upstream.queries()).isEqualTo(queries);
+
+        upstream.zone("flaky.test", Mode.ANSWER);
+        engine.clock.advance(Duration.ofSeconds(11));
+        assertThat(engine.resolve("www.flaky.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+    }
+
+    @Test
+    void shedsOverThePerZoneCapAsBusyWithoutWaitingWhenTheQueueIsOff() {
+        upstream.zone("hot.test", Mode.ANSWER).delay("hot.test", Duration.ofMillis(400));
+        upstream.zone("other.test", Mode.ANSWER);
+        engine("dns.limits.per-zone", "2", "dns.limits.wait-queue", "0");
+
+        List<Uni<DnsAnswer>> hot = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            hot.add(engine.lookups.resolve("n" + i + ".hot.test", DnsType.A));
+        }
+        List<DnsAnswer> answers = Uni.join().all(hot).andFailFast().await().atMost(Duration.ofSeconds(5));
+        DnsAnswer other = engine.resolve("www.other.test", DnsType.A);
+
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.ANSWER).hasSize(2);
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(3)
+                .allSatisfy(a -> assertThat(a.detail()).contains("zone"));
+        assertThat(other.status()).as("another zone is not affected").isEqualTo(DnsStatus.ANSWER);
+        assertThat(engine.counter("dns.queries.shed", "cap", "zone")).isEqualTo(3);
+        assertThat(upstream.maxInFlight()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aResolutionOverTheCapWaitsInTheBoundedQueueForAFreeSlot() {
+        upstream.zone("queue.test", Mode.ANSWER).delay("queue.test", Duration.ofMillis(100));
+        engine("dns.limits.per-zone", "2", "dns.limits.wait-queue", "4", "dns.limits.wait-timeout", "2s");
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 4)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".queue.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(answers).extracting(DnsAnswer::status).containsOnly(DnsStatus.ANSWER);
+        assertThat(upstream.maxInFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void oneZoneCannotFillTheWaitQueue() {
+        upstream.zone("queue.test", Mode.ANSWER).delay("queue.test", Duration.ofMillis(300));
+        engine("dns.limits.per-zone", "1", "dns.limits.wait-queue", "10", "dns.limits.wait-timeout", "2s");
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 4)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".queue.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.ANSWER).hasSize(2);
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(2);
+    }
+
+    @Test
+    void signalsTheTotalCapSoTheResponderCanStopPolling() {
+        upstream.zone("cap.test", Mode.ANSWER).delay("cap.test", Duration.ofMillis(200));
+        engine("dns.limits.total", "3", "dns.limits.per-zone", "8", "dns.limits.wait-queue", "0");
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 5)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".cap.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(2);
+        await().atMost(Duration.ofSeconds(2)).until(() -> engine.limits.total() == 0);
+        assertThat(engine.capSignals).containsExactly(true, false);
+    }
+
+    @Test
+    void failsOverToTheNextUpstreamAndSuspendsThenReinstatesTheDeadOne() {
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 10053);
+        upstream.zone("fo.test", Mode.ANSWER).dead(first, true);
+        engine("dns.upstreams", "127.0.0.1:10053,127.0.0.1:10054", "dns.timeouts.query", "200ms",
+                "dns.health.suspend-after", "3", "dns.health.probe-initial", "200ms", "dns.limits.abandoned-hold", "300ms");
+
+        for (int i = 0; i < 3; i++) {
+            DnsAnswer answer = engine.resolve("n" + i + ".fo.test", DnsType.A);
+            assertThat(answer.status()).isEqualTo(DnsStatus.ANSWER);
+        }
+        UpstreamHealth dead = engine.upstreams.all().get(0);
+        engine.upstreams.probeDue();
+        await().atMost(Duration.ofSeconds(3)).until(() -> dead.state() == UpstreamHealth.State.SUSPENDED);
+        assertThat(engine.upstreams.candidates()).extracting(UpstreamHealth::label).containsExactly("127.0.0.1:10054");
+        long start = System.nanoTime();
+        assertThat(engine.resolve("fast.fo.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("a suspended upstream is not waited for").isLessThan(150);
+
+        upstream.dead(first, false);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            engine.upstreams.probeDue();
+            return dead.state() == UpstreamHealth.State.UP;
+        });
+        assertThat(engine.upstreams.candidates()).extracting(UpstreamHealth::label)
+                .containsExactly("127.0.0.1:10053", "127.0.0.1:10054");
+    }
+
+    @Test
+    void timeoutsForADeadZoneDoNotSuspendAHealthyUpstream() {
+        upstream.zone("dead.test", Mode.DEAD).zone("alive.test", Mode.ANSWER);
+        engine("dns.timeouts.query", "100ms", "dns.health.suspend-after", "2", "dns.limits.abandoned-hold", "100ms");
+
+        for (int i = 0; i < 4; i++) {
+            engine.resolve("n" + i + ".dead.test", DnsType.A);
+        }
+        engine.upstreams.probeDue();
+        await().atMost(Duration.ofSeconds(2)).until(() -> engine.upstreams.all().get(0).state() == UpstreamHealth.State.UP);
+        assertThat(engine.resolve("www.alive.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+    }
+
+    @Test
+    void anAbandonedQueryKeepsItsUpstreamSlotUntilTheUpstreamsOwnTimeoutPassed() {
+        upstream.zone("dead.test", Mode.DEAD).zone("alive.test", Mode.ANSWER);
+        engine("dns.timeouts.query", "100ms", "dns.timeouts.resolution", "150ms", "dns.limits.per-upstream", "2",
+                "dns.limits.abandoned-hold", "1s", "dns.health.suspend-after", "100");
+
+        assertThat(engine.resolve("a.dead.test", DnsType.A).status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(engine.resolve("b.dead.test", DnsType.A).status()).isEqualTo(DnsStatus.FAILED);
+        DnsAnswer meanwhile = engine.resolve("www.alive.test", DnsType.A);
+
+        assertThat(meanwhile.status()).isEqualTo(DnsStatus.BUSY);
+        assertThat(meanwhile.detail()).contains("upstream");
+        assertThat(engine.upstreams.all().get(0).inFlight().get()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(3)).until(() -> engine.upstreams.all().get(0).inFlight().get() == 0);
+        assertThat(engine.resolve("www.alive.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+    }
+
+    @Test
+    void theSlowBudgetShedsUnprovenZonesButKeepsCapacityForZonesThatAnswerFast() {
+        upstream.zone("good.test", Mode.ANSWER);
+        for (int i = 0; i < 10; i++) {
+            upstream.zone("fresh" + i + ".test", Mode.DEAD);
+        }
+        engine("dns.timeouts.query", "300ms", "dns.limits.slow-budget", "3", "dns.limits.per-upstream", "8",
+                "dns.limits.abandoned-hold", "2s", "dns.health.suspend-after", "100");
+        assertThat(engine.resolve("www.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+
+        List<DnsAnswer> fresh = Uni.join().all(IntStream.range(0, 10)
+                .mapToObj(i -> engine.lookups.resolve("www.fresh" + i + ".test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(fresh).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(7);
+        assertThat(upstream.queries("fresh0.test") + upstream.queries("fresh9.test")).isLessThanOrEqualTo(2);
+        assertThat(engine.limits.slow()).isEqualTo(3);
+        assertThat(engine.resolve("other.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+    }
+
+    @Test
+    void prefetchesAPopularEntryInTheLastTenthOfItsTtl() {
+        upstream.zone("popular.test", Mode.ANSWER).record("www.popular.test", DnsType.A, 100, "192.0.2.7");
+        engine();
+        engine.resolve("www.popular.test", DnsType.A);
+        engine.resolve("www.popular.test", DnsType.A);
+        engine.resolve("www.popular.test", DnsType.A);
+        assertThat(upstream.queries()).isEqualTo(1);
+
+        engine.clock.advance(Duration.ofSeconds(95));
+        DnsAnswer answer = engine.resolve("www.popular.test", DnsType.A);
+
+        assertThat(answer.status()).isEqualTo(DnsStatus.ANSWER);
+        await().atMost(Duration.ofSeconds(2)).until(() -> upstream.queries() == 2);
+        engine.clock.advance(Duration.ofSeconds(10));
+        assertThat(engine.resolve("www.popular.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(upstream.queries()).as("the prefetched answer is fresh past the old expiry").isEqualTo(2);
+    }
+
+    @Test
+    void anExpiredQueryFromKafkaIsNotResolved() {
+        upstream.zone("late.test", Mode.ANSWER);
+        engine();
+
+        DnsAnswer answer = engine.lookups.answer(new org.securemail.common.dns.DnsQuery("www.late.test", DnsType.A,
+                System.currentTimeMillis() - 1000)).await().atMost(Duration.ofSeconds(1));
+
+        assertThat(answer.status()).isEqualTo(DnsStatus.TIMEOUT);
+        assertThat(upstream.queries()).isZero();
+    }
+}
