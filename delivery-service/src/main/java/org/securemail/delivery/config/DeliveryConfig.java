@@ -1,0 +1,120 @@
+package org.securemail.delivery.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every tunable of the delivery service. Environment variables map as usual ({@code DELIVERY_NEXT_HOP_PORT}...). */
+@ConfigMapping(prefix = "delivery")
+public interface DeliveryConfig {
+
+    /** The topic read for new mail: {@code mail.ready}, or {@code mail.accepted} while no inspection stage runs. */
+    @WithDefault("mail.ready")
+    String input();
+
+    /** Where DSN bounces are queued (a bounce goes through the normal queue). Defaults to the input topic. */
+    Optional<String> bounceTopic();
+
+    /** TCP port used for MX-derived next hops and for provisioned hops with port 0. Tests and benchmarks override it. */
+    @WithDefault("25")
+    int nextHopPort();
+
+    Smtp smtp();
+
+    Scheduler scheduler();
+
+    Retry retry();
+
+    Dns dns();
+
+    /** Name of this MTA in EHLO, DSN Reporting-MTA and the bounce's From. Defaults to the local host name. */
+    Optional<String> hostname();
+
+    interface Smtp {
+        /** Postfix smtp_connect_timeout. */
+        @WithDefault("30s")
+        Duration connectTimeout();
+
+        /** Postfix smtp_helo_timeout (greeting and EHLO/HELO). */
+        @WithDefault("300s")
+        Duration greetingTimeout();
+
+        /** Postfix smtp_mail_timeout / smtp_rcpt_timeout (also RSET, STARTTLS and QUIT). */
+        @WithDefault("300s")
+        Duration commandTimeout();
+
+        /** Postfix smtp_data_init_timeout (the 354 reply). */
+        @WithDefault("120s")
+        Duration dataInitTimeout();
+
+        /** Postfix smtp_data_done_timeout (the reply after the final dot). */
+        @WithDefault("600s")
+        Duration dataDoneTimeout();
+
+        /** How long an idle connection is kept for reuse (Postfix smtp_connection_cache_time_limit). */
+        @WithDefault("5s")
+        Duration connectionIdleTime();
+
+        /** Transactions per connection before it is closed (Postfix smtp_connection_reuse_count_limit). */
+        @WithDefault("100")
+        int connectionReuseLimit();
+
+        /** Addresses tried per attempt across all MX hosts (Postfix smtp_mx_address_limit). */
+        @WithDefault("5")
+        int maxAddresses();
+
+        /** PEM file of CA certificates trusted for REQUIRED TLS; the JDK trust store when absent. */
+        Optional<String> trustPem();
+    }
+
+    interface Scheduler {
+        /** Concurrent SMTP sessions per destination domain (Postfix default_destination_concurrency_limit). */
+        @WithDefault("20")
+        int destinationConcurrency();
+
+        /** Recipient groups waiting for a session slot per destination; beyond it they are deferred at once. */
+        @WithDefault("200")
+        int destinationQueueLimit();
+
+        /** Messages in progress in this replica (admitted from Kafka, not yet finished). */
+        @WithDefault("1000")
+        int maxInFlightMessages();
+
+        /** Consecutive connection failures after which a destination is suspended. */
+        @WithDefault("5")
+        int deadAfterFailures();
+
+        /** First suspension of a dead destination; doubled after each failed probe. */
+        @WithDefault("60s")
+        Duration suspendInitial();
+
+        @WithDefault("10m")
+        Duration suspendMax();
+    }
+
+    interface Retry {
+        /**
+         * Delay before attempt n+1 after attempt n failed temporarily; the last value repeats. Entry i uses retry
+         * tier topic i+1, so keep at most as many entries as there are tiers (5).
+         */
+        @WithDefault("5m,10m,20m,40m,60m")
+        List<Duration> delays();
+
+        /** Maximum time a message stays queued before it is bounced (Postfix maximal_queue_lifetime). */
+        @WithDefault("5d")
+        Duration lifetime();
+    }
+
+    interface Dns {
+        /** How long a route lookup may wait for the DNS service before the recipients are deferred. */
+        @WithDefault("10s")
+        Duration deadline();
+
+        /** Also look up AAAA records of next hops. */
+        @WithDefault("true")
+        boolean ipv6();
+    }
+}

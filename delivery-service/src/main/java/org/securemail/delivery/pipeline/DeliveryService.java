@@ -1,0 +1,349 @@
+package org.securemail.delivery.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.delivery.Outcome;
+import org.securemail.common.mail.Direction;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.mail.MailHeaders;
+import org.securemail.delivery.bounce.DsnBuilder;
+import org.securemail.delivery.config.DeliveryConfig;
+import org.securemail.delivery.messaging.KafkaOutbox;
+import org.securemail.delivery.retry.RetrySchedule;
+import org.securemail.delivery.retry.RetryState;
+import org.securemail.delivery.routing.Route;
+import org.securemail.delivery.routing.RouteResolver;
+import org.securemail.delivery.scheduler.AdmissionGate;
+import org.securemail.delivery.scheduler.DestinationScheduler;
+import org.securemail.delivery.smtp.AttemptResult;
+import org.securemail.delivery.smtp.MessageContent;
+import org.securemail.delivery.smtp.SessionResult;
+import org.securemail.delivery.smtp.SmtpTransport;
+import org.securemail.delivery.smtp.Transaction;
+import org.securemail.delivery.state.RecipientStateStore;
+import org.securemail.dns.client.DnsResolver;
+
+/**
+ * Delivers one message: recipients grouped by destination domain, each group routed (provisioned route or MX),
+ * given a session slot by the {@link DestinationScheduler} and sent by the {@link SmtpTransport}. Per-recipient
+ * outcomes become {@link DeliveryEvent}s; final ones are recorded for idempotence; deferred recipients go to a
+ * retry tier; bounced ones (5xx, expired) get an RFC 3464 DSN to the sender. The Kafka record is acknowledged
+ * only after all of these writes were acknowledged.
+ */
+@ApplicationScoped
+public class DeliveryService {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+
+    @Inject
+    DeliveryConfig config;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    KafkaOutbox outbox;
+
+    @Inject
+    RecipientStateStore state;
+
+    @Inject
+    DeliveryTables tables;
+
+    @Inject
+    SmtpTransport transport;
+
+    @Inject
+    Instance<DnsResolver> dnsResolvers;
+
+    @Inject
+    MeterRegistry registry;
+
+    private RouteResolver resolver;
+    private DestinationScheduler scheduler;
+    private AdmissionGate gate;
+    private RetrySchedule schedule;
+    private DsnBuilder dsn;
+    private String hostname;
+    private final Map<Outcome, Counter> recipientCounters = new LinkedHashMap<>();
+    private Counter bounceMessages;
+    private Counter temporaryRouting;
+    private Counter invalidRecords;
+
+    @PostConstruct
+    void init() {
+        DnsResolver dns = dnsResolvers.isResolvable() ? dnsResolvers.get() : null;
+        if (dns == null) {
+            LOG.warn("no DnsResolver bean is available: MX routing defers every recipient (4.4.3) until one is wired;"
+                    + " provisioned routes with IP next hops still work");
+        }
+        resolver = new RouteResolver(tables.routes(), dns, config.nextHopPort(), config.dns().deadline(),
+                config.dns().ipv6());
+        DeliveryConfig.Scheduler s = config.scheduler();
+        scheduler = new DestinationScheduler(s.destinationConcurrency(), s.destinationQueueLimit(),
+                s.deadAfterFailures(), s.suspendInitial(), s.suspendMax(), System::nanoTime);
+        gate = new AdmissionGate(s.maxInFlightMessages());
+        schedule = new RetrySchedule(config.retry().delays(), config.retry().lifetime());
+        hostname = config.hostname().orElseGet(org.securemail.delivery.smtp.VertxSmtpTransport::defaultHeloName);
+        dsn = new DsnBuilder(hostname);
+        for (Outcome outcome : Outcome.values()) {
+            recipientCounters.put(outcome, Counter.builder("delivery.recipients")
+                    .description("recipient delivery attempts by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        bounceMessages = Counter.builder("delivery.bounces.sent").description("DSN bounce messages queued")
+                .register(registry);
+        temporaryRouting = Counter.builder("delivery.routing.temporary.failures")
+                .description("destination groups deferred because the route could not be resolved now")
+                .register(registry);
+        invalidRecords = Counter.builder("delivery.records.invalid")
+                .description("records sent to the dead-letter topic because they cannot be read").register(registry);
+        registry.gauge("delivery.messages.in.flight", gate, AdmissionGate::inUse);
+        registry.gauge("delivery.destinations.suspended", scheduler, DestinationScheduler::suspendedCount);
+    }
+
+    public DestinationScheduler scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Admits one record: waits until it is due (retry tiers), until the tables are loaded and for an in-flight
+     * permit, then starts the delivery and returns. The record is acknowledged when the delivery is finished.
+     */
+    public Uni<Void> admit(Message<byte[]> message, int tier) {
+        WorkItem item;
+        try {
+            item = WorkItem.from(message, tier > 0, mapper);
+        } catch (WorkItem.InvalidRecordException e) {
+            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
+            invalidRecords.increment();
+            return Uni.createFrom().completionStage(message.nack(e));
+        }
+        Uni<Void> due = Uni.createFrom().voidItem();
+        if (item.dueAt() != null) {
+            Duration wait = Duration.between(Instant.now(), item.dueAt());
+            if (!wait.isNegative() && !wait.isZero()) {
+                due = Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+            }
+        }
+        return due.chain(() -> Uni.createFrom().completionStage(tables.ready()))
+                .chain(gate::acquire)
+                .invoke(() -> process(item).subscribe().with(
+                        done -> {
+                            gate.release();
+                            message.ack();
+                        },
+                        failure -> {
+                            gate.release();
+                            LOG.errorf(failure, "delivery of %s failed; the record is dead-lettered", item.queueId());
+                            message.nack(failure);
+                        }));
+    }
+
+    private record RecipientOutcome(String recipient, AttemptResult result) {
+    }
+
+    Uni<Void> process(WorkItem item) {
+        List<String> pending = item.envelope().recipients().stream().distinct()
+                .filter(r -> !state.isFinal(item.queueId(), r)).toList();
+        if (pending.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (String recipient : pending) {
+            byDomain.computeIfAbsent(domainOf(recipient), d -> new ArrayList<>()).add(recipient);
+        }
+        MessageContent content = MessageContent.of(item.raw());
+        List<Uni<List<RecipientOutcome>>> groups = new ArrayList<>();
+        byDomain.forEach((domain, recipients) -> groups.add(deliverGroup(item, domain, recipients, content)));
+        return Uni.join().all(groups).andFailFast().flatMap(lists -> {
+            List<RecipientOutcome> all = new ArrayList<>();
+            lists.forEach(all::addAll);
+            return finish(item, all);
+        });
+    }
+
+    private Uni<List<RecipientOutcome>> deliverGroup(WorkItem item, String domain, List<String> recipients,
+            MessageContent content) {
+        return resolver.resolve(domain)
+                .onFailure().recoverWithItem(e -> new Route.Temporary("451 4.3.0 routing failed: " + e.getMessage()))
+                .flatMap(route -> {
+                    if (route instanceof Route.Permanent p) {
+                        return Uni.createFrom().item(all(recipients, AttemptResult.permanent(p.reply(), null)));
+                    }
+                    if (route instanceof Route.Temporary t) {
+                        temporaryRouting.increment();
+                        return Uni.createFrom().item(all(recipients, AttemptResult.temporary(t.reply(), null)));
+                    }
+                    return send(item, domain, (Route.Hosts) route, recipients, content);
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
+                    return all(recipients, AttemptResult.temporary("451 4.3.0 local error: " + e.getClass().getSimpleName(),
+                            null));
+                })
+                .call(outcomes -> state.markFinal(item.queueId(), outcomes.stream()
+                        .filter(o -> o.result().kind() != AttemptResult.Kind.TEMPORARY_FAILURE)
+                        .map(RecipientOutcome::recipient).toList()));
+    }
+
+    private Uni<List<RecipientOutcome>> send(WorkItem item, String domain, Route.Hosts route, List<String> recipients,
+            MessageContent content) {
+        return scheduler.acquire(domain).flatMap(slot -> {
+            if (slot instanceof DestinationScheduler.Refused refused) {
+                return Uni.createFrom().item(all(recipients, AttemptResult.temporary(refused.reason(), null)));
+            }
+            DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
+            long start = System.nanoTime();
+            return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
+                    .onItemOrFailure().invoke((result, failure) -> {
+                        registry.timer("delivery.session", "connected",
+                                Boolean.toString(result != null && result.connected()))
+                                .record(Duration.ofNanos(System.nanoTime() - start));
+                        scheduler.release(granted, health(result), firstReply(result));
+                    })
+                    .map(result -> {
+                        List<RecipientOutcome> outcomes = new ArrayList<>();
+                        for (String recipient : recipients) {
+                            AttemptResult r = result.results().get(recipient);
+                            outcomes.add(new RecipientOutcome(recipient, r != null ? r
+                                    : AttemptResult.temporary("451 4.3.0 no result for recipient", null)));
+                        }
+                        return outcomes;
+                    });
+        });
+    }
+
+    private static DestinationScheduler.Health health(SessionResult result) {
+        if (result == null) {
+            return DestinationScheduler.Health.UNKNOWN;
+        }
+        return result.connected() ? DestinationScheduler.Health.CONNECTED : DestinationScheduler.Health.CONNECT_FAILED;
+    }
+
+    private static String firstReply(SessionResult result) {
+        if (result == null || result.results().isEmpty()) {
+            return null;
+        }
+        return result.results().values().iterator().next().reply();
+    }
+
+    private Uni<Void> finish(WorkItem item, List<RecipientOutcome> outcomes) {
+        Instant now = Instant.now();
+        boolean expired = schedule.expired(item.receivedAt(), now);
+        List<Uni<Void>> writes = new ArrayList<>();
+        List<String> deferred = new ArrayList<>();
+        List<DsnBuilder.Failure> failures = new ArrayList<>();
+        List<String> expiredFinal = new ArrayList<>();
+        Instant nextAt = schedule.nextAttempt(item.attempt(), item.receivedAt(), now);
+        String lastDeferral = null;
+        for (RecipientOutcome o : outcomes) {
+            AttemptResult r = o.result();
+            Outcome outcome;
+            String reply = r.reply();
+            Instant next = null;
+            switch (r.kind()) {
+                case SUCCESS -> outcome = Outcome.DELIVERED;
+                case PERMANENT_FAILURE -> {
+                    outcome = Outcome.BOUNCED;
+                    failures.add(new DsnBuilder.Failure(o.recipient(), r.status(), reply, r.remoteHost()));
+                }
+                default -> {
+                    if (expired) {
+                        outcome = Outcome.BOUNCED;
+                        reply = "message expired after " + schedule.lifetime().toString().substring(2).toLowerCase(Locale.ROOT)
+                                + " in the queue; last error: " + reply;
+                        failures.add(new DsnBuilder.Failure(o.recipient(), "4.4.7", reply, r.remoteHost()));
+                        expiredFinal.add(o.recipient());
+                    } else {
+                        outcome = Outcome.DEFERRED;
+                        next = nextAt;
+                        deferred.add(o.recipient());
+                        lastDeferral = reply;
+                    }
+                }
+            }
+            recipientCounters.get(outcome).increment();
+            writes.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), o.recipient(),
+                    item.attempt(), outcome, r.remoteHost(), reply, next, now))));
+        }
+        writes.add(state.markFinal(item.queueId(), expiredFinal));
+        if (!deferred.isEmpty()) {
+            writes.add(defer(item, deferred, nextAt, lastDeferral));
+        }
+        if (!failures.isEmpty()) {
+            writes.add(bounce(item, failures, expired && !expiredFinal.isEmpty(), now));
+        }
+        return Uni.join().all(writes).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<Void> defer(WorkItem item, List<String> deferred, Instant dueAt, String reason) {
+        MailEnvelope e = item.envelope();
+        MailEnvelope pending = new MailEnvelope(e.queueId() == null ? item.queueId() : e.queueId(), e.sender(),
+                deferred, e.clientIp(), e.helo(), e.tlsProtocol(), e.authIdentity(), e.tenantId(), e.direction(),
+                item.receivedAt(), e.size());
+        String topic = schedule.topicAfter(item.attempt());
+        LOG.debugf("%s: %d recipient(s) deferred to %s until %s: %s", item.queueId(), deferred.size(), topic, dueAt,
+                reason);
+        return outbox.retry(topic, item.queueId(), item.raw(), Map.of(
+                MailHeaders.ENVELOPE, new String(json(pending), java.nio.charset.StandardCharsets.UTF_8),
+                RetryState.HEADER, new String(json(new RetryState(item.attempt() + 1, dueAt, reason)),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private Uni<Void> bounce(WorkItem item, List<DsnBuilder.Failure> failures, boolean expired, Instant now) {
+        MailEnvelope original = item.envelope();
+        if (original.nullSender()) {
+            LOG.infof("%s: %d recipient(s) failed; no DSN for the null sender", item.queueId(), failures.size());
+            return Uni.createFrom().voidItem();
+        }
+        byte[] report = dsn.build(original, item.raw(), failures, expired, now);
+        String queueId = "B" + UUID.randomUUID().toString().replace("-", "").substring(0, 15).toUpperCase(Locale.ROOT);
+        Direction direction = original.direction() == Direction.OUTBOUND ? Direction.INBOUND : Direction.OUTBOUND;
+        MailEnvelope envelope = new MailEnvelope(queueId, "", List.of(original.sender()), "127.0.0.1", hostname, null,
+                null, original.tenantId(), direction, now, report.length);
+        bounceMessages.increment();
+        LOG.infof("%s: DSN %s to <%s> for %d recipient(s)", item.queueId(), queueId, original.sender(),
+                failures.size());
+        return outbox.bounce(queueId, report,
+                Map.of(MailHeaders.ENVELOPE, new String(json(envelope), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static List<RecipientOutcome> all(List<String> recipients, AttemptResult result) {
+        return recipients.stream().map(r -> new RecipientOutcome(r, result)).toList();
+    }
+
+    static String domainOf(String recipient) {
+        int at = recipient.lastIndexOf('@');
+        return at < 0 ? "" : recipient.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+
+    private byte[] json(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.securemail.delivery.smtp;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.securemail.delivery.config.DeliveryConfig;
+
+/** SMTP client settings for unit tests (short timeouts, optional trust file). */
+record TestSmtpSettings(Duration connectTimeout, Duration greetingTimeout, Duration commandTimeout,
+        Duration dataInitTimeout, Duration dataDoneTimeout, Duration connectionIdleTime, int connectionReuseLimit,
+        int maxAddresses, Optional<String> trustPem) implements DeliveryConfig.Smtp {
+
+    static TestSmtpSettings defaults() {
+        Duration t = Duration.ofSeconds(5);
+        return new TestSmtpSettings(t, t, t, t, t, Duration.ofSeconds(30), 100, 5, Optional.empty());
+    }
+
+    TestSmtpSettings withGreetingTimeout(Duration d) {
+        return new TestSmtpSettings(connectTimeout, d, commandTimeout, dataInitTimeout, dataDoneTimeout,
+                connectionIdleTime, connectionReuseLimit, maxAddresses, trustPem);
+    }
+
+    TestSmtpSettings withTrust(String pem) {
+        return new TestSmtpSettings(connectTimeout, greetingTimeout, commandTimeout, dataInitTimeout, dataDoneTimeout,
+                connectionIdleTime, connectionReuseLimit, maxAddresses, Optional.of(pem));
+    }
+}
