@@ -143,8 +143,8 @@ public class DeliveryService {
         Uni<Void> due = Uni.createFrom().voidItem();
         if (item.dueAt() != null) {
             Duration wait = Duration.between(Instant.now(), item.dueAt());
-            if (!wait.isNegative() && !wait.isZero()) {
-                due = Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+            if (wait.toMillis() >= 1) {
+                due = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(wait.toMillis()));
             }
         }
         return due.chain(() -> Uni.createFrom().completionStage(tables.ready()))

@@ -1,0 +1,134 @@
+package org.securemail.delivery.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.securemail.common.dns.DnsStatus;
+import org.securemail.common.dns.DnsType;
+import org.securemail.common.provisioning.DomainRecord;
+import org.securemail.common.provisioning.NextHop;
+import org.securemail.common.provisioning.TlsPolicy;
+import org.securemail.delivery.smtp.NextHopAddress;
+import org.securemail.dns.client.fake.FakeDnsResolver;
+
+class RouteResolverTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(1);
+
+    private final FakeDnsResolver dns = new FakeDnsResolver();
+    private final DomainRoutes routes = new DomainRoutes();
+    private final RouteResolver resolver = new RouteResolver(routes, dns, 2525, DEADLINE, true);
+
+    private Route resolve(String domain) {
+        return resolver.resolve(domain).await().atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void ordersMxHostsByPreferenceAndResolvesTheirAddresses() {
+        dns.answer("dest.test", DnsType.MX, "20 mx2.dest.test", "10 mx1.dest.test");
+        dns.answer("mx1.dest.test", DnsType.A, "192.0.2.1");
+        dns.answer("mx2.dest.test", DnsType.A, "192.0.2.2");
+        dns.answer("mx2.dest.test", DnsType.AAAA, "2001:db8::2");
+
+        Route route = resolve("Dest.TEST");
+
+        assertThat(route).isInstanceOf(Route.Hosts.class);
+        assertThat(((Route.Hosts) route).hops()).extracting(NextHopAddress::ip)
+                .containsExactly("192.0.2.1", "192.0.2.2", "2001:db8::2");
+        assertThat(((Route.Hosts) route).hops()).allMatch(h -> h.port() == 2525);
+    }
+
+    @Test
+    void usesTheDomainItselfWhenThereIsNoMx() {
+        dns.status("implicit.test", DnsType.MX, DnsStatus.NODATA);
+        dns.answer("implicit.test", DnsType.A, "192.0.2.9");
+
+        Route route = resolve("implicit.test");
+
+        assertThat(((Route.Hosts) route).hops()).extracting(NextHopAddress::hostName).containsExactly("implicit.test");
+    }
+
+    @Test
+    void bouncesANullMxWith5110() {
+        dns.answer("nomail.test", DnsType.MX, "0 .");
+
+        Route route = resolve("nomail.test");
+
+        assertThat(route).isInstanceOf(Route.Permanent.class);
+        assertThat(((Route.Permanent) route).reply()).contains("5.1.10");
+    }
+
+    @Test
+    void bouncesAnNxdomain() {
+        Route route = resolve("does-not-exist.test");
+
+        assertThat(route).isInstanceOf(Route.Permanent.class);
+        assertThat(((Route.Permanent) route).reply()).contains("5.1.2");
+    }
+
+    @Test
+    void defersOnEveryTemporaryDnsFailure() {
+        for (DnsStatus status : List.of(DnsStatus.FAILED, DnsStatus.BUSY, DnsStatus.TIMEOUT)) {
+            dns.status("flaky.test", DnsType.MX, status);
+
+            Route route = resolve("flaky.test");
+
+            assertThat(route).as(status.name()).isInstanceOf(Route.Temporary.class);
+            assertThat(((Route.Temporary) route).reply()).startsWith("451 4.4.3");
+        }
+    }
+
+    @Test
+    void defersWhenTheMxHostAddressLookupFailsTemporarily() {
+        dns.answer("dest.test", DnsType.MX, "10 mx1.dest.test");
+        dns.status("mx1.dest.test", DnsType.A, DnsStatus.TIMEOUT);
+        dns.status("mx1.dest.test", DnsType.AAAA, DnsStatus.TIMEOUT);
+
+        assertThat(resolve("dest.test")).isInstanceOf(Route.Temporary.class);
+    }
+
+    @Test
+    void prefersTheProvisionedRouteOfAnInboundDomain() {
+        routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,
+                List.of(new NextHop("10.0.0.2", 2526, 20, TlsPolicy.REQUIRED),
+                        new NextHop("10.0.0.1", 0, 10, TlsPolicy.NONE)),
+                false, 0, false, null, 1));
+        dns.answer("customer.test", DnsType.MX, "10 mx.elsewhere.test");
+
+        Route route = resolve("customer.test");
+
+        assertThat(((Route.Hosts) route).provisioned()).isTrue();
+        assertThat(((Route.Hosts) route).hops()).containsExactly(
+                new NextHopAddress("10.0.0.1", "10.0.0.1", 2525, TlsPolicy.NONE),
+                new NextHopAddress("10.0.0.2", "10.0.0.2", 2526, TlsPolicy.REQUIRED));
+    }
+
+    @Test
+    void aTombstoneRemovesTheProvisionedRoute() {
+        routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,
+                List.of(new NextHop("10.0.0.1", 25, 10, TlsPolicy.NONE)), false, 0, false, null, 1));
+        routes.apply("customer.test", null);
+
+        assertThat(resolve("customer.test")).isInstanceOf(Route.Permanent.class);
+    }
+
+    @Test
+    void defersMxRoutingWhenNoResolverIsWired() {
+        RouteResolver withoutDns = new RouteResolver(routes, null, 25, DEADLINE, true);
+
+        Route route = withoutDns.resolve("dest.test").await().atMost(Duration.ofSeconds(5));
+
+        assertThat(route).isInstanceOf(Route.Temporary.class);
+    }
+
+    @Test
+    void shufflesEqualPreferencesButKeepsPreferenceOrder() {
+        List<Integer> prefs = List.of(10, 10, 10, 20, 5);
+        for (int i = 0; i < 20; i++) {
+            assertThat(RouteResolver.sortByPreference(prefs, p -> p)).containsExactly(5, 10, 10, 10, 20);
+        }
+    }
+}
