@@ -29,18 +29,27 @@ public final class Zones {
         if (normalized.isEmpty()) {
             return ".";
         }
-        try {
-            InternetDomainName domain = InternetDomainName.from(normalized);
-            if (domain.isUnderPublicSuffix()) {
-                return domain.topPrivateDomain().toString();
+        // Service labels (_dmarc, _25._tcp, selector._domainkey) are not host names: drop leading labels until
+        // the rest is one, then ask the public suffix list.
+        String candidate = normalized;
+        while (true) {
+            try {
+                InternetDomainName domain = InternetDomainName.from(candidate);
+                if (domain.isUnderPublicSuffix()) {
+                    return domain.topPrivateDomain().toString();
+                }
+                if (domain.isPublicSuffix()) {
+                    return candidate;
+                }
+                return lastTwoLabels(candidate);
+            } catch (IllegalArgumentException | IllegalStateException notAHostName) {
+                int dot = candidate.indexOf('.');
+                if (dot < 0) {
+                    return lastTwoLabels(normalized);
+                }
+                candidate = candidate.substring(dot + 1);
             }
-            if (domain.isPublicSuffix()) {
-                return normalized;
-            }
-        } catch (IllegalArgumentException | IllegalStateException notADomain) {
-            // fall through: underscores (_dmarc, _25._tcp) and other non-hostname labels
         }
-        return lastTwoLabels(normalized);
     }
 
     private static String lastTwoLabels(String name) {
