@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.Startup;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -21,6 +24,7 @@ import org.securemail.ingest.smtp.Reply;
  * transaction, {@code 250 2.0.0 Ok: queued as <id>} after the acknowledgement, or {@code 451 4.3.0} when the queue
  * failed or did not acknowledge within the deadline. The reply future completes on the caller's Vert.x context.
  */
+@Startup
 @ApplicationScoped
 public class AcceptService {
 
@@ -31,11 +35,16 @@ public class AcceptService {
     private final IngestMetrics metrics;
     private final Duration deadline;
 
+    @Inject
     public AcceptService(MailQueue queue, Vertx vertx, IngestMetrics metrics, IngestConfig config) {
+        this(queue, vertx, metrics, config.accept().deadline());
+    }
+
+    public AcceptService(MailQueue queue, Vertx vertx, IngestMetrics metrics, Duration deadline) {
         this.queue = queue;
         this.vertx = vertx;
         this.metrics = metrics;
-        this.deadline = config.accept().deadline();
+        this.deadline = deadline;
     }
 
     /** Must be called on a Vert.x context (the session's event loop). */

@@ -7,7 +7,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.runtime.Startup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +22,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.topics.Topics;
@@ -32,28 +36,44 @@ import org.securemail.ingest.config.IngestConfig;
  * dedicated thread, never on an event loop; the broker's acknowledgement completes the returned stage on the
  * producer's I/O thread. See ADR 0021.
  */
+@Startup // created at start-up, never lazily on an event loop
 @ApplicationScoped
 public class KafkaMailQueue implements MailQueue {
+
+    private static final Logger LOG = Logger.getLogger(KafkaMailQueue.class);
 
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService sender;
     private final ObjectMapper json;
     private final String topic;
 
+    @Inject
     KafkaMailQueue(IngestConfig config, ObjectMapper json,
             @ConfigProperty(name = "kafka.bootstrap.servers") String defaultBootstrap) {
+        this(producerProperties(config, defaultBootstrap), config.accept().topic(), json);
+    }
+
+    /** For tests outside CDI: any producer settings, same behaviour. */
+    public KafkaMailQueue(Properties producerProperties, String topic, ObjectMapper json) {
         this.json = json;
-        this.topic = config.accept().topic();
-        this.producer = new KafkaProducer<>(producerProperties(config, defaultBootstrap),
-                new StringSerializer(), new ByteArraySerializer());
+        this.topic = topic;
+        this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ingest-mail-producer");
             t.setDaemon(true);
             return t;
         });
+        // fetch the topic's metadata now, off the caller's thread, so the first message does not wait for it
+        sender.execute(() -> {
+            try {
+                producer.partitionsFor(topic);
+            } catch (RuntimeException e) {
+                LOG.warnf("no metadata for %s yet: %s", topic, e.toString());
+            }
+        });
     }
 
-    static Properties producerProperties(IngestConfig config, String defaultBootstrap) {
+    public static Properties producerProperties(IngestConfig config, String defaultBootstrap) {
         long deadlineMs = config.accept().deadline().toMillis();
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.accept().bootstrapServers().orElse(defaultBootstrap));
@@ -107,7 +127,7 @@ public class KafkaMailQueue implements MailQueue {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         sender.shutdown();
         producer.close(java.time.Duration.ofSeconds(5));
     }

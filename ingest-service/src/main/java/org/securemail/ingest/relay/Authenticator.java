@@ -5,6 +5,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -16,6 +18,7 @@ import org.securemail.common.provisioning.SmtpUserRecord;
  * so verification runs on the worker pool, never on the event loop. An unknown user costs the same bcrypt work as
  * a known one, so timing does not tell which user names exist.
  */
+@Startup // the dummy hash is computed at start-up, not on an event loop
 @ApplicationScoped
 public class Authenticator {
 

@@ -1,0 +1,41 @@
+package org.securemail.ingest.accept;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.securemail.common.mail.MailEnvelope;
+
+/** In-memory {@link MailQueue} for unit tests: stores, fails, or never answers, as told. */
+public final class FakeMailQueue implements MailQueue {
+
+    public enum Behaviour { STORE, FAIL, HANG }
+
+    public record Stored(MailEnvelope envelope, byte[] message) {
+    }
+
+    private final List<Stored> stored = new CopyOnWriteArrayList<>();
+    private volatile Behaviour behaviour = Behaviour.STORE;
+
+    public FakeMailQueue behave(Behaviour b) {
+        this.behaviour = b;
+        return this;
+    }
+
+    public List<Stored> stored() {
+        return stored;
+    }
+
+    @Override
+    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message) {
+        return switch (behaviour) {
+            case STORE -> {
+                stored.add(new Stored(envelope, message.clone()));
+                yield CompletableFuture.completedFuture(null);
+            }
+            case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("fake queue failure"));
+            case HANG -> new CompletableFuture<>();
+        };
+    }
+}
