@@ -17,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.net.SelfSignedCertificate;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,10 @@ class BrokerUnavailableTest {
     public static class DeadProducer implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            SelfSignedCertificate configured = SelfSignedCertificate.create("configured.test");
             return Map.of(
+                    "ingest.tls.cert-path", configured.certificatePath(),
+                    "ingest.tls.key-path", configured.privateKeyPath(),
                     "ingest.accept.bootstrap-servers", "127.0.0.1:" + FreePorts.next(),
                     "ingest.accept.deadline", "2s",
                     "ingest.limits.idle-timeout", "2s",
@@ -93,6 +97,17 @@ class BrokerUnavailableTest {
             assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
         assertThat(broker.read(Topics.MAIL_ACCEPTED, 1, Duration.ofSeconds(3))).isEmpty();
+    }
+
+    @Test
+    void startTlsPresentsTheConfiguredCertificate() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.SUBMISSION))) {
+            c.greetAndEhlo();
+            assertThat(c.command("STARTTLS")).startsWith("220 2.0.0");
+            c.upgradeToTls();
+            assertThat(c.peerSubject()).isEqualTo("CN=configured.test");
+            assertThat(c.ehlo()).contains("AUTH PLAIN LOGIN");
+        }
     }
 
     @Test

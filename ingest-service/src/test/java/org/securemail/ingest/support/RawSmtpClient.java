@@ -126,6 +126,12 @@ public final class RawSmtpClient implements AutoCloseable {
         return ssl.getSession().getProtocol();
     }
 
+    /** The subject of the server's certificate, after {@link #upgradeToTls()}. */
+    public String peerSubject() throws Exception {
+        return ((java.security.cert.X509Certificate) ((SSLSocket) socket).getSession().getPeerCertificates()[0])
+                .getSubjectX500Principal().getName();
+    }
+
     /** True when the server closed the connection (read returns end of stream). */
     public boolean closedByServer() throws IOException {
         try {
