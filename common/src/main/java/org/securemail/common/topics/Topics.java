@@ -41,6 +41,8 @@ public final class Topics {
     public static final String DELIVERY_RETRY_PREFIX = "delivery.retry.";
     /** Number of delivery retry tiers (the retry schedule's steps; later attempts stay on the last tier). */
     public static final int DELIVERY_RETRY_TIERS = 5;
+    /** Delivery's short parking lot: work refused locally for lack of a destination slot, retried soon without counting an attempt. Same format as the retry tiers. */
+    public static final String DELIVERY_PARK = "delivery.park";
     /** Per-message final recipient state (delivered/bounced) for idempotence. Key: queue id. Value: JSON {@code RecipientState}. */
     public static final String DELIVERY_STATE = "delivery.state";
 
@@ -76,6 +78,8 @@ public final class Topics {
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
         }
         specs.add(new TopicSpec(DELIVERY_STATE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER));
+        specs.add(new TopicSpec(DELIVERY_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
+        specs.add(new TopicSpec(dlq(DELIVERY_PARK), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         for (int tier = 1; tier <= DELIVERY_RETRY_TIERS; tier++) {
             specs.add(new TopicSpec(deliveryRetry(tier), 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
             specs.add(new TopicSpec(dlq(deliveryRetry(tier)), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
