@@ -75,9 +75,17 @@ public interface DeliveryConfig {
         @WithDefault("20")
         int destinationConcurrency();
 
-        /** Recipient groups waiting for a session slot per destination; beyond it they are deferred at once. */
-        @WithDefault("200")
+        /**
+         * Recipient groups waiting for a session slot per destination; beyond it they are parked on
+         * {@code delivery.park} for {@link #parkDelay()} (not counted as an attempt), so one slow destination
+         * cannot take all of {@link #maxInFlightMessages()}.
+         */
+        @WithDefault("500")
         int destinationQueueLimit();
+
+        /** How long parked work waits before it is tried again. */
+        @WithDefault("30s")
+        Duration parkDelay();
 
         /** Messages in progress in this replica (admitted from Kafka, not yet finished). */
         @WithDefault("1000")

@@ -11,6 +11,8 @@ public final class Channels {
     public static final String RETRY_3 = "retry-3";
     public static final String RETRY_4 = "retry-4";
     public static final String RETRY_5 = "retry-5";
+    /** Parked work (destination queue full), {@code delivery.park}. */
+    public static final String PARK = "park";
     /** Deferred work, to a retry tier topic chosen per record. */
     public static final String RETRY_OUT = "retry-out";
     /** DSN bounces, to the input topic (the normal queue). */

@@ -21,31 +21,36 @@ public class MailConsumer {
 
     @Incoming(Channels.MAIL_IN)
     public Uni<Void> onMail(Message<byte[]> message) {
-        return delivery.admit(message, 0);
+        return delivery.admit(message, false);
     }
 
     @Incoming(Channels.RETRY_1)
     public Uni<Void> onRetry1(Message<byte[]> message) {
-        return delivery.admit(message, 1);
+        return delivery.admit(message, true);
     }
 
     @Incoming(Channels.RETRY_2)
     public Uni<Void> onRetry2(Message<byte[]> message) {
-        return delivery.admit(message, 2);
+        return delivery.admit(message, true);
     }
 
     @Incoming(Channels.RETRY_3)
     public Uni<Void> onRetry3(Message<byte[]> message) {
-        return delivery.admit(message, 3);
+        return delivery.admit(message, true);
     }
 
     @Incoming(Channels.RETRY_4)
     public Uni<Void> onRetry4(Message<byte[]> message) {
-        return delivery.admit(message, 4);
+        return delivery.admit(message, true);
+    }
+
+    @Incoming(Channels.PARK)
+    public Uni<Void> onParked(Message<byte[]> message) {
+        return delivery.admit(message, true);
     }
 
     @Incoming(Channels.RETRY_5)
     public Uni<Void> onRetry5(Message<byte[]> message) {
-        return delivery.admit(message, 5);
+        return delivery.admit(message, true);
     }
 }

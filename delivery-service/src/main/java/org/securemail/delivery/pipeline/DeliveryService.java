@@ -27,6 +27,7 @@ import org.securemail.common.delivery.Outcome;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.topics.Topics;
 import org.securemail.delivery.bounce.DsnBuilder;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.messaging.KafkaOutbox;
@@ -90,6 +91,7 @@ public class DeliveryService {
     private Counter bounceMessages;
     private Counter temporaryRouting;
     private Counter invalidRecords;
+    private Counter parkedRecipients;
 
     @PostConstruct
     void init() {
@@ -119,6 +121,9 @@ public class DeliveryService {
                 .register(registry);
         invalidRecords = Counter.builder("delivery.records.invalid")
                 .description("records sent to the dead-letter topic because they cannot be read").register(registry);
+        parkedRecipients = Counter.builder("delivery.recipients.parked")
+                .description("recipients parked on delivery.park because their destination's queue was full")
+                .register(registry);
         registry.gauge("delivery.messages.in.flight", gate, AdmissionGate::inUse);
         registry.gauge("delivery.destinations.suspended", scheduler, DestinationScheduler::suspendedCount);
     }
@@ -131,10 +136,10 @@ public class DeliveryService {
      * Admits one record: waits until it is due (retry tiers), until the tables are loaded and for an in-flight
      * permit, then starts the delivery and returns. The record is acknowledged when the delivery is finished.
      */
-    public Uni<Void> admit(Message<byte[]> message, int tier) {
+    public Uni<Void> admit(Message<byte[]> message, boolean retry) {
         WorkItem item;
         try {
-            item = WorkItem.from(message, tier > 0, mapper);
+            item = WorkItem.from(message, retry, mapper);
         } catch (WorkItem.InvalidRecordException e) {
             LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
             invalidRecords.increment();
@@ -161,7 +166,11 @@ public class DeliveryService {
                         }));
     }
 
-    private record RecipientOutcome(String recipient, AttemptResult result) {
+    /** @param parked refused locally for lack of a slot: not an attempt, tried again soon */
+    private record RecipientOutcome(String recipient, AttemptResult result, boolean parked) {
+        RecipientOutcome(String recipient, AttemptResult result) {
+            this(recipient, result, false);
+        }
     }
 
     Uni<Void> process(WorkItem item) {
@@ -212,7 +221,9 @@ public class DeliveryService {
             MessageContent content) {
         return scheduler.acquire(domain).flatMap(slot -> {
             if (slot instanceof DestinationScheduler.Refused refused) {
-                return Uni.createFrom().item(all(recipients, AttemptResult.temporary(refused.reason(), null)));
+                AttemptResult result = AttemptResult.temporary(refused.reason(), null);
+                return Uni.createFrom().item(recipients.stream()
+                        .map(r -> new RecipientOutcome(r, result, !refused.suspended())).toList());
             }
             DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
             long start = System.nanoTime();
@@ -254,12 +265,17 @@ public class DeliveryService {
         boolean expired = schedule.expired(item.receivedAt(), now);
         List<Uni<Void>> writes = new ArrayList<>();
         List<String> deferred = new ArrayList<>();
+        List<String> parked = new ArrayList<>();
         List<DsnBuilder.Failure> failures = new ArrayList<>();
         List<String> expiredFinal = new ArrayList<>();
         Instant nextAt = schedule.nextAttempt(item.attempt(), item.receivedAt(), now);
         String lastDeferral = null;
         for (RecipientOutcome o : outcomes) {
             AttemptResult r = o.result();
+            if (o.parked() && !expired) {
+                parked.add(o.recipient());
+                continue;
+            }
             Outcome outcome;
             String reply = r.reply();
             Instant next = null;
@@ -290,7 +306,13 @@ public class DeliveryService {
         }
         writes.add(state.markFinal(item.queueId(), expiredFinal));
         if (!deferred.isEmpty()) {
-            writes.add(defer(item, deferred, nextAt, lastDeferral));
+            writes.add(requeue(item, deferred, schedule.topicAfter(item.attempt()), item.attempt() + 1, nextAt,
+                    lastDeferral));
+        }
+        if (!parked.isEmpty()) {
+            parkedRecipients.increment(parked.size());
+            writes.add(requeue(item, parked, Topics.DELIVERY_PARK, item.attempt(),
+                    now.plus(config.scheduler().parkDelay()), "parked: destination busy"));
         }
         if (!failures.isEmpty()) {
             writes.add(bounce(item, failures, expired && !expiredFinal.isEmpty(), now));
@@ -298,17 +320,17 @@ public class DeliveryService {
         return Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> defer(WorkItem item, List<String> deferred, Instant dueAt, String reason) {
+    private Uni<Void> requeue(WorkItem item, List<String> deferred, String topic, int nextAttempt, Instant dueAt,
+            String reason) {
         MailEnvelope e = item.envelope();
         MailEnvelope pending = new MailEnvelope(e.queueId() == null ? item.queueId() : e.queueId(), e.sender(),
                 deferred, e.clientIp(), e.helo(), e.tlsProtocol(), e.authIdentity(), e.tenantId(), e.direction(),
                 item.receivedAt(), e.size());
-        String topic = schedule.topicAfter(item.attempt());
         LOG.debugf("%s: %d recipient(s) deferred to %s until %s: %s", item.queueId(), deferred.size(), topic, dueAt,
                 reason);
         return outbox.retry(topic, item.queueId(), item.raw(), Map.of(
                 MailHeaders.ENVELOPE, new String(json(pending), java.nio.charset.StandardCharsets.UTF_8),
-                RetryState.HEADER, new String(json(new RetryState(item.attempt() + 1, dueAt, reason)),
+                RetryState.HEADER, new String(json(new RetryState(nextAttempt, dueAt, reason)),
                         java.nio.charset.StandardCharsets.UTF_8)));
     }
 

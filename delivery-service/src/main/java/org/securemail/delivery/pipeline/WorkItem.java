@@ -58,7 +58,7 @@ record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, 
         }
         try {
             RetryState state = mapper.readValue(stateHeader.value(), RetryState.class);
-            return new WorkItem(queueId, envelope, raw, Math.max(2, state.attempt()), state.dueAt(), receivedAt);
+            return new WorkItem(queueId, envelope, raw, Math.max(1, state.attempt()), state.dueAt(), receivedAt);
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable " + RetryState.HEADER + " header: " + e.getClass().getSimpleName());
         }
