@@ -73,8 +73,4 @@ public class IngestMetrics {
                 .description("refused commands, messages and connections by reason")
                 .tag("listener", listener).tag("reason", reason).register(registry)).increment();
     }
-
-    public int openSessions() {
-        return open.values().stream().mapToInt(AtomicInteger::get).sum();
-    }
 }

@@ -73,6 +73,7 @@ final class SmtpSession {
     private final List<String> recipients = new ArrayList<>();
     private String tenantId;
     private long declaredSize;
+    private long sizeLimit;
     private MessageBuffer message;
     private DataDecoder decoder;
     private boolean bdatUsed;
@@ -88,6 +89,7 @@ final class SmtpSession {
         this.clientIp = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
         this.hostname = services.config.hostname();
         this.maxSize = services.config.limits().maxMessageSize();
+        this.sizeLimit = maxSize;
     }
 
     void start() {
@@ -491,6 +493,7 @@ final class SmtpSession {
             return;
         }
         String rcptTenant;
+        long rcptLimit = maxSize;
         if (listener == Listener.MX) {
             RcptDecision d = services.relay.inbound(path.localPart(), path.domain());
             if (!d.accepted()) {
@@ -498,6 +501,13 @@ final class SmtpSession {
                 return;
             }
             rcptTenant = d.tenantId();
+            long domainLimit = services.relay.sizeLimit(path.domain(), maxSize);
+            if (declaredSize > domainLimit) {
+                reject(Reply.of(552, "5.3.4", "Message size exceeds the limit of " + path.domain()), "size",
+                        "RCPT <" + path.address() + ">");
+                return;
+            }
+            rcptLimit = domainLimit;
         } else {
             rcptTenant = user.tenantId();
         }
@@ -507,6 +517,7 @@ final class SmtpSession {
             return;
         }
         tenantId = rcptTenant;
+        sizeLimit = Math.min(sizeLimit, rcptLimit);
         if (!recipients.contains(path.address())) {
             recipients.add(path.address());
         }
@@ -584,7 +595,7 @@ final class SmtpSession {
                 ReceivedHeader.protocol(esmtp, tls, user != null), queueId, tlsProtocol, tlsCipher, recipients,
                 now.atZone(ZoneOffset.UTC));
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        long limit = h.length + maxSize;
+        long limit = h.length + sizeLimit;
         int initial = (int) Math.min(limit, declaredSize > 0 ? declaredSize + h.length + 64 : 16 * 1024);
         message = new MessageBuffer(limit, initial);
         message.append(h, 0, h.length);
@@ -644,6 +655,7 @@ final class SmtpSession {
         recipients.clear();
         tenantId = null;
         declaredSize = 0;
+        sizeLimit = maxSize;
         message = null;
         decoder = null;
         bdatUsed = false;

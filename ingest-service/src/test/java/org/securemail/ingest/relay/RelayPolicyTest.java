@@ -60,6 +60,18 @@ class RelayPolicyTest {
     }
 
     @Test
+    void domainSizeLimitOnlyLowersThePlatformLimit() {
+        state.putDomain("small.example", new DomainRecord("small.example", "t1", true, List.of(), false, 1000, false,
+                null, 1));
+        state.putDomain("huge.example", new DomainRecord("huge.example", "t1", true, List.of(), false, 1L << 40, false,
+                null, 1));
+        assertThat(policy.sizeLimit("small.example", 5000)).isEqualTo(1000);
+        assertThat(policy.sizeLimit("huge.example", 5000)).isEqualTo(5000);
+        assertThat(policy.sizeLimit("in.example", 5000)).isEqualTo(5000); // 0 = platform default
+        assertThat(policy.sizeLimit("unknown.example", 5000)).isEqualTo(5000);
+    }
+
+    @Test
     void senderMustBelongToTheUsersTenant() {
         state.markCaughtUp();
         SmtpUserRecord bob = new SmtpUserRecord("bob", "t2", "$2b$04$x", true, 1);

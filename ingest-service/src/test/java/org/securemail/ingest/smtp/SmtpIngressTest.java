@@ -9,6 +9,7 @@ import static org.securemail.ingest.support.Fixtures.FOREIGN;
 import static org.securemail.ingest.support.Fixtures.INBOUND;
 import static org.securemail.ingest.support.Fixtures.LISTED;
 import static org.securemail.ingest.support.Fixtures.PASSWORD;
+import static org.securemail.ingest.support.Fixtures.SMALL;
 import static org.securemail.ingest.support.Fixtures.USER;
 
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,8 @@ class SmtpIngressTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> state.caughtUp()
                 && state.domain(FOREIGN).isPresent() && state.user(USER).isPresent()
-                && state.hasRecipient("alice", LISTED) && state.user("disabled").isPresent());
+                && state.hasRecipient("alice", LISTED) && state.user("disabled").isPresent()
+                && state.domain(SMALL).isPresent());
     }
 
     private int mx() {
@@ -436,6 +438,23 @@ class SmtpIngressTest {
             c.send(".\r\n");
             assertThat(c.reply()).isEqualTo("552 5.3.4 Error: message file too big");
             assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void domainSizeLimitAppliesAtRcptAndAtEndOfData() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
+            c.greetAndEhlo();
+            c.command("MAIL FROM:<a@elsewhere.test> SIZE=5000");
+            assertThat(c.command("RCPT TO:<u@" + SMALL + ">")).startsWith("552 5.3.4");
+            assertThat(c.command("RCPT TO:<u@" + INBOUND + ">")).startsWith("250"); // platform limit there
+            c.command("RSET");
+            c.command("MAIL FROM:<a@elsewhere.test>");
+            c.command("RCPT TO:<u@" + INBOUND + ">");
+            assertThat(c.command("RCPT TO:<u@" + SMALL + ">")).startsWith("250");
+            c.command("DATA");
+            assertThat(c.command("Subject: big\r\n\r\n" + ("x".repeat(98) + "\r\n").repeat(30) + "."))
+                    .isEqualTo("552 5.3.4 Error: message file too big");
         }
     }
 

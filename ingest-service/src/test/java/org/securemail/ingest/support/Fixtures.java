@@ -31,6 +31,8 @@ public final class Fixtures {
     public static final String LISTED = "listed.example";
     public static final String CUSTOMER = "customer.example";
     public static final String FOREIGN = "foreign.example";
+    /** An inbound domain of t1 with its own 2000-byte message size limit. */
+    public static final String SMALL = "small.example";
     public static final String USER = "bob";
     public static final String PASSWORD = "correct horse battery staple";
 
@@ -38,8 +40,13 @@ public final class Fixtures {
     }
 
     public static DomainRecord domain(String name, String tenant, boolean inbound, boolean listOnly, boolean outbound) {
+        return domain(name, tenant, inbound, listOnly, outbound, 0);
+    }
+
+    public static DomainRecord domain(String name, String tenant, boolean inbound, boolean listOnly, boolean outbound,
+            long maxMessageSize) {
         return new DomainRecord(name, tenant, inbound, List.of(new NextHop("mx." + name, 25, 10, TlsPolicy.OPPORTUNISTIC)),
-                listOnly, 0, outbound, new DomainPolicy("tag", "tag", List.of()), 1);
+                listOnly, maxMessageSize, outbound, new DomainPolicy("tag", "tag", List.of()), 1);
     }
 
     public static String bcrypt(String password) {
@@ -54,6 +61,7 @@ public final class Fixtures {
         send(broker, json, Topics.PROVISIONING_DOMAINS, LISTED, domain(LISTED, "t1", true, true, false));
         send(broker, json, Topics.PROVISIONING_DOMAINS, CUSTOMER, domain(CUSTOMER, "t2", false, false, true));
         send(broker, json, Topics.PROVISIONING_DOMAINS, FOREIGN, domain(FOREIGN, "t3", true, false, true));
+        send(broker, json, Topics.PROVISIONING_DOMAINS, SMALL, domain(SMALL, "t1", true, false, false, 2000));
         send(broker, json, Topics.PROVISIONING_RECIPIENTS, "alice@" + LISTED, new RecipientRecord(LISTED, "alice", "t1"));
         send(broker, json, Topics.PROVISIONING_USERS, USER, new SmtpUserRecord(USER, "t2", bcrypt(PASSWORD), true, 1));
         send(broker, json, Topics.PROVISIONING_USERS, "disabled",
