@@ -3,7 +3,7 @@
 //   java SubmitLoad.java --port 2587 --user U --password P --from sender@example.test
 //        --group healthy,3,healthy-domains.txt --group hosted,1,hosted-domains.txt,fresh
 //        [--host 127.0.0.1] [--rate 20] [--connections 4] [--duration 60] [--count 0] [--size 1024]
-//        [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout 60] [--quiet]
+//        [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout 60] [--quiet] [--round-robin]
 //
 // Each message has one recipient, user<N>@<domain>, with the domain drawn from the groups by weight
 // (a group is NAME,WEIGHT,FILE[,fresh]; FILE holds one domain a line; "fresh" puts a new random label in
@@ -78,7 +78,7 @@ public class SubmitLoad {
     long durationMs = 60_000;
     long count = 0;
     int size = 1024;
-    boolean startTls = true, auth = true, quiet = false;
+    boolean startTls = true, auth = true, quiet = false, roundRobin = false;
     int replyTimeoutMs = 60_000;
     BufferedWriter log;
 
@@ -103,6 +103,7 @@ public class SubmitLoad {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--quiet")) { quiet = true; continue; }
+            if (a.equals("--round-robin")) { roundRobin = true; continue; }
             if (!a.startsWith("--") || i + 1 >= args.length) usage("bad argument " + a);
             String v = args[++i];
             switch (a) {
@@ -189,8 +190,20 @@ public class SubmitLoad {
         try {
             long i;
             while ((i = take()) >= 0) {
-                Group g = pick();
-                String domain = g.domains().get(ThreadLocalRandom.current().nextInt(g.domains().size()));
+                Group g = null;
+                String domain = null;
+                if (roundRobin) {   // every domain of every group in turn (warm-up)
+                    long total = 0;
+                    for (Group x : groups) total += x.domains().size();
+                    long k = i % total;
+                    for (Group x : groups) {
+                        if (k < x.domains().size()) { g = x; domain = x.domains().get((int) k); break; }
+                        k -= x.domains().size();
+                    }
+                } else {
+                    g = pick();
+                    domain = g.domains().get(ThreadLocalRandom.current().nextInt(g.domains().size()));
+                }
                 if (g.fresh()) domain = "r" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL, 36) + "." + domain;
                 String rcpt = "user" + i + "@" + domain;
                 String id = "<" + UUID.randomUUID() + "@submitload.test>";
