@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""Figures of the outage replay, computed from the raw records only (never from the services' own metrics
+for loss, throughput or latency).
+
+  replay-report.py STATE_DIR phase N      figures of phase N (prints "key=value" lines and a human summary)
+  replay-report.py STATE_DIR pending N [GROUP]
+                                          accepted messages of phase N (of GROUP) not yet received at the MX
+  replay-report.py STATE_DIR table OUT    the final phase table, printed and written to OUT
+
+Inputs in STATE_DIR:
+  mx.csv                 RecordingMx: received_ms,message_id,recipient,group,submitted_ms,latency_ms,duplicate,size
+  phaseN-submit.csv      SubmitLoad:  submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text
+  phaseN.env             start_ms, event_ms (freeze / resolver stop), end_ms, thaw_ms, recovered_ms, capacity...
+  phaseN-samples.txt     one line a second: ts_ms r1_current r2_current dns_inflight dns_inflight_cap
+                         dns_upstream_inflight_max dns_slow_budget_used
+  phaseN-unbound.txt     `dns-world stats -m` at the end of the phase (counters since the phase start)
+"""
+import csv
+import os
+import sys
+
+HEALTHY_GROUP = os.environ.get("HEALTHY_SUFFIX", "healthy.test")
+HOSTED_GROUP = os.environ.get("HOSTED_SUFFIX", "hosted.test")
+NAMES = {1: "baseline", 2: "outage", 3: "recovery", 4: "resolvers down", 5: "no protections"}
+
+
+def group_of(recipient):
+    domain = recipient.rsplit("@", 1)[-1]
+    labels = domain.split(".")
+    return ".".join(labels[-2:])
+
+
+def read_env(path):
+    env = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if "=" in line and not line.startswith("#"):
+                    k, v = line.split("=", 1)
+                    env[k] = v
+    return env
+
+
+def read_mx(state):
+    """(message_id, recipient) -> first receive ms; duplicates per key; latency per key."""
+    first, dups = {}, {}
+    path = os.path.join(state, "mx.csv")
+    if not os.path.exists(path):
+        return first, dups
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["message_id"], row["recipient"].lower())
+            ms = int(row["received_ms"])
+            if key in first:
+                dups[key] = dups.get(key, 0) + 1
+                first[key] = min(first[key], ms)
+            else:
+                first[key] = ms
+    return first, dups
+
+
+def read_submit(state, n):
+    path = os.path.join(state, "phase%d-submit.csv" % n)
+    rows = []
+    if os.path.exists(path):
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f):
+                rows.append(row)
+    return rows
+
+
+def pct(values, q):
+    if not values:
+        return None
+    v = sorted(values)
+    i = max(0, min(len(v) - 1, int(-(-q * len(v) // 1)) - 1))
+    return v[i]
+
+
+def fmt(x, unit=""):
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return "%.2f%s" % (x, unit)
+    return "%s%s" % (x, unit)
+
+
+def samples(state, n):
+    out = []
+    path = os.path.join(state, "phase%d-samples.txt" % n)
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) >= 7:
+                    out.append([float(x) if x not in ("-", "") else None for x in p[:7]])
+    return out
+
+
+def phase(state, n, mx=None):
+    first, dups = mx if mx is not None else read_mx(state)
+    env = read_env(os.path.join(state, "phase%d.env" % n))
+    rows = read_submit(state, n)
+    r = {"phase": n, "name": NAMES.get(n, str(n))}
+    if not env:
+        return r
+    if "thaw_ms" in env:
+        recovery(state, env, first, r)
+    if n == 3:
+        return r
+    start, end = int(env["start_ms"]), int(env["end_ms"])
+    event = int(env.get("event_ms") or start)
+    accepted = [x for x in rows if x["reply_code"].startswith("2")]
+    r["sent"] = len(rows)
+    r["accepted"] = len(accepted)
+    r["temp4xx"] = sum(1 for x in rows if x["reply_code"].startswith("4"))
+    r["perm5xx"] = sum(1 for x in rows if x["reply_code"].startswith("5"))
+    r["ioerr"] = sum(1 for x in rows if x["reply_code"] == "0")
+    texts = {}
+    for x in rows:
+        if x["reply_code"].startswith("4"):
+            t = x["reply_code"] + " " + x["reply_text"][:80]
+            texts[t] = texts.get(t, 0) + 1
+    r["temp_texts"] = texts
+    keys = [(x["message_id"], x["recipient"].lower(), group_of(x["recipient"]), int(x["submitted_ms"])) for x in accepted]
+    delivered = [k for k in keys if (k[0], k[1]) in first]
+    r["delivered"] = len(delivered)
+    r["lost_so_far"] = len(keys) - len(delivered)
+    r["duplicates"] = sum(dups.get((k[0], k[1]), 0) for k in keys)
+    lat = [first[(k[0], k[1])] - k[3] for k in delivered]
+    r["lat_p50"], r["lat_p99"] = pct(lat, 0.5), pct(lat, 0.99)
+    # throughput at the MX during the window that matters: the whole phase (1), after the event (2, 4, 5)
+    w0 = event if n in (2, 4, 5) else start
+    secs = max(1e-3, (end - w0) / 1000.0)
+    in_window = [ms for (mid, rc), ms in first.items() if w0 <= ms <= end]
+    healthy_in_window = [ms for (mid, rc), ms in first.items() if w0 <= ms <= end and group_of(rc) == HEALTHY_GROUP]
+    r["window_s"] = secs
+    r["thr_all"] = len(in_window) / secs
+    r["thr_healthy"] = len(healthy_in_window) / secs
+    hosted_keys = [k for k in keys if k[2] == HOSTED_GROUP]
+    r["hosted_accepted"] = len(hosted_keys)
+    r["hosted_waiting_at_end"] = sum(1 for k in hosted_keys if (k[0], k[1]) not in first or first[(k[0], k[1])] > end)
+    s = samples(state, n)
+    cap = env.get("resolver_capacity")
+    r["resolver_cap"] = int(cap) if cap else None
+    if s:
+        r["resolver_peak"] = int(max(max(x[1] or 0, x[2] or 0) for x in s))
+        vals = [x[3] for x in s if x[3] is not None]
+        r["dns_inflight_peak"] = int(max(vals)) if vals else None
+        caps = [x[4] for x in s if x[4] is not None]
+        r["dns_inflight_cap"] = int(max(caps)) if caps else None
+        ups = [x[5] for x in s if x[5] is not None]
+        r["dns_upstream_peak"] = int(max(ups)) if ups else None
+        slow = [x[6] for x in s if x[6] is not None]
+        r["dns_slow_peak"] = int(max(slow)) if slow else None
+    ub = read_env(os.path.join(state, "phase%d-unbound.txt" % n))
+    if ub:
+        mx_ = [int(ub.get(k, 0) or 0) for k in ("resolver1.max", "resolver2.max")]
+        r["resolver_max"] = max(mx_)
+        r["resolver_exceeded"] = sum(int(ub.get(k, 0) or 0) for k in ("resolver1.exceeded", "resolver2.exceeded"))
+    return r
+
+
+def recovery(state, env, first, r):
+    """After thaw_ms: how long until every accepted hosted message of phase of_phase reached the MX."""
+    thaw = int(env["thaw_ms"])
+    rows = [x for x in read_submit(state, int(env["of_phase"])) if x["reply_code"].startswith("2")
+            and group_of(x["recipient"]) == HOSTED_GROUP]
+    keys = [(x["message_id"], x["recipient"].lower()) for x in rows]
+    waiting = [k for k in keys if k not in first or first[k] > thaw]
+    r["waiting_at_thaw"] = len(waiting)
+    r["still_waiting"] = sum(1 for k in waiting if k not in first)
+    if r["still_waiting"] == 0:
+        r["recovery_s"] = (max(first[k] for k in waiting) - thaw) / 1000.0 if waiting else 0.0
+    else:
+        r["recovery_s"] = None
+        r["recovery_note"] = "%d still waiting at the end" % r["still_waiting"]
+
+
+def baseline_ratio(r, base, key):
+    if base.get(key) and r.get(key) is not None:
+        return r[key] / base[key]
+    return None
+
+
+def print_phase(r, base):
+    n = r["phase"]
+    print("phase %d (%s)" % (n, r["name"]))
+    if n == 3 and "waiting_at_thaw" in r:
+        print("  hosted-domain messages waiting when the servers came back: %d" % r["waiting_at_thaw"])
+        print("  every one delivered %s after the thaw, with no operator action%s"
+              % (fmt(r["recovery_s"], " s"), (" (" + r["recovery_note"] + ")") if r.get("recovery_note") else ""))
+        return
+    if "sent" not in r:
+        print("  not run")
+        return
+    print("  submitted %d: accepted %d, 4xx %d, 5xx %d, io errors %d" % (r["sent"], r["accepted"], r["temp4xx"], r["perm5xx"], r["ioerr"]))
+    for t, c in sorted(r["temp_texts"].items(), key=lambda kv: -kv[1])[:5]:
+        print("    4xx %6d  %s" % (c, t))
+    print("  delivered %d of %d accepted so far, duplicates %d; end-to-end latency p50 %s p99 %s"
+          % (r["delivered"], r["accepted"], r["duplicates"], fmt(r["lat_p50"], " ms"), fmt(r["lat_p99"], " ms")))
+    print("  at the MX over %.0f s: %.2f msg/s in total, %.2f msg/s to healthy domains" % (r["window_s"], r["thr_all"], r["thr_healthy"]))
+    if n in (2, 5):
+        print("  healthy throughput / baseline: %s" % fmt(baseline_ratio(r, base, "thr_healthy")))
+        print("  hosted-domain messages waiting at the end of the phase: %d of %d" % (r["hosted_waiting_at_end"], r["hosted_accepted"]))
+    if n == 4:
+        print("  throughput / baseline (previously seen domains only): %s" % fmt(baseline_ratio(r, base, "thr_all")))
+    if "resolver_peak" in r or "resolver_max" in r:
+        print("  resolver request list: sampled peak %s, unbound max %s, capacity %s, dropped (exceeded) %s"
+              % (fmt(r.get("resolver_peak")), fmt(r.get("resolver_max")), fmt(r.get("resolver_cap")), fmt(r.get("resolver_exceeded"))))
+    if r.get("dns_inflight_peak") is not None:
+        print("  dns-service in flight: peak %s of cap %s; per-upstream peak %s; slow budget peak %s"
+              % (fmt(r.get("dns_inflight_peak")), fmt(r.get("dns_inflight_cap")), fmt(r.get("dns_upstream_peak")), fmt(r.get("dns_slow_peak"))))
+    if "recovery_s" in r and n != 3:
+        print("  after the thaw: %d waiting, all delivered %s later%s"
+              % (r["waiting_at_thaw"], fmt(r["recovery_s"], " s"), (" (" + r["recovery_note"] + ")") if r.get("recovery_note") else ""))
+
+
+def table(state, out):
+    mx = read_mx(state)
+    rows = [phase(state, n, mx) for n in (1, 2, 3, 4, 5)]
+    base = rows[0]
+    env = read_env(os.path.join(state, "replay.env"))
+    lines = ["# Outage replay (issue 7), %s, %s" % (env.get("date", "?"), env.get("machine", "?")),
+             "# rate %s msg/s over %s connections, phases of %s s, healthy:hosted weights %s; %s"
+             % (env.get("rate", "?"), env.get("connections", "?"), env.get("phase_seconds", "?"), env.get("weights", "?"), env.get("notes", "")),
+             "%-15s %7s %7s %5s %5s %9s %5s %5s %9s %9s %10s %12s %12s %8s %9s"
+             % ("phase", "sent", "accept", "4xx", "5xx", "delivered", "lost", "dups", "p50_ms", "p99_ms", "healthy/s",
+                "vs_baseline", "resolver", "dns_infl", "recover_s")]
+    for r in rows:
+        if r["phase"] == 3 and "waiting_at_thaw" in r:
+            lines.append("%-15s %s waiting at thaw; all delivered after %s s%s" % (r["name"], r["waiting_at_thaw"],
+                         fmt(r.get("recovery_s")), (" (" + r["recovery_note"] + ")") if r.get("recovery_note") else ""))
+            continue
+        if "sent" not in r:
+            lines.append("%-15s not run" % r["name"])
+            continue
+        key = "thr_all" if r["phase"] == 4 else "thr_healthy"
+        ratio = baseline_ratio(r, base, key) if r["phase"] in (2, 4, 5) else None
+        res = "%s/%s" % (fmt(max(r.get("resolver_peak") or 0, r.get("resolver_max") or 0)), fmt(r.get("resolver_cap")))
+        dns = "%s/%s" % (fmt(r.get("dns_inflight_peak")), fmt(r.get("dns_inflight_cap")))
+        lines.append("%-15s %7d %7d %5d %5d %9d %5d %5d %9s %9s %10.2f %12s %12s %8s %9s"
+                     % (r["name"], r["sent"], r["accepted"], r["temp4xx"], r["perm5xx"], r["delivered"], r["lost_so_far"],
+                        r["duplicates"], fmt(r["lat_p50"]), fmt(r["lat_p99"]), r["thr_healthy"],
+                        ("%.1f%%" % (100 * ratio)) if ratio is not None else "-", res, dns, fmt(r.get("recovery_s"))))
+    lines.append("# lost = accepted (250) but never received at the MX by the end of the replay; dups = extra receipts of")
+    lines.append("# the same (Message-ID, recipient); resolver = peak request list / capacity; vs_baseline = healthy-domain")
+    lines.append("# throughput after the freeze (phases 2, 5) or all throughput after the resolvers stopped (phase 4)")
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write(text)
+    with open(out, "w") as f:
+        f.write(text)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        sys.exit(2)
+    state, cmd = sys.argv[1], sys.argv[2]
+    if cmd == "phase":
+        n = int(sys.argv[3])
+        base = phase(state, 1) if n != 1 else {}
+        r = phase(state, n)
+        print_phase(r, base if n != 1 else r)
+    elif cmd == "pending":
+        n = int(sys.argv[3])
+        grp = sys.argv[4] if len(sys.argv) > 4 else None
+        first, _ = read_mx(state)
+        rows = [x for x in read_submit(state, n) if x["reply_code"].startswith("2")]
+        pending = [x for x in rows if (grp is None or group_of(x["recipient"]) == grp)
+                   and (x["message_id"], x["recipient"].lower()) not in first]
+        print(len(pending))
+    elif cmd == "table":
+        table(state, sys.argv[3])
+    else:
+        print(__doc__)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
