@@ -21,6 +21,7 @@ public final class UpstreamHealth {
     private final String label;
     private final InetSocketAddress address;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicLong answers = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
 
@@ -48,6 +49,15 @@ public final class UpstreamHealth {
     /** Queries this upstream is (assumed to be) working on, abandoned ones included. */
     public AtomicInteger inFlight() {
         return inFlight;
+    }
+
+    public void recordInFlight(int current) {
+        maxInFlight.accumulateAndGet(current, Math::max);
+    }
+
+    /** The highest number of queries in flight to this upstream at once since start (abandoned ones included). */
+    public int maxInFlight() {
+        return maxInFlight.get();
     }
 
     public long answers() {

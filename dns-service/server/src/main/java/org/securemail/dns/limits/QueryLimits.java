@@ -41,6 +41,7 @@ public final class QueryLimits {
     private final Map<String, Integer> zoneInFlight = new HashMap<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int total;
+    private int maxTotal;
     private int slow;
     private boolean capped;
 
@@ -150,6 +151,7 @@ public final class QueryLimits {
     private Boolean take(String zone) {
         zoneInFlight.merge(zone, 1, Integer::sum);
         total++;
+        maxTotal = Math.max(maxTotal, total);
         if (!capped && total >= config.total()) {
             capped = true;
             return Boolean.TRUE;
@@ -174,7 +176,7 @@ public final class QueryLimits {
         if (risky && slow >= config.slowBudget()) {
             return null;
         }
-        upstream.inFlight().incrementAndGet();
+        upstream.recordInFlight(upstream.inFlight().incrementAndGet());
         if (risky) {
             slow++;
         }
@@ -239,6 +241,11 @@ public final class QueryLimits {
 
     public synchronized int total() {
         return total;
+    }
+
+    /** The highest number of resolutions in flight at once since start. */
+    public synchronized int maxTotal() {
+        return maxTotal;
     }
 
     public synchronized int slow() {

@@ -137,6 +137,13 @@ public final class LookupService {
             return running.copy();
         }
         mine.whenComplete((answer, failure) -> resolving.remove(key, mine));
+        DnsCache.Slot cached = cache.get(type, name);
+        if (cached != null && cached.entry().failureCachedAt(clock.millis())) {
+            // a resolution that ended between our cache check and now cached a failure: respect it
+            mine.complete(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0,
+                    "cached failure: " + cached.entry().failureDetail()));
+            return mine.copy();
+        }
         String zone = Zones.zoneOf(name);
         limits.admit(zone).whenComplete((admission, failure) -> {
             if (admission == null || !admission.granted()) {

@@ -92,6 +92,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final Map<String, Zone> zones = new ConcurrentHashMap<>();
+    private volatile Zone otherZones;
     private final Map<String, List<String>> records = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("test-dns-timer"));
     private final ExecutorService workers = Executors.newCachedThreadPool(daemon("test-dns-worker"));
@@ -145,6 +146,17 @@ public final class TestDnsServer implements AutoCloseable {
     /** The behaviour of {@code zone}, created (answering) on first use. */
     public Zone zone(String zone) {
         return zones.computeIfAbsent(normalize(zone), z -> new Zone());
+    }
+
+    /**
+     * How names in no configured zone are treated (by default they are REFUSED): e.g. {@code Mode.DEAD} models
+     * every other domain sitting on dead authoritative servers, fresh ones included. Zone = last two labels.
+     */
+    public Zone otherZones() {
+        if (otherZones == null) {
+            otherZones = new Zone();
+        }
+        return otherZones;
     }
 
     /** Explicit records for (name, type) in presentation form ({@code "10 mx1.example.org."} for MX). */
@@ -387,12 +399,17 @@ public final class TestDnsServer implements AutoCloseable {
                 best = zone;
             }
         }
-        return best == null ? name : best;
+        if (best != null) {
+            return best;
+        }
+        int last = name.lastIndexOf('.');
+        int previous = last <= 0 ? -1 : name.lastIndexOf('.', last - 1);
+        return previous < 0 ? name : name.substring(previous + 1);
     }
 
     private Zone zoneOf(String name) {
-        String zone = zoneName(name);
-        return zones.get(zone);
+        Zone zone = zones.get(zoneName(name));
+        return zone == null ? otherZones : zone;
     }
 
     private static SOARecord soa(String zone) throws TextParseException {

@@ -1,0 +1,180 @@
+package org.securemail.dns.resolve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.securemail.common.dns.DnsAnswer;
+import org.securemail.common.dns.DnsStatus;
+import org.securemail.common.dns.DnsType;
+import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.testserver.TestDnsServer;
+import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.dns.upstream.NettyUpstreamTransport;
+
+/**
+ * The outage in miniature, over real UDP: the upstream is a modelled recursive resolver with 64 slots, in which a
+ * query for a name under a dead server holds its slot for the resolver's own timeout (3 s here instead of 10 s, to keep
+ * the test short; the service's abandoned-hold matches it) and queries beyond the slots are dropped. Sustained load
+ * across all zones, fresh names included, must never fill the resolver, never exceed the service's caps, keep healthy
+ * zones fast, answer dead zones quickly with FAILED/STALE/BUSY, and recover within the failure backoff.
+ */
+class IncidentInMiniatureTest {
+
+    private static final int RESOLVER_SLOTS = 64;
+    private static final Duration RESOLVER_HOLD = Duration.ofSeconds(3);
+    private static final Duration LOAD = Duration.ofSeconds(6);
+
+    private TestDnsServer resolver;
+    private NioEventLoopGroup loop;
+    private NettyUpstreamTransport netty;
+    private CheckingTransport transport;
+    private TestEngine engine;
+    private final Random random = new Random(42);
+
+    @BeforeEach
+    void start() {
+        resolver = TestDnsServer.start().slots(RESOLVER_SLOTS, RESOLVER_HOLD);
+        loop = new NioEventLoopGroup(1);
+        netty = new NettyUpstreamTransport(loop.next(), Duration.ofSeconds(1));
+        transport = new CheckingTransport(netty);
+        engine = new TestEngine(transport,
+                "dns.upstreams", resolver.hostPort(),
+                "dns.timeouts.query", "800ms",
+                "dns.timeouts.resolution", "1200ms",
+                "dns.limits.per-upstream", "56",
+                "dns.limits.slow-budget", "16",
+                "dns.limits.slow-threshold", "100ms",
+                "dns.limits.abandoned-hold", RESOLVER_HOLD.toMillis() + "ms",
+                "dns.health.suspend-after", "1000");
+        transport.watch(engine.cache);
+    }
+
+    @AfterEach
+    void stop() {
+        engine.close();
+        netty.close();
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        resolver.close();
+    }
+
+    @Test
+    void twoOfTwentyZonesNeverAnswer() throws Exception {
+        List<String> zones = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "zone" + i + ".test").toList();
+        zones.forEach(zone -> resolver.zone(zone).ttl(300));
+        List<String> dead = List.of("zone3.test", "zone11.test");
+        dead.forEach(zone -> resolver.zone(zone).mode(Mode.DEAD));
+        warmUp(zones.stream().filter(z -> !dead.contains(z)).toList());
+        AtomicInteger fresh = new AtomicInteger();
+
+        LoadRun run = new LoadRun().run(engine.lookups, 400, LOAD, () -> {
+            String zone = zones.get(random.nextInt(zones.size()));
+            boolean isDead = dead.contains(zone);
+            boolean miss = random.nextBoolean();
+            String name = miss ? "n" + fresh.incrementAndGet() + "." + zone : "www." + zone;
+            return new LoadRun.Lookup(name, DnsType.A, (isDead ? "dead" : "healthy") + (miss ? "-miss" : "-repeat"));
+        });
+
+        report("2 of 20 zones dead", run);
+        assertInvariants(run);
+        assertRecovery(dead.get(0));
+    }
+
+    @Test
+    void aHundredOfFourHundredDomainsOnTwoDeadServersWithFreshDomainsArriving() throws Exception {
+        List<String> healthy = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "ok" + i + ".test").toList();
+        healthy.forEach(zone -> resolver.zone(zone).ttl(300));
+        resolver.otherZones().mode(Mode.DEAD);
+        List<String> knownDead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList();
+        warmUp(healthy);
+        AtomicInteger fresh = new AtomicInteger();
+        AtomicInteger freshDomains = new AtomicInteger();
+
+        LoadRun run = new LoadRun().run(engine.lookups, 500, LOAD, () -> {
+            boolean isDead = random.nextInt(4) == 0;
+            boolean miss = random.nextBoolean();
+            String zone;
+            if (!isDead) {
+                zone = healthy.get(random.nextInt(healthy.size()));
+            } else if (random.nextBoolean()) {
+                zone = "newly" + freshDomains.incrementAndGet() + ".test";
+            } else {
+                zone = knownDead.get(random.nextInt(knownDead.size()));
+            }
+            String name = miss ? "n" + fresh.incrementAndGet() + "." + zone : "www." + zone;
+            return new LoadRun.Lookup(name, DnsType.A, (isDead ? "dead" : "healthy") + (miss ? "-miss" : "-repeat"));
+        });
+
+        report("100 of 400 domains on dead servers, fresh ones arriving", run);
+        assertInvariants(run);
+        assertRecovery(knownDead.get(0));
+    }
+
+    private void warmUp(List<String> healthyZones) {
+        for (String zone : healthyZones) {
+            assertThat(engine.resolve("www." + zone, DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        }
+    }
+
+    private void assertInvariants(LoadRun run) {
+        UpstreamHealth upstream = engine.upstreams.all().get(0);
+        assertThat(resolver.droppedNoSlot()).as("queries the modelled resolver had to drop").isZero();
+        assertThat(resolver.maxSlotsUsed()).as("resolver slots used at most").isLessThan(RESOLVER_SLOTS);
+        assertThat(upstream.maxInFlight()).as("upstream queries in flight at most")
+                .isLessThanOrEqualTo(engine.config.limits().perUpstream());
+        assertThat(engine.limits.maxTotal()).isLessThanOrEqualTo(engine.config.limits().total());
+
+        List<LoadRun.Result> healthyMiss = run.of("healthy-miss");
+        assertThat(healthyMiss).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isEqualTo(DnsStatus.ANSWER));
+        assertThat(LoadRun.percentileMicros(healthyMiss, 99)).as("healthy cache-miss p99 (µs)").isLessThan(50_000);
+        assertThat(run.of("healthy-repeat")).allSatisfy(r -> assertThat(r.status()).isEqualTo(DnsStatus.ANSWER));
+
+        List<LoadRun.Result> deadAll = new java.util.ArrayList<>(run.of("dead-miss"));
+        deadAll.addAll(run.of("dead-repeat"));
+        assertThat(deadAll).isNotEmpty().allSatisfy(r -> assertThat(r.status())
+                .isIn(DnsStatus.FAILED, DnsStatus.STALE, DnsStatus.BUSY));
+        assertThat(LoadRun.percentileMicros(deadAll, 100)).as("slowest dead-zone answer (µs)")
+                .isLessThanOrEqualTo(engine.config.timeouts().resolution().toMillis() * 1000 + 300_000);
+        assertThat(transport.queriesForCachedFailures.get()).as("upstream queries for cached failures").isZero();
+    }
+
+    private void assertRecovery(String deadZone) {
+        String name = "www." + deadZone;
+        resolver.zone(deadZone).mode(Mode.ANSWER);
+        long revived = System.currentTimeMillis();
+        var slot = engine.cache.get(DnsType.A, name);
+        long backoffLeft = slot != null && slot.entry().failureCachedAt(revived)
+                ? slot.entry().failedUntilMillis() - revived : 0;
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> engine.resolve(name, DnsType.A).status() == DnsStatus.ANSWER);
+
+        long recoveredAfter = System.currentTimeMillis() - revived;
+        System.out.printf("recovered after %d ms (failure backoff left at revival: %d ms)%n", recoveredAfter, backoffLeft);
+        assertThat(recoveredAfter)
+                .as("recovery within the failure backoff (+ the hold of slow-budget slots still held by abandoned queries)")
+                .isLessThanOrEqualTo(backoffLeft + RESOLVER_HOLD.toMillis() + 1000);
+    }
+
+    private void report(String scenario, LoadRun run) {
+        UpstreamHealth upstream = engine.upstreams.all().get(0);
+        System.out.println("=== incident in miniature: " + scenario + " ===");
+        for (String kind : List.of("healthy-miss", "healthy-repeat", "dead-miss", "dead-repeat")) {
+            System.out.println(LoadRun.summary(kind, run.of(kind)) + " " + LoadRun.reasons(run.of(kind)));
+        }
+        System.out.printf("resolver slots: max used %d of %d, dropped %d; service: max in flight %d (cap %d), "
+                + "max upstream in flight %d (cap %d), queries for cached failures %d%n",
+                resolver.maxSlotsUsed(), RESOLVER_SLOTS, resolver.droppedNoSlot(), engine.limits.maxTotal(),
+                engine.config.limits().total(), upstream.maxInFlight(), engine.config.limits().perUpstream(),
+                transport.queriesForCachedFailures.get());
+    }
+}
