@@ -77,11 +77,17 @@ public interface DeliveryConfig {
 
         /**
          * Recipient groups waiting for a session slot per destination; beyond it they are parked on
-         * {@code delivery.park} for {@link #parkDelay()} (not counted as an attempt), so one slow destination
-         * cannot take all of {@link #maxInFlightMessages()}.
+         * {@code delivery.park} for {@link #parkDelay()} (not counted as an attempt).
          */
-        @WithDefault("500")
+        @WithDefault("1000")
         int destinationQueueLimit();
+
+        /**
+         * How long a recipient group may wait for a session slot before it is parked: a destination that stops
+         * making progress gives its share of {@link #maxInFlightMessages()} back within this time.
+         */
+        @WithDefault("15s")
+        Duration queueWait();
 
         /** How long parked work waits before it is tried again. */
         @WithDefault("30s")

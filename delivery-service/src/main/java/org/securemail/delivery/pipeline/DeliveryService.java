@@ -93,6 +93,18 @@ public class DeliveryService {
     private Counter invalidRecords;
     private Counter parkedRecipients;
 
+    private final java.util.concurrent.ScheduledExecutorService timers =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "delivery-queue-timers");
+                t.setDaemon(true);
+                return t;
+            });
+
+    @jakarta.annotation.PreDestroy
+    void stop() {
+        timers.shutdownNow();
+    }
+
     @PostConstruct
     void init() {
         DnsResolver dns = dnsResolvers.isResolvable() ? dnsResolvers.get() : null;
@@ -104,7 +116,7 @@ public class DeliveryService {
                 config.dns().ipv6());
         DeliveryConfig.Scheduler s = config.scheduler();
         scheduler = new DestinationScheduler(s.destinationConcurrency(), s.destinationQueueLimit(),
-                s.deadAfterFailures(), s.suspendInitial(), s.suspendMax(), System::nanoTime);
+                s.deadAfterFailures(), s.suspendInitial(), s.suspendMax(), s.queueWait(), timers, System::nanoTime);
         gate = new AdmissionGate(s.maxInFlightMessages());
         schedule = new RetrySchedule(config.retry().delays(), config.retry().lifetime());
         hostname = config.hostname().orElseGet(org.securemail.delivery.smtp.VertxSmtpTransport::defaultHeloName);

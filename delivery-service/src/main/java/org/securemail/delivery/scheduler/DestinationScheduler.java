@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.smallrye.mutiny.Uni;
@@ -50,10 +52,19 @@ public final class DestinationScheduler {
     private final Duration suspendInitial;
     private final Duration suspendMax;
     private final LongSupplier clock;
+    private final Duration queueWait;
+    private final ScheduledExecutorService timers;
     private final Map<String, State> states = new ConcurrentHashMap<>();
 
+    /**
+     * @param queueWait how long work may wait for a slot before it is refused (and parked by the caller), so a
+     *                  destination that stopped making progress gives its share of the in-flight limit back
+     * @param timers    runs the queue-wait timeouts
+     */
     public DestinationScheduler(int concurrency, int queueLimit, int deadAfter, Duration suspendInitial,
-            Duration suspendMax, LongSupplier nanoClock) {
+            Duration suspendMax, Duration queueWait, ScheduledExecutorService timers, LongSupplier nanoClock) {
+        this.queueWait = queueWait;
+        this.timers = timers;
         this.concurrency = Math.max(1, concurrency);
         this.queueLimit = Math.max(0, queueLimit);
         this.deadAfter = Math.max(1, deadAfter);
@@ -64,7 +75,7 @@ public final class DestinationScheduler {
 
     private static final class State {
         int active;
-        final ArrayDeque<UniEmitter<? super Slot>> waiting = new ArrayDeque<>();
+        final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
         int consecutiveFailures;
         long suspendedUntil;
         boolean suspended;
@@ -73,24 +84,54 @@ public final class DestinationScheduler {
         String lastError = "";
     }
 
+    private record Waiter(UniEmitter<? super Slot> emitter, long since) {
+    }
+
     public Uni<Slot> acquire(String destination) {
         return Uni.createFrom().emitter(emitter -> {
             Slot immediate;
-            State state = states.computeIfAbsent(destination, d -> newState());
-            synchronized (state) {
-                immediate = tryAcquire(destination, state);
-                if (immediate == null) {
-                    if (state.waiting.size() >= queueLimit) {
-                        immediate = new Refused("451 4.4.5 destination " + destination + " has "
-                                + state.waiting.size() + " deliveries waiting; deferred to spread the load", false);
-                    } else {
-                        state.waiting.add(emitter);
-                        return;
+            State state;
+            Waiter waiter;
+            // the state may be removed by a concurrent release when idle: retry on a removed one
+            while (true) {
+                state = states.computeIfAbsent(destination, d -> newState());
+                synchronized (state) {
+                    if (states.get(destination) != state) {
+                        continue;
                     }
+                    immediate = tryAcquire(destination, state);
+                    if (immediate == null) {
+                        if (state.waiting.size() >= queueLimit) {
+                            immediate = new Refused("451 4.4.5 destination " + destination + " has "
+                                    + state.waiting.size() + " deliveries waiting", false);
+                        } else {
+                            waiter = new Waiter(emitter, clock.getAsLong());
+                            state.waiting.add(waiter);
+                            break;
+                        }
+                    }
+                    waiter = null;
+                    break;
                 }
             }
-            emitter.complete(immediate);
+            if (waiter == null) {
+                emitter.complete(immediate);
+                return;
+            }
+            State queued = state;
+            timers.schedule(() -> expire(destination, queued, waiter), queueWait.toMillis(), TimeUnit.MILLISECONDS);
         });
+    }
+
+    /** A waiter still queued after {@code queueWait} is refused: its destination is not making progress. */
+    private void expire(String destination, State state, Waiter waiter) {
+        synchronized (state) {
+            if (!state.waiting.remove(waiter)) {
+                return;
+            }
+        }
+        waiter.emitter().complete(new Refused("451 4.4.5 no session slot for " + destination + " within "
+                + queueWait.toSeconds() + " s", false));
     }
 
     private State newState() {
@@ -129,7 +170,7 @@ public final class DestinationScheduler {
         if (state == null) {
             return;
         }
-        List<UniEmitter<? super Slot>> wake = new ArrayList<>();
+        List<Waiter> wake = new ArrayList<>();
         List<Slot> slots = new ArrayList<>();
         synchronized (state) {
             state.active--;
@@ -168,7 +209,7 @@ public final class DestinationScheduler {
             }
         }
         for (int i = 0; i < wake.size(); i++) {
-            wake.get(i).complete(slots.get(i));
+            wake.get(i).emitter().complete(slots.get(i));
         }
     }
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.smallrye.mutiny.helpers.test.UniAssertSubscriber;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.delivery.scheduler.DestinationScheduler.Granted;
 import org.securemail.delivery.scheduler.DestinationScheduler.Health;
@@ -17,8 +20,14 @@ import org.securemail.delivery.scheduler.DestinationScheduler.Slot;
 class DestinationSchedulerTest {
 
     private final AtomicLong now = new AtomicLong();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final DestinationScheduler scheduler = new DestinationScheduler(2, 2, 3, Duration.ofSeconds(10),
-            Duration.ofSeconds(40), now::get);
+            Duration.ofSeconds(40), Duration.ofMillis(300), timers, now::get);
+
+    @AfterEach
+    void stopTimers() {
+        timers.shutdownNow();
+    }
 
     private UniAssertSubscriber<Slot> acquire(String destination) {
         return scheduler.acquire(destination).subscribe().withSubscriber(UniAssertSubscriber.create());
@@ -48,6 +57,21 @@ class DestinationSchedulerTest {
 
         assertThat(fifth).isInstanceOf(Refused.class);
         assertThat(((Refused) fifth).reason()).startsWith("451 4.4.5");
+    }
+
+    @Test
+    void refusesWorkThatWaitedTooLongForASlotAndKeepsTheSlotCount() {
+        Granted a = (Granted) acquire("slow.test").awaitItem().getItem();
+        Granted b = (Granted) acquire("slow.test").awaitItem().getItem();
+
+        Slot late = acquire("slow.test").awaitItem(Duration.ofSeconds(5)).getItem();
+
+        assertThat(late).isInstanceOf(Refused.class);
+        assertThat(((Refused) late).suspended()).isFalse();
+        scheduler.release(a, Health.CONNECTED, null);
+        scheduler.release(b, Health.CONNECTED, null);
+        assertThat(scheduler.active("slow.test")).isZero();
+        assertThat(acquire("slow.test").awaitItem().getItem()).isInstanceOf(Granted.class);
     }
 
     @Test

@@ -95,6 +95,7 @@ public final class SmtpSink implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                socket.setTcpNoDelay(true);
                 open.add(socket);
                 int id = connections.incrementAndGet();
                 threads.submit(() -> session(socket, id));
