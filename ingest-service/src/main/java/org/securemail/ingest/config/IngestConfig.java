@@ -69,6 +69,13 @@ public interface IngestConfig {
         @WithDefault("50")
         int maxConnectionsPerIp();
 
+        /**
+         * Message bytes all sessions together may hold in memory until the broker acknowledges; past it new data
+         * gets 452 4.3.1. 0 means half of the maximum heap.
+         */
+        @WithDefault("0")
+        long maxBufferedBytes();
+
         /** Error replies tolerated per session before 421 and disconnect (Postfix smtpd_hard_error_limit). */
         @WithDefault("20")
         int maxErrors();
@@ -102,8 +109,8 @@ public interface IngestConfig {
         @WithDefault("1")
         int lingerMs();
 
-        /** Producer buffer.memory in bytes. Must hold at least one maximum-size message. */
-        @WithDefault("134217728")
+        /** Producer buffer.memory in bytes; at least two maximum-size records (54 MiB) are enforced. */
+        @WithDefault("67108864")
         long bufferMemory();
     }
 

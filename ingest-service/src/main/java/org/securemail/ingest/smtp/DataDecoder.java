@@ -16,7 +16,7 @@ package org.securemail.ingest.smtp;
 public final class DataDecoder {
 
     /** Why a completed message must be refused, or {@code NONE}. */
-    public enum Defect { NONE, BARE_NEWLINE, LINE_TOO_LONG, TOO_BIG }
+    public enum Defect { NONE, BARE_NEWLINE, LINE_TOO_LONG, TOO_BIG, NO_STORAGE }
 
     private enum State { TEXT, CR, DOT, DOT_CR }
 
@@ -127,6 +127,9 @@ public final class DataDecoder {
     public Defect defect() {
         if (out.overflowed()) {
             return Defect.TOO_BIG;
+        }
+        if (out.starved()) {
+            return Defect.NO_STORAGE;
         }
         if (bareNewline) {
             return Defect.BARE_NEWLINE;

@@ -60,6 +60,7 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply TOO_MANY_CONNECTIONS = of(421, "4.7.0", "Error: too many connections");
     public static final Reply TOO_MANY_CONNECTIONS_FROM_IP = of(421, "4.7.0", "Error: too many connections from your address");
     public static final Reply NOT_READY = of(451, "4.3.0", "Error: relay state is loading, try again later");
+    public static final Reply NO_STORAGE = of(452, "4.3.1", "Insufficient system storage");
     public static final Reply QUEUE_TEMPFAIL = of(451, "4.3.0", "Error: queue file write error, try again later");
     public static final Reply AUTH_REQUIRED = of(530, "5.7.0", "Authentication required");
     public static final Reply STARTTLS_FIRST = of(530, "5.7.0", "Must issue a STARTTLS command first");

@@ -20,9 +20,10 @@ public class SessionServices {
     final IngestMetrics metrics;
     final ConnectionLimiter limiter;
     final Vertx vertx;
+    final MessageBudget budget;
 
     public SessionServices(IngestConfig config, RelayPolicy relay, Authenticator authenticator, AcceptService accept,
-            IngestMetrics metrics, ConnectionLimiter limiter, Vertx vertx) {
+            IngestMetrics metrics, ConnectionLimiter limiter, Vertx vertx, MessageBudget budget) {
         this.config = config;
         this.relay = relay;
         this.authenticator = authenticator;
@@ -30,5 +31,6 @@ public class SessionServices {
         this.metrics = metrics;
         this.limiter = limiter;
         this.vertx = vertx;
+        this.budget = budget;
     }
 }

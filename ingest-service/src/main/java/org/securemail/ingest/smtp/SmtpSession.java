@@ -118,6 +118,7 @@ final class SmtpSession {
         }
         services.limiter.release(clientIp);
         services.metrics.sessionClosed(listener.tag());
+        resetTransaction();
     }
 
     // ---------------------------------------------------------------- input
@@ -452,6 +453,10 @@ final class SmtpSession {
             reject(Reply.of(552, "5.3.4", "Message size exceeds fixed limit"), "size", "MAIL");
             return;
         }
+        if (size > services.budget.available()) {
+            reject(Reply.NO_STORAGE, "no_storage", "MAIL");
+            return;
+        }
         if (listener == Listener.SUBMISSION) {
             Optional<Reply> refused = services.relay.checkSender(user, path.domain());
             if (refused.isPresent()) {
@@ -551,7 +556,10 @@ final class SmtpSession {
             error(refused, "sequence");
             return;
         }
-        startMessage();
+        if (!startMessage()) {
+            reject(Reply.NO_STORAGE, "no_storage", "DATA");
+            return;
+        }
         decoder = new DataDecoder(message, services.config.limits().maxTextLine());
         mode = Mode.DATA;
         replyRaw("354 End data with <CR><LF>.<CR><LF>\r\n");
@@ -575,10 +583,11 @@ final class SmtpSession {
         }
         bdatError = messagePrecondition();
         if (bdatError == null) {
-            if (message == null) {
-                startMessage();
+            if (message == null && !startMessage()) {
+                bdatError = Reply.NO_STORAGE;
+            } else {
+                bdatUsed = true;
             }
-            bdatUsed = true;
         }
         bdatRemaining = size;
         bdatChunk = size;
@@ -589,7 +598,8 @@ final class SmtpSession {
         }
     }
 
-    private void startMessage() {
+    /** Starts the message buffer with the Received header; false when the memory budget cannot hold it. */
+    private boolean startMessage() {
         Instant now = Instant.now();
         String header = ReceivedHeader.build(helo, clientIp, hostname,
                 ReceivedHeader.protocol(esmtp, tls, user != null), queueId, tlsProtocol, tlsCipher, recipients,
@@ -597,8 +607,14 @@ final class SmtpSession {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         long limit = h.length + sizeLimit;
         int initial = (int) Math.min(limit, declaredSize > 0 ? declaredSize + h.length + 64 : 16 * 1024);
-        message = new MessageBuffer(limit, initial);
+        message = new MessageBuffer(limit, initial, services.budget);
         message.append(h, 0, h.length);
+        if (message.starved()) {
+            message.release();
+            message = null;
+            return false;
+        }
+        return true;
     }
 
     private void endOfData() {
@@ -607,6 +623,7 @@ final class SmtpSession {
             case TOO_BIG -> rejectMessage(Reply.SIZE_EXCEEDED, "size");
             case BARE_NEWLINE -> rejectMessage(Reply.BARE_NEWLINE_IN_DATA, "bare_newline");
             case LINE_TOO_LONG -> rejectMessage(Reply.LINE_TOO_LONG_IN_DATA, "line_too_long");
+            case NO_STORAGE -> rejectMessage(Reply.NO_STORAGE, "no_storage");
             case NONE -> acceptMessage();
         }
         decoder = null;
@@ -624,6 +641,10 @@ final class SmtpSession {
             rejectMessage(Reply.SIZE_EXCEEDED, "size");
             return;
         }
+        if (message.starved()) {
+            rejectMessage(Reply.NO_STORAGE, "no_storage");
+            return;
+        }
         if (bdatLast) {
             acceptMessage();
         } else {
@@ -637,13 +658,16 @@ final class SmtpSession {
     }
 
     private void acceptMessage() {
-        byte[] bytes = message.toByteArray();
+        MessageBuffer held = message;
+        message = null; // released when the queue has answered, not at the reset below
+        byte[] bytes = held.toByteArray();
         MailEnvelope envelope = new MailEnvelope(queueId, sender, List.copyOf(recipients), clientIp, helo,
                 tlsProtocol, user == null ? null : user.username(), tenantId,
                 listener == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         resetTransaction();
         suspend();
         services.accept.accept(envelope, bytes, listener.tag()).onComplete(ar -> {
+            held.release();
             reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
             resume();
         });
@@ -656,7 +680,10 @@ final class SmtpSession {
         tenantId = null;
         declaredSize = 0;
         sizeLimit = maxSize;
-        message = null;
+        if (message != null) {
+            message.release();
+            message = null;
+        }
         decoder = null;
         bdatUsed = false;
         bdatError = null;

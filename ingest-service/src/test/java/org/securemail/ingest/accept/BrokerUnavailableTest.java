@@ -54,7 +54,8 @@ class BrokerUnavailableTest {
                     "ingest.accept.bootstrap-servers", "127.0.0.1:" + FreePorts.next(),
                     "ingest.accept.deadline", "2s",
                     "ingest.limits.idle-timeout", "2s",
-                    "ingest.limits.max-connections-per-ip", "3");
+                    "ingest.limits.max-connections-per-ip", "3",
+                    "ingest.limits.max-buffered-bytes", "300000");
         }
     }
 
@@ -107,6 +108,30 @@ class BrokerUnavailableTest {
             c.upgradeToTls();
             assertThat(c.peerSubject()).isEqualTo("CN=configured.test");
             assertThat(c.ehlo()).contains("AUTH PLAIN LOGIN");
+        }
+    }
+
+    @Test
+    void messagesBeyondTheMemoryBudgetGet452() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+            c.greetAndEhlo();
+            assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=400000"))
+                    .isEqualTo("452 4.3.1 Insufficient system storage");
+            c.command("MAIL FROM:<a@elsewhere.test>");
+            c.command("RCPT TO:<u@" + INBOUND + ">");
+            assertThat(c.command("DATA")).startsWith("354");
+            String body = ("b".repeat(998) + "\r\n").repeat(350);
+            assertThat(c.command("Subject: big\r\n\r\n" + body + "."))
+                    .isEqualTo("452 4.3.1 Insufficient system storage");
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+        // the memory was given back: a small message is accepted for queueing again (and gets the dead broker's 451)
+        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+            c.greetAndEhlo();
+            c.command("MAIL FROM:<a@elsewhere.test>");
+            c.command("RCPT TO:<u@" + INBOUND + ">");
+            assertThat(c.command("DATA")).startsWith("354");
+            assertThat(c.command("Subject: small\r\n\r\nsmall\r\n.")).startsWith("451 4.3.0");
         }
     }
 
