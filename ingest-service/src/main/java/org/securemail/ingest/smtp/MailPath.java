@@ -77,6 +77,16 @@ public record MailPath(String address, Map<String, String> parameters) {
         return !domain.startsWith(".") && !domain.contains("..") && domain.indexOf('@') < 0;
     }
 
+    /** True when the address needs SMTPUTF8 (RFC 6531): any non-ASCII character. */
+    public boolean unicode() {
+        for (int i = 0; i < address.length(); i++) {
+            if (address.charAt(i) > 127) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean nullPath() {
         return address.isEmpty();
     }

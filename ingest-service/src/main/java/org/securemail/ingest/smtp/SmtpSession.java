@@ -73,6 +73,7 @@ final class SmtpSession {
     private final List<String> recipients = new ArrayList<>();
     private String tenantId;
     private long declaredSize;
+    private boolean smtputf8;
     private long sizeLimit;
     private MessageBuffer message;
     private DataDecoder decoder;
@@ -420,6 +421,7 @@ final class SmtpSession {
             return;
         }
         long size = 0;
+        boolean utf8 = false;
         for (var p : path.parameters().entrySet()) {
             String value = p.getValue();
             switch (p.getKey()) {
@@ -437,9 +439,7 @@ final class SmtpSession {
                         return;
                     }
                 }
-                case "SMTPUTF8" -> {
-                    // accepted: addresses and headers may be UTF-8 (RFC 6531)
-                }
+                case "SMTPUTF8" -> utf8 = esmtp; // addresses and headers may be UTF-8 (RFC 6531)
                 case "AUTH" -> {
                     // RFC 4954 §5: accepted and ignored
                 }
@@ -448,6 +448,10 @@ final class SmtpSession {
                     return;
                 }
             }
+        }
+        if (path.unicode() && !utf8) {
+            reject(Reply.UTF8_UNDECLARED, "utf8_undeclared", "MAIL");
+            return;
         }
         if (size > maxSize) {
             reject(Reply.of(552, "5.3.4", "Message size exceeds fixed limit"), "size", "MAIL");
@@ -468,6 +472,7 @@ final class SmtpSession {
         queueId = QueueIds.next();
         sender = path.address();
         declaredSize = size;
+        smtputf8 = utf8;
         reply(Reply.of(250, "2.1.0", "Ok"));
     }
 
@@ -491,6 +496,10 @@ final class SmtpSession {
         if (!path.parameters().isEmpty()) {
             error(Reply.of(555, "5.5.4", "Unsupported option: " + path.parameters().keySet().iterator().next()),
                     "syntax");
+            return;
+        }
+        if (path.unicode() && !smtputf8) {
+            reject(Reply.UTF8_UNDECLARED, "utf8_undeclared", "RCPT");
             return;
         }
         if (recipients.size() >= services.config.limits().maxRecipients()) {
@@ -679,6 +688,7 @@ final class SmtpSession {
         recipients.clear();
         tenantId = null;
         declaredSize = 0;
+        smtputf8 = false;
         sizeLimit = maxSize;
         if (message != null) {
             message.release();

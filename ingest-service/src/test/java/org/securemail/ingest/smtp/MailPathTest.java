@@ -32,6 +32,12 @@ class MailPathTest {
     }
 
     @Test
+    void detectsUnicodeAddresses() {
+        assertThat(MailPath.parse("<jörg@example.test>").unicode()).isTrue();
+        assertThat(MailPath.parse("<joerg@example.test>").unicode()).isFalse();
+    }
+
+    @Test
     void dropsObsoleteSourceRoute() {
         assertThat(MailPath.parse("<@relay.example:u@d.example>").address()).isEqualTo("u@d.example");
     }

@@ -442,6 +442,24 @@ class SmtpIngressTest {
     }
 
     @Test
+    void unicodeAddressesNeedSmtputf8() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
+            c.greetAndEhlo();
+            assertThat(c.command("MAIL FROM:<jörg@elsewhere.test>")).startsWith("553 5.6.7");
+            assertThat(c.command("MAIL FROM:<a@elsewhere.test>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<jürgen@" + INBOUND + ">")).startsWith("553 5.6.7");
+            c.command("RSET");
+            assertThat(c.command("MAIL FROM:<jörg@elsewhere.test> SMTPUTF8")).startsWith("250");
+            assertThat(c.command("RCPT TO:<jürgen@" + INBOUND + ">")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("DATA")).startsWith("354");
+            String id = Fixtures.queueId(c.command("Subject: grüße\r\n\r\nhällo\r\n."));
+            ConsumerRecord<String, byte[]> record = Fixtures.find(broker, id, Duration.ofSeconds(20)).orElseThrow();
+            assertThat(Fixtures.envelope(json, record).recipients()).containsExactly("jürgen@" + INBOUND);
+            assertThat(Fixtures.text(record)).contains("Subject: grüße");
+        }
+    }
+
+    @Test
     void domainSizeLimitAppliesAtRcptAndAtEndOfData() throws Exception {
         try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
