@@ -67,7 +67,8 @@ public final class LocalDnsCache {
 
     static DnsAnswer answer(DnsCacheEntry entry, DnsStatus status, long ttlSeconds, long nowMillis, String detail) {
         List<DnsRecordData> records = entry.records().stream()
-                .map(r -> new DnsRecordData(r.name(), r.type(), Math.min(r.ttl(), ttlSeconds), r.data()))
+                .map(r -> new DnsRecordData(r.name(), r.type(),
+                        status == DnsStatus.STALE ? ttlSeconds : Math.min(r.ttl(), ttlSeconds), r.data()))
                 .toList();
         long age = Math.max(0, Duration.ofMillis(nowMillis - entry.storedAtMillis()).toSeconds());
         return new DnsAnswer(entry.name(), entry.type(), status, records, age, detail);

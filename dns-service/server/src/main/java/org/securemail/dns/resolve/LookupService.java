@@ -279,7 +279,8 @@ public final class LookupService {
     private static DnsAnswer fromEntry(DnsCacheEntry entry, DnsStatus status, long ttlSeconds, long nowMillis,
             String detail) {
         List<DnsRecordData> records = entry.records().stream()
-                .map(r -> new DnsRecordData(r.name(), r.type(), Math.min(r.ttl(), ttlSeconds), r.data()))
+                .map(r -> new DnsRecordData(r.name(), r.type(),
+                        status == DnsStatus.STALE ? ttlSeconds : Math.min(r.ttl(), ttlSeconds), r.data()))
                 .toList();
         long age = Math.max(0, (nowMillis - entry.storedAtMillis()) / 1000);
         return new DnsAnswer(entry.name(), entry.type(), status, records, age, detail);
