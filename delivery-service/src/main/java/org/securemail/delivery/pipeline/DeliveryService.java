@@ -178,10 +178,19 @@ public class DeliveryService {
                         }));
     }
 
-    /** @param parked refused locally for lack of a slot: not an attempt, tried again soon */
-    private record RecipientOutcome(String recipient, AttemptResult result, boolean parked) {
+    /** Where a temporary failure waits. */
+    private enum Requeue {
+        /** The retry schedule (tier of the attempt). */
+        SCHEDULE,
+        /** Refused locally for lack of a destination slot: {@code delivery.park}, not an attempt. */
+        PARK,
+        /** The route could not be resolved now (DNS): {@code delivery.park}, so it goes soon after DNS recovers. */
+        ROUTE
+    }
+
+    private record RecipientOutcome(String recipient, AttemptResult result, Requeue requeue) {
         RecipientOutcome(String recipient, AttemptResult result) {
-            this(recipient, result, false);
+            this(recipient, result, Requeue.SCHEDULE);
         }
     }
 
@@ -215,7 +224,9 @@ public class DeliveryService {
                     }
                     if (route instanceof Route.Temporary t) {
                         temporaryRouting.increment();
-                        return Uni.createFrom().item(all(recipients, AttemptResult.temporary(t.reply(), null)));
+                        AttemptResult result = AttemptResult.temporary(t.reply(), null);
+                        return Uni.createFrom().item(recipients.stream()
+                                .map(r -> new RecipientOutcome(r, result, Requeue.ROUTE)).toList());
                     }
                     return send(item, domain, (Route.Hosts) route, recipients, content);
                 })
@@ -235,7 +246,8 @@ public class DeliveryService {
             if (slot instanceof DestinationScheduler.Refused refused) {
                 AttemptResult result = AttemptResult.temporary(refused.reason(), null);
                 return Uni.createFrom().item(recipients.stream()
-                        .map(r -> new RecipientOutcome(r, result, !refused.suspended())).toList());
+                        .map(r -> new RecipientOutcome(r, result, refused.suspended() ? Requeue.SCHEDULE
+                                : Requeue.PARK)).toList());
             }
             DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
             long start = System.nanoTime();
@@ -278,13 +290,15 @@ public class DeliveryService {
         List<Uni<Void>> writes = new ArrayList<>();
         List<String> deferred = new ArrayList<>();
         List<String> parked = new ArrayList<>();
+        List<String> routePending = new ArrayList<>();
+        Instant routeRetryAt = min(now.plus(config.scheduler().parkDelay()), schedule.expiry(item.receivedAt()));
         List<DsnBuilder.Failure> failures = new ArrayList<>();
         List<String> expiredFinal = new ArrayList<>();
         Instant nextAt = schedule.nextAttempt(item.attempt(), item.receivedAt(), now);
         String lastDeferral = null;
         for (RecipientOutcome o : outcomes) {
             AttemptResult r = o.result();
-            if (o.parked() && !expired) {
+            if (o.requeue() == Requeue.PARK && !expired) {
                 parked.add(o.recipient());
                 continue;
             }
@@ -304,6 +318,10 @@ public class DeliveryService {
                                 + " in the queue; last error: " + reply;
                         failures.add(new DsnBuilder.Failure(o.recipient(), "4.4.7", reply, r.remoteHost()));
                         expiredFinal.add(o.recipient());
+                    } else if (o.requeue() == Requeue.ROUTE) {
+                        outcome = Outcome.DEFERRED;
+                        next = routeRetryAt;
+                        routePending.add(o.recipient());
                     } else {
                         outcome = Outcome.DEFERRED;
                         next = nextAt;
@@ -320,6 +338,10 @@ public class DeliveryService {
         if (!deferred.isEmpty()) {
             writes.add(requeue(item, deferred, schedule.topicAfter(item.attempt()), item.attempt() + 1, nextAt,
                     lastDeferral));
+        }
+        if (!routePending.isEmpty()) {
+            writes.add(requeue(item, routePending, Topics.DELIVERY_PARK, item.attempt() + 1, routeRetryAt,
+                    "route not resolved (temporary DNS failure)"));
         }
         if (!parked.isEmpty()) {
             parkedRecipients.increment(parked.size());
@@ -362,6 +384,10 @@ public class DeliveryService {
                 failures.size());
         return outbox.bounce(queueId, report,
                 Map.of(MailHeaders.ENVELOPE, new String(json(envelope), java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static List<RecipientOutcome> all(List<String> recipients, AttemptResult result) {

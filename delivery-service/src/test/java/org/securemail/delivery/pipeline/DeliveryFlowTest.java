@@ -313,6 +313,29 @@ class DeliveryFlowTest {
     }
 
     @Test
+    void parksWorkThatWaitedTooLongForAStalledDestinationsSlots() {
+        SmtpSink stalled = sink();
+        stalled.stall = true;
+        String domain = unique("stalled");
+        provision(domain, stalled);
+        List<String> ids = new ArrayList<>();
+        // 20 sessions (the destination limit) stall; the 5 messages behind them wait for a slot (queue-wait 2 s)
+        for (int i = 0; i < 25; i++) {
+            String id = "STALL" + i + UUID.randomUUID().toString().substring(0, 6);
+            ids.add(id);
+            send(null, id, "a@origin.test", Instant.now(), "u" + i + "@" + domain);
+        }
+
+        Map<String, Boolean> parked = new ConcurrentHashMap<>();
+        await().atMost(WAIT).until(() -> {
+            broker.read(Topics.DELIVERY_PARK, 1000, Duration.ofSeconds(1)).forEach(r -> parked.put(r.key(), true));
+            return ids.stream().filter(parked::containsKey).count() >= 5;
+        });
+        assertThat(stalled.connections.get()).isEqualTo(20);
+        assertThat(ids).allMatch(id -> events(id).isEmpty());
+    }
+
+    @Test
     void doesNotDeliverARecipientAgainWhenTheRecordIsReadAgain() {
         SmtpSink sink = sink();
         String domain = unique("once");
