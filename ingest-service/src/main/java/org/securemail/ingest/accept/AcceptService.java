@@ -1,6 +1,7 @@
 package org.securemail.ingest.accept;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,8 +54,10 @@ public class AcceptService {
         Promise<Reply> reply = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         long started = System.nanoTime();
+        CompletableFuture<Void> stored = queue.enqueue(envelope, message).toCompletableFuture();
         long timer = vertx.setTimer(deadline.toMillis(), id -> {
             if (decided.compareAndSet(false, true)) {
+                stored.cancel(false); // a send still waiting in the queue must not happen after this 451
                 metrics.rejected(listener, "queue_timeout");
                 LOG.warnf("%s: reject: queue did not acknowledge within %d ms; from=<%s> nrcpt=%d size=%d: %s",
                         envelope.queueId(), deadline.toMillis(), envelope.sender(), envelope.recipients().size(),
@@ -62,7 +65,7 @@ public class AcceptService {
                 reply.complete(Reply.QUEUE_TEMPFAIL);
             }
         });
-        queue.enqueue(envelope, message).whenComplete((ok, error) -> context.runOnContext(v -> {
+        stored.whenComplete((ok, error) -> context.runOnContext(v -> {
             if (!decided.compareAndSet(false, true)) {
                 if (error == null) {
                     LOG.warnf("%s: acknowledged after the client was told 451; a retry may duplicate it",

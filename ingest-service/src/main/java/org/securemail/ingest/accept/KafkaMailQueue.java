@@ -108,6 +108,9 @@ public class KafkaMailQueue implements MailQueue {
         record.headers().add(new RecordHeader(MailHeaders.ENVELOPE, header));
         try {
             sender.execute(() -> {
+                if (acked.isDone()) {
+                    return; // the caller's deadline passed while this waited behind a blocked send: do not store
+                }
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {

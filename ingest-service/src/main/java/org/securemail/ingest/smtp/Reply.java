@@ -19,14 +19,6 @@ public record Reply(int code, String enhanced, String text) {
         return new Reply(code, enhanced, text);
     }
 
-    public boolean positive() {
-        return code < 400;
-    }
-
-    public boolean permanent() {
-        return code >= 500;
-    }
-
     /** The wire form including CRLF. */
     public String line() {
         return enhanced == null ? code + " " + text + "\r\n" : code + " " + enhanced + " " + text + "\r\n";
@@ -45,10 +37,8 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply BARE_NEWLINE = of(500, "5.5.2", "Error: bare <CR> or <LF> received");
     public static final Reply NEED_HELO = of(503, "5.5.1", "Error: send HELO/EHLO first");
     public static final Reply NEED_MAIL = of(503, "5.5.1", "Error: need MAIL command");
-    public static final Reply NEED_RCPT = of(503, "5.5.1", "Error: need RCPT command");
     public static final Reply NESTED_MAIL = of(503, "5.5.1", "Error: nested MAIL command");
     public static final Reply UTF8_UNDECLARED = of(553, "5.6.7", "Must declare SMTPUTF8 to send unicode address");
-    public static final Reply SYNTAX = of(501, "5.5.4", "Syntax error in parameters or arguments");
     public static final Reply BAD_SENDER_SYNTAX = of(501, "5.1.7", "Bad sender address syntax");
     public static final Reply BAD_RCPT_SYNTAX = of(501, "5.1.3", "Bad recipient address syntax");
     public static final Reply TOO_MANY_RECIPIENTS = of(452, "4.5.3", "Error: too many recipients");

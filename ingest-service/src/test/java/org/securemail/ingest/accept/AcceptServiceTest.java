@@ -58,5 +58,7 @@ class AcceptServiceTest {
         assertThat(accept("Q3")).isEqualTo(Reply.QUEUE_TEMPFAIL);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
         assertThat(registry.get("smtp.rejections").tag("reason", "queue_timeout").counter().count()).isEqualTo(1.0);
+        // the queue is told to give up, so a send still waiting cannot store the message after the 451
+        assertThat(queue.hanging()).singleElement().satisfies(f -> assertThat(f.isCancelled()).isTrue());
     }
 }

@@ -53,7 +53,7 @@ class BrokerUnavailableTest {
                     "ingest.tls.key-path", configured.privateKeyPath(),
                     "ingest.accept.bootstrap-servers", "127.0.0.1:" + FreePorts.next(),
                     "ingest.accept.deadline", "2s",
-                    "ingest.limits.idle-timeout", "2s",
+                    "ingest.limits.idle-timeout", "3s",
                     "ingest.limits.max-connections-per-ip", "3",
                     "ingest.limits.max-buffered-bytes", "300000");
         }

@@ -16,11 +16,17 @@ public final class FakeMailQueue implements MailQueue {
     }
 
     private final List<Stored> stored = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> hanging = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviour.STORE;
 
     public FakeMailQueue behave(Behaviour b) {
         this.behaviour = b;
         return this;
+    }
+
+    /** The futures handed out in HANG mode, to see whether the caller cancelled them. */
+    public List<CompletableFuture<Void>> hanging() {
+        return hanging;
     }
 
     public List<Stored> stored() {
@@ -35,7 +41,11 @@ public final class FakeMailQueue implements MailQueue {
                 yield CompletableFuture.completedFuture(null);
             }
             case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("fake queue failure"));
-            case HANG -> new CompletableFuture<>();
+            case HANG -> {
+                CompletableFuture<Void> pending = new CompletableFuture<>();
+                hanging.add(pending);
+                yield pending;
+            }
         };
     }
 }
