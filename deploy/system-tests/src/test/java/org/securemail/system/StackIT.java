@@ -1,0 +1,111 @@
+package org.securemail.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.securemail.testing.FreePorts;
+import org.securemail.testing.ServiceProcess;
+
+/**
+ * The four packaged services as separate processes against one real broker and one real PostgreSQL: they start,
+ * report ready (Kafka and, for the API, the database) and export metrics, and a change made through the provisioning
+ * API reaches the ingest service's relay control through the broker.
+ */
+class StackIT {
+
+    private static final String OPERATOR_KEY = "system-test-operator-key-0123456789";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Stack stack;
+    private static int mxPort;
+
+    @BeforeAll
+    static void startStack() {
+        stack = Stack.startInfrastructure();
+        mxPort = FreePorts.next();
+        stack.start("provisioning-api", "provisioning-api",
+                Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY));
+        stack.start("dns-service", "dns-service/server", Map.of());
+        stack.start("ingest-service", "ingest-service", Map.of(
+                "ingest.mx.port", Integer.toString(mxPort),
+                "ingest.submission.port", Integer.toString(FreePorts.next())));
+        stack.start("delivery-service", "delivery-service", Map.of());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyServiceIsReadyWithKafkaChecked() throws IOException {
+        for (ServiceProcess service : stack.services.values()) {
+            var ready = service.get("/q/health/ready");
+            assertThat(ready.statusCode()).as(service.log().toString()).isEqualTo(200);
+            assertThat(ready.body()).contains("Kafka connection health check").contains("\"UP\"");
+        }
+    }
+
+    @Test
+    void provisioningReadinessCoversTheDatabase() throws IOException {
+        var ready = stack.services.get("provisioning-api").get("/q/health/ready");
+        assertThat(ready.body()).contains("Reactive PostgreSQL connections health check");
+    }
+
+    @Test
+    void everyServiceExportsPrometheusMetrics() throws IOException {
+        for (ServiceProcess service : stack.services.values()) {
+            var metrics = service.get("/q/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+        }
+    }
+
+    @Test
+    void livenessAnswersOnEveryService() {
+        for (ServiceProcess service : stack.services.values()) {
+            assertThat(service.httpStatus("/q/health/live")).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aDomainCreatedThroughTheApiIsAcceptedByTheIngressThroughTheBroker() throws Exception {
+        String recipient = "someone@wired.example";
+        assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("550 5.7.1");
+
+        String tenant = post("/api/v1/tenants", "{\"name\":\"Wired\"}");
+        String tenantId = tenant.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        post("/api/v1/domains", """
+                {"name":"Wired.Example","tenantId":"%s","inboundEnabled":true,
+                 "nextHops":[{"host":"127.0.0.1","port":25,"preference":10}],
+                 "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId));
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("250"));
+    }
+
+    private static String post(String path, String json) throws IOException, InterruptedException {
+        int port = stack.services.get("provisioning-api").httpPort();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + OPERATOR_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
+        return response.body();
+    }
+}
