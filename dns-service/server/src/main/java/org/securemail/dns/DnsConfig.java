@@ -145,8 +145,11 @@ public interface DnsConfig {
         @WithDefault(".")
         String probeName();
 
-        /** Lowest per-query timeout derived from the smoothed RTT. */
-        @WithDefault("100ms")
+        /**
+         * Lowest per-query timeout derived from the smoothed RTT. The upstream is a recursive resolver: its cache
+         * misses take far longer than the cache hits that dominate the SRTT, so this floor is generous.
+         */
+        @WithDefault("500ms")
         Duration minTimeout();
     }
 }
