@@ -46,6 +46,7 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply NO_VALID_RECIPIENTS = of(554, "5.5.1", "Error: no valid recipients");
     public static final Reply RELAY_DENIED = of(550, "5.7.1", "Relay access denied");
     public static final Reply UNKNOWN_USER = of(550, "5.1.1", "Recipient address rejected: User unknown");
+    public static final Reply SHUTTING_DOWN = of(421, "4.3.2", "Service shutting down, try again later");
     public static final Reply TIMEOUT = of(421, "4.4.2", "Error: timeout exceeded");
     public static final Reply TOO_MANY_ERRORS = of(421, "4.7.0", "Error: too many errors");
     public static final Reply TOO_MANY_CONNECTIONS = of(421, "4.7.0", "Error: too many connections");

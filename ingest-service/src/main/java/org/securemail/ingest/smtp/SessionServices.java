@@ -1,5 +1,9 @@
 package org.securemail.ingest.smtp;
 
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
 import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
@@ -21,6 +25,12 @@ public class SessionServices {
     final ConnectionLimiter limiter;
     final Vertx vertx;
     final MessageBudget budget;
+    /** Sessions open now, for a graceful shutdown. */
+    final Set<SmtpSession> open = ConcurrentHashMap.newKeySet();
+    /** Completed when draining and the last session closed. */
+    final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** Set at shutdown: new connections get 421 4.3.2, open ones are closed at their next safe point. */
+    volatile boolean draining;
 
     public SessionServices(IngestConfig config, RelayPolicy relay, Authenticator authenticator, AcceptService accept,
             IngestMetrics metrics, ConnectionLimiter limiter, Vertx vertx, MessageBudget budget) {

@@ -1,5 +1,6 @@
 package org.securemail.ingest.smtp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -91,7 +92,27 @@ public class SmtpServer {
         }
     }
 
+    /**
+     * Stops taking sessions: new connections and idle sessions get {@code 421 4.3.2}; a session waiting for the
+     * broker gets its reply first. Returns true when every session closed within {@code timeout}.
+     */
+    public boolean drain(Duration timeout) {
+        services.draining = true;
+        if (services.open.isEmpty()) {
+            services.drained.complete(null);
+        }
+        services.open.forEach(SmtpSession::shutdown);
+        try {
+            services.drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            LOG.warnf("%d SMTP sessions still open after %s", services.open.size(), timeout);
+            return false;
+        }
+    }
+
     void stop(@Observes ShutdownEvent ev) {
+        drain(config.accept().deadline().plusSeconds(2));
         for (String id : deployments) {
             try {
                 vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLSession;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -66,6 +68,8 @@ final class SmtpSession {
     private int errors;
     private long lastActivity = System.nanoTime();
     private long idleTimer = -1;
+    private Context context;
+    private boolean closeAfterReply;
 
     // transaction
     private String queueId;
@@ -94,6 +98,10 @@ final class SmtpSession {
     }
 
     void start() {
+        if (services.draining) {
+            socket.write(Reply.SHUTTING_DOWN.line()).onComplete(ar -> socket.close());
+            return;
+        }
         Reply refused = services.limiter.acquire(clientIp);
         if (refused != null) {
             services.metrics.rejected(listener.tag(), "too_many_connections");
@@ -102,6 +110,8 @@ final class SmtpSession {
             return;
         }
         services.metrics.sessionOpened(listener.tag());
+        context = Vertx.currentContext();
+        services.open.add(this);
         socket.closeHandler(v -> closed());
         socket.exceptionHandler(e -> {
             LOG.debugf("connection from [%s] failed: %s", clientIp, e.toString());
@@ -120,6 +130,28 @@ final class SmtpSession {
         services.limiter.release(clientIp);
         services.metrics.sessionClosed(listener.tag());
         resetTransaction();
+        services.open.remove(this);
+        if (services.draining && services.open.isEmpty()) {
+            services.drained.complete(null);
+        }
+    }
+
+    /**
+     * Graceful shutdown, from any thread: {@code 421 4.3.2} now, or, while a message is being queued, right after
+     * its reply (so a message the broker acknowledged is never left without its 250).
+     */
+    void shutdown() {
+        context.runOnContext(v -> {
+            if (mode == Mode.CLOSED) {
+                return;
+            }
+            if (suspended) {
+                closeAfterReply = true;
+                return;
+            }
+            reply(Reply.SHUTTING_DOWN);
+            close();
+        });
     }
 
     // ---------------------------------------------------------------- input
@@ -294,6 +326,11 @@ final class SmtpSession {
     private void resume() {
         suspended = false;
         if (mode == Mode.CLOSED) {
+            return;
+        }
+        if (closeAfterReply) {
+            reply(Reply.SHUTTING_DOWN);
+            close();
             return;
         }
         lastActivity = System.nanoTime();

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -20,10 +22,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.net.SelfSignedCertificate;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.relay.ProvisioningState;
 import org.securemail.ingest.smtp.Listener;
+import org.securemail.ingest.smtp.MessageBudget;
 import org.securemail.ingest.smtp.SmtpServer;
 import org.securemail.ingest.support.Fixtures;
 import org.securemail.ingest.support.RawSmtpClient;
@@ -39,6 +45,7 @@ import org.securemail.testing.KafkaBrokerResource;
  * a low per-IP connection limit.
  */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestProfile(BrokerUnavailableTest.DeadProducer.class)
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = SmtpPortsResource.class, restrictToAnnotatedClass = true)
@@ -72,6 +79,9 @@ class BrokerUnavailableTest {
 
     @Inject
     SmtpServer server;
+
+    @Inject
+    MessageBudget budget;
 
     @BeforeEach
     void provision() throws Exception {
@@ -132,6 +142,32 @@ class BrokerUnavailableTest {
             c.command("RCPT TO:<u@" + INBOUND + ">");
             assertThat(c.command("DATA")).startsWith("354");
             assertThat(c.command("Subject: small\r\n\r\nsmall\r\n.")).startsWith("451 4.3.0");
+        }
+    }
+
+    /** Runs last: it shuts the listeners down for the rest of this class. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void drainAnswersTheMessageInFlightThenSays421ToEveryone() throws Exception {
+        try (RawSmtpClient idle = new RawSmtpClient(server.port(Listener.MX));
+                RawSmtpClient busy = new RawSmtpClient(server.port(Listener.MX))) {
+            idle.greetAndEhlo();
+            busy.greetAndEhlo();
+            busy.command("MAIL FROM:<a@elsewhere.test>");
+            busy.command("RCPT TO:<u@" + INBOUND + ">");
+            assertThat(busy.command("DATA")).startsWith("354");
+            busy.send("Subject: in flight\r\n\r\nx\r\n.\r\n");
+            // the message is now held while the (dead) broker is asked
+            await().atMost(Duration.ofSeconds(10)).until(() -> budget.available() < budget.limit());
+
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> server.drain(Duration.ofSeconds(15)));
+            assertThat(idle.reply()).isEqualTo("421 4.3.2 Service shutting down, try again later");
+            assertThat(busy.reply()).startsWith("451 4.3.0"); // its own reply first
+            assertThat(busy.reply()).isEqualTo("421 4.3.2 Service shutting down, try again later");
+            assertThat(drained.get(20, TimeUnit.SECONDS)).isTrue();
+        }
+        try (RawSmtpClient late = new RawSmtpClient(server.port(Listener.MX))) {
+            assertThat(late.reply()).isEqualTo("421 4.3.2 Service shutting down, try again later");
         }
     }
 
