@@ -2,9 +2,12 @@ package org.securemail.provisioning.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +28,7 @@ import org.securemail.provisioning.ProvisioningConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -39,8 +43,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * advisory lock (so only one replica publishes at a time and per-key order holds across replicas), reads a batch in
  * id order, sends it with an idempotent {@code acks=all} producer, waits for every acknowledgement and deletes the
  * batch. A crash before the delete commits leaves the events in the table and the next round publishes them again:
- * nothing is lost; a crash in the short window between the acknowledgement and the commit can repeat the last batch
- * (harmless on compacted topics: the same value for the same key, carrying the same version).
+ * nothing is lost. Before sending, the relay marks the batch as in flight ({@code outbox_relay}, autocommitted); if a
+ * round finds that mark, the previous one died between send and delete, and the relay first reads the last outbox id
+ * published to each partition ({@link PublishedPositions}) and skips what Kafka already has: a crash does not
+ * publish a batch twice.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -63,19 +69,30 @@ public class OutboxRelay {
 
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestMillis = new AtomicLong();
     private volatile Thread thread;
     private volatile boolean running;
     private KafkaProducer<String, String> producer;
     private Counter published;
     private Counter failures;
+    private Counter skipped;
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent event) {
         published = Counter.builder("provisioning.outbox.published").description("outbox events published to Kafka")
                 .register(registry);
+        skipped = Counter.builder("provisioning.outbox.skipped")
+                .description("events found already in Kafka after an interrupted round, not sent again").register(registry);
         failures = Counter.builder("provisioning.outbox.failures")
                 .description("relay rounds that failed and will be retried").register(registry);
         Gauge.builder("provisioning.outbox.pending", pending, AtomicLong::get)
                 .description("events read but not yet published in the last relay round").register(registry);
+        Gauge.builder("provisioning.outbox.backlog", backlog, AtomicLong::get)
+                .description("events in the outbox table at the start of the last relay round").register(registry);
+        Gauge.builder("provisioning.outbox.oldest.age.seconds", oldestMillis,
+                        t -> t.get() == 0 ? 0 : (System.currentTimeMillis() - t.get()) / 1000.0)
+                .description("age of the oldest unpublished event (0 when the outbox is empty)").register(registry);
         if (config.outbox().enabled()) {
             start();
         }
@@ -93,6 +110,11 @@ public class OutboxRelay {
         thread = t;
         t.start();
         LOG.infof("outbox relay started, publishing to %s", bootstrapServers);
+    }
+
+    /** Stops the relay before the datasource closes at shutdown. */
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
     }
 
     /** Stops the relay thread and closes its producer; unpublished events stay in the table. */
@@ -154,11 +176,16 @@ public class OutboxRelay {
         }
     }
 
-    /** One round; returns how many events it published. */
+    /** One round; returns how many events it took from the outbox. */
     int publishBatch() {
         Duration timeout = config.outbox().deliveryTimeout().plusSeconds(10);
         SqlConnection conn = pool.getConnection().await().atMost(timeout);
         try {
+            Row stats = conn.query("SELECT count(*) AS n, min(created_at) AS oldest FROM outbox_event").execute()
+                    .await().atMost(timeout).iterator().next();
+            backlog.set(stats.getLong("n"));
+            oldestMillis.set(stats.getOffsetDateTime("oldest") == null ? 0
+                    : stats.getOffsetDateTime("oldest").toInstant().toEpochMilli());
             Transaction tx = conn.begin().await().atMost(timeout);
             try {
                 boolean locked = conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
@@ -175,14 +202,31 @@ public class OutboxRelay {
                     tx.rollback().await().atMost(timeout);
                     return 0;
                 }
+                Long interrupted = conn.query("SELECT in_flight_upto FROM outbox_relay WHERE id = 1").execute()
+                        .await().atMost(timeout).iterator().next().getLong("in_flight_upto");
+                PublishedPositions already = null;
+                if (interrupted != null) {
+                    already = PublishedPositions.read(bootstrapServers,
+                            rows.stream().map(r -> r.getString("topic")).distinct().toList(), timeout);
+                    LOG.infof("a previous relay round stopped after sending up to outbox id %d; checking Kafka", interrupted);
+                }
+                long upTo = rows.get(rows.size() - 1).getLong("id");
+                // autocommitted on another connection: survives this transaction if the process dies now
+                pool.preparedQuery("UPDATE outbox_relay SET in_flight_upto = $1 WHERE id = 1").execute(Tuple.of(upTo))
+                        .await().atMost(timeout);
                 pending.set(rows.size());
-                publish(rows);
+                int sent = publish(rows, already);
                 Long[] ids = rows.stream().map(r -> r.getLong("id")).toArray(Long[]::new);
                 conn.preparedQuery("DELETE FROM outbox_event WHERE id = ANY($1)").execute(Tuple.of(ids))
                         .await().atMost(timeout);
+                conn.query("UPDATE outbox_relay SET in_flight_upto = NULL WHERE id = 1").execute().await().atMost(timeout);
                 tx.commit().await().atMost(timeout);
-                published.increment(rows.size());
+                published.increment(sent);
+                if (sent < rows.size()) {
+                    skipped.increment(rows.size() - sent);
+                }
                 pending.set(0);
+                backlog.addAndGet(-rows.size());
                 return rows.size();
             } catch (RuntimeException e) {
                 tx.rollback().await().atMost(timeout);
@@ -193,12 +237,20 @@ public class OutboxRelay {
         }
     }
 
-    private void publish(List<Row> rows) {
+    /** Sends the rows not already in Kafka and waits for every acknowledgement; returns how many were sent. */
+    private int publish(List<Row> rows, PublishedPositions already) {
         List<CompletableFuture<Void>> acks = new ArrayList<>(rows.size());
         for (Row row : rows) {
+            String topic = row.getString("topic");
+            String key = row.getString("record_key");
+            long id = row.getLong("id");
+            int partition = PublishedPositions.partition(key, partitions(topic));
+            if (already != null && already.published(topic, partition, id)) {
+                continue;
+            }
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, key, row.getString("payload"));
+            record.headers().add(PublishedPositions.HEADER, Long.toString(id).getBytes(StandardCharsets.UTF_8));
             CompletableFuture<Void> ack = new CompletableFuture<>();
-            ProducerRecord<String, String> record = new ProducerRecord<>(row.getString("topic"),
-                    row.getString("record_key"), row.getString("payload"));
             producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     ack.completeExceptionally(error);
@@ -214,6 +266,11 @@ public class OutboxRelay {
         } catch (Exception e) {
             throw new IllegalStateException("publishing " + rows.size() + " outbox events failed", e);
         }
+        return acks.size();
+    }
+
+    private int partitions(String topic) {
+        return partitionCounts.computeIfAbsent(topic, t -> producer.partitionsFor(t).size());
     }
 
     private KafkaProducer<String, String> createProducer() {

@@ -115,6 +115,34 @@ class OutboxRelayTest {
         assertThat(events.get(1).value()).isNull();
     }
 
+    @Test
+    void anInterruptedRoundIsNotPublishedTwice() throws Exception {
+        String tenant = Api.createTenant("outbox-interrupted");
+        relay.stop();
+        String name = uniqueDomain();
+        operator().body(Map.of("tenantId", tenant, "name", name, "nextHops", List.of(hop("mx1.example.net"))))
+                .post("/api/v1/domains").then().statusCode(201);
+        // what a relay that died between send and delete leaves behind: the record in Kafka, the row and the mark
+        var row = pool.preparedQuery("SELECT id, payload FROM outbox_event WHERE record_key = $1").execute(Tuple.of(name))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next();
+        long id = row.getLong("id");
+        int partition = PublishedPositions.partition(name, 3);
+        try (var producer = broker.producer()) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.PROVISIONING_DOMAINS, partition, name,
+                    row.getString("payload").getBytes(StandardCharsets.UTF_8));
+            record.headers().add(PublishedPositions.HEADER, Long.toString(id).getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+        pool.preparedQuery("UPDATE outbox_relay SET in_flight_upto = $1 WHERE id = 1").execute(Tuple.of(id))
+                .await().atMost(Duration.ofSeconds(10));
+
+        relay.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pending(name) == 0);
+        assertThat(TopicReader.readAll(broker, Topics.PROVISIONING_DOMAINS, Set.of(name))).hasSize(1);
+        assertThat(pool.query("SELECT in_flight_upto FROM outbox_relay").execute().await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getLong("in_flight_upto")).isNull();
+    }
+
     private long pending(String key) {
         return pool.preparedQuery("SELECT count(*) AS n FROM outbox_event WHERE record_key = $1")
                 .execute(Tuple.of(key)).await().atMost(Duration.ofSeconds(10))
