@@ -12,6 +12,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.hibernate.JDBCException;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -91,11 +92,14 @@ public class ProblemMappers {
                 return respond(Problem.of(ProblemType.VERSION_CONFLICT,
                         "the resource was changed concurrently; read it again and retry", path(uri), List.of()));
             }
-            if (t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            String sqlState = t instanceof PgException pg ? pg.getSqlState()
+                    : t instanceof JDBCException jdbc ? jdbc.getSQLState() : null;
+            if (UNIQUE_VIOLATION.equals(sqlState)) {
+                // the pre-check lost a race with a concurrent request: the database constraint decides
                 return respond(Problem.of(ProblemType.DUPLICATE, "a resource with this name already exists",
                         path(uri), List.of()));
             }
-            if (t instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())) {
+            if (FOREIGN_KEY_VIOLATION.equals(sqlState)) {
                 return respond(Problem.of(ProblemType.CONFLICT, "the resource is still referenced", path(uri),
                         List.of()));
             }

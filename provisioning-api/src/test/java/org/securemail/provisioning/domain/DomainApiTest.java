@@ -1,6 +1,7 @@
 package org.securemail.provisioning.domain;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -81,6 +82,53 @@ class DomainApiTest {
         operator().body(update).put("/api/v1/domains/" + id).then().statusCode(200);
         operator().body(update).put("/api/v1/domains/" + id)
                 .then().statusCode(409).body("type", equalTo("https://securemail.org/problems/version-conflict"));
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameGiveOneDomainAndConflictsNeverAnError() {
+        String name = uniqueDomain();
+        List<Integer> statuses = parallel(8, () -> operator()
+                .body(Map.of("tenantId", tenant, "name", name, "nextHops", List.of(hop("mx.example.net"))))
+                .post("/api/v1/domains").then().extract().statusCode());
+        assertThat(statuses).containsOnly(201, 409);
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+    }
+
+    @Test
+    void concurrentUpdatesFromOneVersionLetOneWinAndTheOthersConflict() {
+        String id = operator().body(Map.of("tenantId", tenant, "name", uniqueDomain(), "nextHops", List.of(hop("mx.example.net"))))
+                .post("/api/v1/domains").then().statusCode(201).extract().path("id");
+        List<Integer> statuses = parallel(8, () -> operator()
+                .body(Map.of("version", 0, "inboundEnabled", true, "nextHops", List.of(hop("mx.example.net")),
+                        "recipientListOnly", false, "maxMessageSize", 0, "outboundAllowed", true))
+                .put("/api/v1/domains/" + id).then().extract().statusCode());
+        assertThat(statuses).containsOnly(200, 409);
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        operator().get("/api/v1/domains/" + id).then().body("version", equalTo(1));
+    }
+
+    private static List<Integer> parallel(int n, java.util.concurrent.Callable<Integer> call) {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<Integer> out = new java.util.ArrayList<>();
+            for (var f : futures) {
+                out.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            return out;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
