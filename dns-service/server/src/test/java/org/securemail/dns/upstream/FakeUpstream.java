@@ -158,6 +158,7 @@ public final class FakeUpstream implements UpstreamTransport {
             case TXT -> data.replaceAll("\"\\s*\"", "").replace("\"", "");
             case A, AAAA -> com.google.common.net.InetAddresses.toAddrString(com.google.common.net.InetAddresses.forString(data));
             case MX, CNAME, NS, PTR -> data.endsWith(".") ? data.substring(0, data.length() - 1) : data;
+            case SOA -> data.replace(". ", " ");
             default -> data;
         };
     }

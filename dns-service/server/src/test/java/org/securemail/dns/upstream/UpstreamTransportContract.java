@@ -67,6 +67,24 @@ public interface UpstreamTransportContract {
     }
 
     @Test
+    default void decodesPtrCnameNsAndSoa() {
+        zone("contract-h.test", Mode.ANSWER);
+        record("9.2.0.192.in-addr.contract-h.test", DnsType.PTR, 300, "mail.contract-h.test.");
+        record("alias.contract-h.test", DnsType.CNAME, 300, "target.contract-h.test.");
+        record("contract-h.test", DnsType.NS, 300, "ns1.contract-h.test.", "ns2.contract-h.test.");
+        record("contract-h.test", DnsType.SOA, 300, "ns1.contract-h.test. hostmaster.contract-h.test. 7 3600 600 86400 300");
+
+        assertThat(ask("9.2.0.192.in-addr.contract-h.test", DnsType.PTR).answers()).extracting(DnsRecordData::data)
+                .containsExactly("mail.contract-h.test");
+        assertThat(ask("alias.contract-h.test", DnsType.CNAME).answers()).extracting(DnsRecordData::data)
+                .containsExactly("target.contract-h.test");
+        assertThat(ask("contract-h.test", DnsType.NS).answers()).extracting(DnsRecordData::data)
+                .containsExactlyInAnyOrder("ns1.contract-h.test", "ns2.contract-h.test");
+        assertThat(ask("contract-h.test", DnsType.SOA).answers()).extracting(DnsRecordData::data)
+                .containsExactly("ns1.contract-h.test hostmaster.contract-h.test 7 3600 600 86400 300");
+    }
+
+    @Test
     default void nxdomainCarriesTheNegativeTtlOfTheSoa() {
         zone("contract-c.test", Mode.NXDOMAIN);
 
