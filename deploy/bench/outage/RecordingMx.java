@@ -6,7 +6,7 @@
 // SMTP (RFC 5321): EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; PIPELINING, 8BITMIME, SIZE,
 // ENHANCEDSTATUSCODES advertised; no TLS. Every accepted message is recorded once per recipient:
 // the receive time, the Message-ID, the recipient domain and its group (the last two labels of the
-// domain, e.g. "hosted.test" for d042.hosted.test and r8f3k2.d042.hosted.test), and the X-Submitted-At header (epoch millis) if present.
+// domain without a "-digits" suffix: "hosted.test" for hosted-042.test and r8f3k2.hosted-042.test), and the X-Submitted-At header (epoch millis) if present.
 // A delivery counts as a duplicate when the same (Message-ID, recipient) pair was received before.
 //
 // HTTP (com.sun.net.httpserver, loopback only):
@@ -332,9 +332,7 @@ public class RecordingMx {
         for (String r : rcpts) {
             boolean dup = seen.putIfAbsent(messageId + "\t" + r, Boolean.TRUE) != null;
             String domain = r.substring(r.indexOf('@') + 1);
-            int last = domain.lastIndexOf('.');
-            int dot = last > 0 ? domain.lastIndexOf('.', last - 1) : -1;
-            String group = dot >= 0 ? domain.substring(dot + 1) : domain;
+            String group = groupOf(domain);
             Delivery d = new Delivery(now, messageId, r, group, submitted, dup, msg.length);
             deliveries.add(d);
             if (csv != null) {
@@ -348,6 +346,17 @@ public class RecordingMx {
                 }
             }
         }
+    }
+
+    /**
+     * The last two labels of the domain, with a trailing "-digits" removed from the first of them:
+     * healthy-042.test and r8f3k2.hosted-007.test give healthy.test and hosted.test.
+     */
+    static String groupOf(String domain) {
+        int last = domain.lastIndexOf('.');
+        int dot = last > 0 ? domain.lastIndexOf('.', last - 1) : -1;
+        String two = dot >= 0 ? domain.substring(dot + 1) : domain;
+        return two.replaceFirst("-[0-9]+\\.", ".");
     }
 
     static String csvField(String s) {

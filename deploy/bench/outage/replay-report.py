@@ -16,18 +16,20 @@ Inputs in STATE_DIR:
   phaseN-unbound.txt     `dns-world stats -m` at the end of the phase (counters since the phase start)
 """
 import csv
+import re
 import os
 import sys
 
-HEALTHY_GROUP = os.environ.get("HEALTHY_SUFFIX", "healthy.test")
-HOSTED_GROUP = os.environ.get("HOSTED_SUFFIX", "hosted.test")
+HEALTHY_GROUP = os.environ.get("HEALTHY_PREFIX", "healthy") + ".test"
+HOSTED_GROUP = os.environ.get("HOSTED_PREFIX", "hosted") + ".test"
 NAMES = {1: "baseline", 2: "outage", 3: "recovery", 4: "resolvers down", 5: "no protections"}
 
 
 def group_of(recipient):
-    domain = recipient.rsplit("@", 1)[-1]
+    """healthy-042.test and r8f3k2.hosted-007.test give healthy.test and hosted.test (as RecordingMx does)."""
+    domain = recipient.rsplit("@", 1)[-1].lower()
     labels = domain.split(".")
-    return ".".join(labels[-2:])
+    return re.sub(r"-[0-9]+\.", ".", ".".join(labels[-2:]), count=1)
 
 
 def read_env(path):
