@@ -76,6 +76,10 @@ public interface IngestConfig {
         @WithDefault("0")
         long maxBufferedBytes();
 
+        /** Delay before a 535 reply to a failed AUTH (slows down password guessing; no thread is held). */
+        @WithDefault("1s")
+        Duration authFailureDelay();
+
         /** Error replies tolerated per session before 421 and disconnect (Postfix smtpd_hard_error_limit). */
         @WithDefault("20")
         int maxErrors();

@@ -884,11 +884,15 @@ final class SmtpSession {
                 user = ar.result().get();
                 LOG.infof("[%s] authenticated as %s (tenant %s)", clientIp, user.username(), user.tenantId());
                 reply(Reply.AUTH_OK);
+                resume();
             } else {
                 LOG.infof("[%s] AUTH failed for user %s", clientIp, username);
-                error(Reply.AUTH_FAILED, "auth_failed");
+                // like Postfix's smtpd_error_sleep_time: slow down password guessing without holding a thread
+                services.vertx.setTimer(Math.max(1, services.config.limits().authFailureDelay().toMillis()), t -> {
+                    error(Reply.AUTH_FAILED, "auth_failed");
+                    resume();
+                });
             }
-            resume();
         });
     }
 }

@@ -303,7 +303,9 @@ class SmtpIngressTest {
             assertThat(c.upgradeToTls()).startsWith("TLSv1.");
             assertThat(c.command("MAIL FROM:<bob@" + CUSTOMER + ">")).startsWith("503 5.5.1"); // state was reset
             assertThat(c.ehlo()).contains("AUTH PLAIN LOGIN").doesNotContain("STARTTLS");
+            long before = System.nanoTime();
             assertThat(c.command("AUTH PLAIN " + base64("\0" + USER + "\0wrong"))).isEqualTo("535 5.7.8 Error: authentication failed");
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
             assertThat(c.command("AUTH PLAIN " + base64("\0disabled\0" + PASSWORD))).startsWith("535 5.7.8");
             assertThat(c.command("AUTH PLAIN " + base64("\0" + USER + "\0" + PASSWORD))).isEqualTo("235 2.7.0 Authentication successful");
             assertThat(c.command("MAIL FROM:<bob@" + FOREIGN + ">")).startsWith("553 5.7.1");
