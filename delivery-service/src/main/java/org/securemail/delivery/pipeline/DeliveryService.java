@@ -252,6 +252,11 @@ public class DeliveryService {
             DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
             long start = System.nanoTime();
             return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
+                    // record final recipients before the slot is given back: a delivery is "in flight" (may be
+                    // repeated after a crash) only while it holds one of the destination's session slots
+                    .call(result -> state.markFinal(item.queueId(), result.results().entrySet().stream()
+                            .filter(e -> e.getValue().kind() != AttemptResult.Kind.TEMPORARY_FAILURE)
+                            .map(Map.Entry::getKey).toList()))
                     .onItemOrFailure().invoke((result, failure) -> {
                         registry.timer("delivery.session", "connected",
                                 Boolean.toString(result != null && result.connected()))

@@ -1,7 +1,5 @@
 package org.securemail.delivery.smtp;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,10 +53,19 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
         this.sweeper = vertx.setPeriodic(1000, id -> sweepIdle());
     }
 
+    /**
+     * The host name from the environment or {@code /etc/hostname}; never a DNS lookup (a reverse lookup through the
+     * system resolver could hang at start exactly when DNS is down).
+     */
     public static String defaultHeloName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
         try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
-        } catch (UnknownHostException e) {
+            String file = java.nio.file.Files.readString(java.nio.file.Path.of("/etc/hostname")).trim();
+            return file.isEmpty() ? "localhost" : file;
+        } catch (java.io.IOException | RuntimeException e) {
             return "localhost";
         }
     }
