@@ -15,16 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.securemail.provisioning.auth.CurrentCaller;
-import org.securemail.provisioning.domain.DomainService;
 import org.securemail.provisioning.policy.PolicyDtos.PolicyView;
 import org.securemail.provisioning.policy.PolicyDtos.UpdatePolicy;
 
 import io.smallrye.mutiny.Uni;
 
-/**
- * The inspection policy of a domain. It is part of the domain row and of {@code DomainRecord.policy}, so a change
- * bumps the domain version and republishes the domain.
- */
+/** The inspection policy of a domain ({@link PolicyService}). */
 @Path("/api/v1/domains/{domainId}/policy")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -32,23 +28,18 @@ import io.smallrye.mutiny.Uni;
 public class PolicyResource {
 
     @Inject
-    DomainService domains;
+    PolicyService policies;
 
     @Inject
     CurrentCaller caller;
 
     @GET
     public Uni<PolicyView> get(@PathParam("domainId") UUID domainId) {
-        return domains.get(caller.get(), domainId).map(d -> d.policy());
+        return policies.get(caller.get(), domainId);
     }
 
     @PUT
     public Uni<PolicyView> update(@PathParam("domainId") UUID domainId, @Valid @NotNull UpdatePolicy body) {
-        var zones = DomainService.normaliseZones(body.dnsblZones());
-        return domains.change(caller.get(), domainId, body.version(), d -> {
-            d.spfMode = body.spf();
-            d.dmarcMode = body.dmarc();
-            d.dnsblZones = zones;
-        }).map(d -> d.policy());
+        return policies.replace(caller.get(), domainId, body);
     }
 }
