@@ -103,7 +103,7 @@ class OutboxCrashIT {
 
     @Test
     void aRelayKilledWhilePublishingPublishesEachEventExactlyOnceInOrder() throws Exception {
-        int domains = 150;
+        int domains = 50;
         Set<String> names = new HashSet<>();
         try (ServiceProcess api = api("api-many", false, 200)) {
             String tenant = as(api).body(Map.of("name", "crash-many")).post("/api/v1/tenants").then().statusCode(201)
