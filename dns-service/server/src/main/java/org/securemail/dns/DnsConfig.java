@@ -53,8 +53,8 @@ public interface DnsConfig {
         int perZone();
 
         /**
-         * Budget of risky upstream queries: queries for zones with no recent fast answer, and queries outstanding
-         * longer than {@link #slowThreshold()}. Zones with a recent fast answer keep the rest of the capacity.
+         * Budget of risky upstream queries: queries for zones with no recent answer, and queries outstanding
+         * longer than {@link #slowThreshold()}. Zones with a recent answer keep the rest of the capacity.
          */
         @WithDefault("64")
         int slowBudget();
@@ -63,7 +63,7 @@ public interface DnsConfig {
         @WithDefault("300ms")
         Duration slowThreshold();
 
-        /** How long a zone counts as proven after a fast answer. */
+        /** How long a zone counts as proven after an answer (NOERROR or NXDOMAIN) from its servers. */
         @WithDefault("10m")
         Duration provenZoneTtl();
 

@@ -27,8 +27,8 @@ import org.securemail.dns.health.UpstreamHealth;
  * upstream's own timeout ({@code abandoned-hold}) has passed since it was sent: the upstream is still working on
  * it, so counting it free would let us fill the upstream's capacity.</li>
  * <li><b>Slow budget</b> (in the spirit of Unbound's jostle-timeout and BIND's fetches-per-server): queries for zones
- * with no recent fast answer, and any query outstanding longer than a normal round trip, share a budget. When it is
- * spent, unproven zones are shed, and zones that answer fast keep the rest of each upstream's capacity. This is the
+ * with no recent answer (NOERROR or NXDOMAIN), and any query outstanding longer than a normal round trip, share a budget. When it is
+ * spent, unproven zones are shed, and zones whose servers answer keep the rest of each upstream's capacity. This is the
  * protection when thousands of fresh domains sit on the same dead servers: the per-zone cap cannot see them.</li>
  * </ul>
  */
@@ -167,7 +167,7 @@ public final class QueryLimits {
 
     /**
      * A slot for one query to {@code upstream}, or null when the upstream is at its cap, or when the query is risky
-     * (its zone has no recent fast answer) and the slow budget is spent.
+     * (its zone has no recent answer) and the slow budget is spent.
      */
     public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, boolean risky) {
         if (upstream.inFlight().get() >= config.perUpstream()) {

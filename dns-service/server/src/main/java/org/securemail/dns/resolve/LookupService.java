@@ -26,6 +26,7 @@ import org.securemail.dns.health.UpstreamHealth;
 import org.securemail.dns.health.Upstreams;
 import org.securemail.dns.limits.Admission;
 import org.securemail.dns.limits.QueryLimits;
+import org.securemail.dns.upstream.Rcode;
 import org.securemail.dns.upstream.UpstreamResponse;
 import org.securemail.dns.upstream.UpstreamTimeoutException;
 import org.securemail.dns.upstream.UpstreamTransport;
@@ -218,7 +219,8 @@ public final class LookupService {
                     slot.release();
                     upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
-                    if (elapsed < config.limits().slowThreshold().toNanos()) {
+                    if (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) {
+                        // the zone's servers answer: its queries do not sit in the upstream until its timeout
                         provenZones.put(zone, Boolean.TRUE);
                     }
                     handle(upstream, response);

@@ -289,7 +289,7 @@ class LookupServiceTest {
     }
 
     @Test
-    void theSlowBudgetShedsUnprovenZonesButKeepsCapacityForZonesThatAnswerFast() {
+    void theSlowBudgetShedsUnprovenZonesButKeepsCapacityForZonesThatAnswer() {
         upstream.zone("good.test", Mode.ANSWER);
         for (int i = 0; i < 10; i++) {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
