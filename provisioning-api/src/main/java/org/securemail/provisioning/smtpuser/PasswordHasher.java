@@ -26,8 +26,4 @@ public class PasswordHasher {
         int cost = config.bcryptCost();
         return vertx.executeBlocking(Uni.createFrom().item(() -> BcryptUtil.bcryptHash(password, cost)));
     }
-
-    public boolean matches(String password, String hash) {
-        return BcryptUtil.matches(password, hash);
-    }
 }

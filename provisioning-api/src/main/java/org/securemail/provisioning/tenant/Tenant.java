@@ -28,9 +28,4 @@ public class Tenant {
 
     @Version
     public long version;
-
-    /** The tenant id as the tenant-scoped queries see it. */
-    public UUID tenantId() {
-        return id;
-    }
 }
