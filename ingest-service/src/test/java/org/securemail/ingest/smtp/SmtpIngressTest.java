@@ -35,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.topics.Topics;
 import org.securemail.ingest.relay.ProvisioningState;
 import org.securemail.ingest.support.Fixtures;
 import org.securemail.ingest.support.RawSmtpClient;
@@ -284,6 +285,38 @@ class SmtpIngressTest {
             c.command("MAIL FROM:<a@elsewhere.test>");
             assertThat(c.command("RCPT TO:<u@" + INBOUND + ">")).startsWith("250");
             assertThat(c.command("RCPT TO:<u@" + FOREIGN + ">")).startsWith("452 4.5.3");
+        }
+    }
+
+    @Test
+    void provisioningChangesAndTombstonesApplyWhileRunning() throws Exception {
+        String temp = "temporary.example";
+        Fixtures.send(broker, json, Topics.PROVISIONING_DOMAINS, temp, Fixtures.domain(temp, "t1", true, false, false));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(rcptReply("x@" + temp)).startsWith("250"));
+        // an unreadable record is skipped and counted; the state stays as it was
+        broker.send(Topics.PROVISIONING_DOMAINS, temp, "{not json".getBytes(StandardCharsets.UTF_8), java.util.Map.of());
+        await().atMost(Duration.ofSeconds(20)).until(() -> metric("ingest_provisioning_unreadable_total") >= 1.0);
+        assertThat(rcptReply("x@" + temp)).startsWith("250");
+        // a tombstone removes the domain: relaying for it stops
+        Fixtures.send(broker, json, Topics.PROVISIONING_DOMAINS, temp, null);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(
+                () -> assertThat(rcptReply("x@" + temp)).isEqualTo("550 5.7.1 Relay access denied"));
+    }
+
+    private static double metric(String name) {
+        for (String line : given().get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
+    }
+
+    private String rcptReply(String rcpt) throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
+            c.greetAndEhlo();
+            c.command("MAIL FROM:<probe@elsewhere.test>");
+            return c.command("RCPT TO:<" + rcpt + ">");
         }
     }
 
