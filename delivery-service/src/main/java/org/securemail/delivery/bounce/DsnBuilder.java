@@ -38,14 +38,35 @@ public final class DsnBuilder {
     public record Failure(String recipient, String status, String diagnostic, String remoteHost) {
     }
 
+    /** What the notification says about the recipients. */
+    public enum Kind {
+        /** Permanent failure (5xx, no route). */
+        FAILED,
+        /** Given up at the end of the queue lifetime. */
+        EXPIRED,
+        /** Not delivered yet, still being retried (the optional delay warning). */
+        DELAYED
+    }
+
     public byte[] build(MailEnvelope original, byte[] originalMessage, List<Failure> failures, boolean expired,
             Instant now) {
+        return build(original, originalMessage, failures, expired ? Kind.EXPIRED : Kind.FAILED, now, null);
+    }
+
+    /**
+     * @param willRetryUntil for {@link Kind#DELAYED}: when the queue lifetime ends
+     */
+    public byte[] build(MailEnvelope original, byte[] originalMessage, List<Failure> failures, Kind kind, Instant now,
+            Instant willRetryUntil) {
+        boolean expired = kind == Kind.EXPIRED;
+        boolean delayed = kind == Kind.DELAYED;
         String boundary = "=_dsn_" + UUID.randomUUID().toString().replace("-", "");
         String messageId = "<" + UUID.randomUUID() + "@" + reportingMta + ">";
         StringBuilder b = new StringBuilder(4096);
         b.append("From: Mail Delivery System <MAILER-DAEMON@").append(reportingMta).append('>').append(CRLF);
         b.append("To: <").append(original.sender()).append('>').append(CRLF);
-        b.append("Subject: Undelivered Mail Returned to Sender").append(CRLF);
+        b.append("Subject: ").append(delayed ? "Delayed Mail (still being retried)"
+                : "Undelivered Mail Returned to Sender").append(CRLF);
         b.append("Date: ").append(RFC5322.format(now)).append(CRLF);
         b.append("Message-ID: ").append(messageId).append(CRLF);
         b.append("Auto-Submitted: auto-replied").append(CRLF);
@@ -59,7 +80,14 @@ public final class DsnBuilder {
         b.append("Content-Description: Notification").append(CRLF);
         b.append("Content-Type: text/plain; charset=us-ascii").append(CRLF).append(CRLF);
         b.append("This is the mail system at host ").append(reportingMta).append('.').append(CRLF).append(CRLF);
-        if (expired) {
+        if (delayed) {
+            b.append("Your message could not be delivered yet to one or more recipients. The mail system")
+                    .append(CRLF).append("will keep trying");
+            if (willRetryUntil != null) {
+                b.append(" until ").append(RFC5322.format(willRetryUntil));
+            }
+            b.append('.').append(CRLF).append("You do not need to resend the message.").append(CRLF);
+        } else if (expired) {
             b.append("Your message could not be delivered within the maximum time it may stay queued,")
                     .append(CRLF).append("and the delivery attempts have been given up.").append(CRLF);
         } else {
@@ -87,7 +115,7 @@ public final class DsnBuilder {
             b.append(CRLF);
             b.append("Final-Recipient: rfc822; ").append(f.recipient()).append(CRLF);
             b.append("Original-Recipient: rfc822; ").append(f.recipient()).append(CRLF);
-            b.append("Action: failed").append(CRLF);
+            b.append("Action: ").append(delayed ? "delayed" : "failed").append(CRLF);
             b.append("Status: ").append(f.status()).append(CRLF);
             if (f.remoteHost() != null) {
                 String host = f.remoteHost();
@@ -98,8 +126,8 @@ public final class DsnBuilder {
                 b.append("Diagnostic-Code: X-Securemail; ").append(ascii(f.diagnostic())).append(CRLF);
             }
             b.append("Last-Attempt-Date: ").append(RFC5322.format(now)).append(CRLF);
-            if (expired && original.receivedAt() != null) {
-                b.append("Will-Retry-Until: ").append(RFC5322.format(now)).append(CRLF);
+            if (delayed && willRetryUntil != null) {
+                b.append("Will-Retry-Until: ").append(RFC5322.format(willRetryUntil)).append(CRLF);
             }
         }
         b.append(CRLF);

@@ -120,6 +120,10 @@ public interface DeliveryConfig {
         /** Maximum time a message stays queued before it is bounced (Postfix maximal_queue_lifetime). */
         @WithDefault("5d")
         Duration lifetime();
+
+        /** After this time in the queue the sender gets one "delayed" DSN (RFC 3464 Action: delayed); 0 = never. */
+        @WithDefault("4h")
+        Duration delayWarning();
     }
 
     interface Dns {

@@ -296,6 +296,7 @@ public class DeliveryService {
         List<String> deferred = new ArrayList<>();
         List<String> parked = new ArrayList<>();
         List<String> routePending = new ArrayList<>();
+        List<DsnBuilder.Failure> delays = new ArrayList<>();
         Instant routeRetryAt = min(now.plus(config.scheduler().parkDelay()), schedule.expiry(item.receivedAt()));
         List<DsnBuilder.Failure> failures = new ArrayList<>();
         List<String> expiredFinal = new ArrayList<>();
@@ -327,11 +328,13 @@ public class DeliveryService {
                         outcome = Outcome.DEFERRED;
                         next = routeRetryAt;
                         routePending.add(o.recipient());
+                        delays.add(new DsnBuilder.Failure(o.recipient(), r.status(), reply, r.remoteHost()));
                     } else {
                         outcome = Outcome.DEFERRED;
                         next = nextAt;
                         deferred.add(o.recipient());
                         lastDeferral = reply;
+                        delays.add(new DsnBuilder.Failure(o.recipient(), r.status(), reply, r.remoteHost()));
                     }
                 }
             }
@@ -340,27 +343,35 @@ public class DeliveryService {
                     item.attempt(), outcome, r.remoteHost(), reply, next, now))));
         }
         writes.add(state.markFinal(item.queueId(), expiredFinal));
+        Duration warning = config.retry().delayWarning();
+        boolean warnNow = !delays.isEmpty() && !item.delayWarned() && !warning.isZero()
+                && !item.envelope().nullSender() && !now.isBefore(item.receivedAt().plus(warning));
+        boolean warned = item.delayWarned() || warnNow;
+        if (warnNow) {
+            writes.add(notify(item, delays, DsnBuilder.Kind.DELAYED, now));
+        }
         if (!deferred.isEmpty()) {
             writes.add(requeue(item, deferred, schedule.topicAfter(item.attempt()), item.attempt() + 1, nextAt,
-                    lastDeferral));
+                    lastDeferral, warned));
         }
         if (!routePending.isEmpty()) {
             writes.add(requeue(item, routePending, Topics.DELIVERY_PARK, item.attempt() + 1, routeRetryAt,
-                    "route not resolved (temporary DNS failure)"));
+                    "route not resolved (temporary DNS failure)", warned));
         }
         if (!parked.isEmpty()) {
             parkedRecipients.increment(parked.size());
             writes.add(requeue(item, parked, Topics.DELIVERY_PARK, item.attempt(),
-                    now.plus(config.scheduler().parkDelay()), "parked: destination busy"));
+                    now.plus(config.scheduler().parkDelay()), "parked: destination busy", item.delayWarned()));
         }
         if (!failures.isEmpty()) {
-            writes.add(bounce(item, failures, expired && !expiredFinal.isEmpty(), now));
+            writes.add(notify(item, failures,
+                    expired && !expiredFinal.isEmpty() ? DsnBuilder.Kind.EXPIRED : DsnBuilder.Kind.FAILED, now));
         }
         return Uni.join().all(writes).andFailFast().replaceWithVoid();
     }
 
     private Uni<Void> requeue(WorkItem item, List<String> deferred, String topic, int nextAttempt, Instant dueAt,
-            String reason) {
+            String reason, boolean delayWarned) {
         MailEnvelope e = item.envelope();
         MailEnvelope pending = new MailEnvelope(e.queueId() == null ? item.queueId() : e.queueId(), e.sender(),
                 deferred, e.clientIp(), e.helo(), e.tlsProtocol(), e.authIdentity(), e.tenantId(), e.direction(),
@@ -369,23 +380,23 @@ public class DeliveryService {
                 reason);
         return outbox.retry(topic, item.queueId(), item.raw(), Map.of(
                 MailHeaders.ENVELOPE, new String(json(pending), java.nio.charset.StandardCharsets.UTF_8),
-                RetryState.HEADER, new String(json(new RetryState(nextAttempt, dueAt, reason)),
+                RetryState.HEADER, new String(json(new RetryState(nextAttempt, dueAt, reason, delayWarned)),
                         java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    private Uni<Void> bounce(WorkItem item, List<DsnBuilder.Failure> failures, boolean expired, Instant now) {
+    private Uni<Void> notify(WorkItem item, List<DsnBuilder.Failure> failures, DsnBuilder.Kind kind, Instant now) {
         MailEnvelope original = item.envelope();
         if (original.nullSender()) {
             LOG.infof("%s: %d recipient(s) failed; no DSN for the null sender", item.queueId(), failures.size());
             return Uni.createFrom().voidItem();
         }
-        byte[] report = dsn.build(original, item.raw(), failures, expired, now);
+        byte[] report = dsn.build(original, item.raw(), failures, kind, now, schedule.expiry(item.receivedAt()));
         String queueId = "B" + UUID.randomUUID().toString().replace("-", "").substring(0, 15).toUpperCase(Locale.ROOT);
         Direction direction = original.direction() == Direction.OUTBOUND ? Direction.INBOUND : Direction.OUTBOUND;
         MailEnvelope envelope = new MailEnvelope(queueId, "", List.of(original.sender()), "127.0.0.1", hostname, null,
                 null, original.tenantId(), direction, now, report.length);
         bounceMessages.increment();
-        LOG.infof("%s: DSN %s to <%s> for %d recipient(s)", item.queueId(), queueId, original.sender(),
+        LOG.infof("%s: %s DSN %s to <%s> for %d recipient(s)", item.queueId(), kind, queueId, original.sender(),
                 failures.size());
         return outbox.bounce(queueId, report,
                 Map.of(MailHeaders.ENVELOPE, new String(json(envelope), java.nio.charset.StandardCharsets.UTF_8)));

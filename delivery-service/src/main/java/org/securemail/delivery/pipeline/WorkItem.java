@@ -20,9 +20,11 @@ import org.securemail.delivery.retry.RetryState;
  * @param raw        the RFC 5322 message
  * @param attempt    1 for the first attempt
  * @param dueAt      not before (retry records), else null
- * @param receivedAt when the message was accepted (lifetime starts here)
+ * @param receivedAt  when the message was accepted (lifetime starts here)
+ * @param delayWarned the sender already got a delay notice
  */
-record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, Instant dueAt, Instant receivedAt) {
+record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, Instant dueAt, Instant receivedAt,
+        boolean delayWarned) {
 
     static WorkItem from(Message<byte[]> message, boolean retry, ObjectMapper mapper) {
         @SuppressWarnings("unchecked")
@@ -50,7 +52,7 @@ record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, 
         }
         Instant receivedAt = envelope.receivedAt() != null ? envelope.receivedAt() : meta.getTimestamp();
         if (!retry) {
-            return new WorkItem(queueId, envelope, raw, 1, null, receivedAt);
+            return new WorkItem(queueId, envelope, raw, 1, null, receivedAt, false);
         }
         Header stateHeader = meta.getHeaders().lastHeader(RetryState.HEADER);
         if (stateHeader == null) {
@@ -58,7 +60,8 @@ record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, 
         }
         try {
             RetryState state = mapper.readValue(stateHeader.value(), RetryState.class);
-            return new WorkItem(queueId, envelope, raw, Math.max(1, state.attempt()), state.dueAt(), receivedAt);
+            return new WorkItem(queueId, envelope, raw, Math.max(1, state.attempt()), state.dueAt(), receivedAt,
+                    state.delayWarned());
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable " + RetryState.HEADER + " header: " + e.getClass().getSimpleName());
         }

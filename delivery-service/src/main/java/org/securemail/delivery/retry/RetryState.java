@@ -8,9 +8,10 @@ import java.time.Instant;
  *
  * @param attempt   the number of the attempt this record is for (2 for the first retry)
  * @param dueAt     not before this instant
- * @param lastReply the reason of the last deferral
+ * @param lastReply   the reason of the last deferral
+ * @param delayWarned a delay notice was already sent to the sender
  */
-public record RetryState(int attempt, Instant dueAt, String lastReply) {
+public record RetryState(int attempt, Instant dueAt, String lastReply, boolean delayWarned) {
 
     public static final String HEADER = "sm-delivery";
 }

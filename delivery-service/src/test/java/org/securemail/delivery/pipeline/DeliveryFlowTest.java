@@ -224,12 +224,38 @@ class DeliveryFlowTest {
 
         String queueId = queue("alice@" + senderDomain, receivedAt, "bob@" + recipientDomain);
 
-        await().atMost(WAIT).until(() -> senderSink.received.size() == 1);
-        assertThat(senderSink.received.get(0).data()).contains("Status: 4.4.7")
+        // first a delay notice (the message is older than the 4 h delay warning), then the expiry DSN
+        await().atMost(WAIT).until(() -> senderSink.received.stream().anyMatch(m -> m.data().contains("Status: 4.4.7")));
+        assertThat(senderSink.received).hasSize(2);
+        assertThat(senderSink.received.get(0).data()).contains("Action: delayed");
+        assertThat(senderSink.received.get(1).data()).contains("Action: failed").contains("Status: 4.4.7")
                 .contains("451 4.2.1 mailbox temporarily unavailable");
         assertThat(events(queueId, Outcome.DEFERRED)).isNotEmpty();
         assertThat(events(queueId, Outcome.BOUNCED)).hasSize(1);
         assertThat(recipientSink.received).isEmpty();
+    }
+
+    @Test
+    void warnsTheSenderOnceWhenAMessageIsStillQueuedAfterFourHours() {
+        SmtpSink recipientSink = sink();
+        recipientSink.rcptReply = r -> "452 4.2.2 mailbox full";
+        SmtpSink senderSink = sink();
+        String recipientDomain = unique("slow");
+        String senderDomain = unique("waiting");
+        provision(recipientDomain, recipientSink);
+        provision(senderDomain, senderSink);
+
+        String queueId = queue("alice@" + senderDomain, Instant.now().minus(Duration.ofHours(4)).minusSeconds(10),
+                "bob@" + recipientDomain);
+
+        await().atMost(WAIT).until(() -> events(queueId, Outcome.DEFERRED).size() >= 4);
+        assertThat(senderSink.received).hasSize(1);
+        SmtpSink.Received notice = senderSink.received.get(0);
+        assertThat(notice.sender()).isEmpty();
+        assertThat(notice.data()).contains("Subject: Delayed Mail (still being retried)")
+                .contains("Action: delayed").contains("Status: 4.2.2").contains("Will-Retry-Until: ")
+                .contains("Final-Recipient: rfc822; bob@" + recipientDomain);
+        assertThat(events(queueId, Outcome.BOUNCED)).isEmpty();
     }
 
     @Test
