@@ -67,11 +67,7 @@ public class AcceptService {
         });
         stored.whenComplete((ok, error) -> context.runOnContext(v -> {
             if (!decided.compareAndSet(false, true)) {
-                if (error == null) {
-                    LOG.warnf("%s: acknowledged after the client was told 451; a retry may duplicate it",
-                            envelope.queueId());
-                }
-                return;
+                return; // the deadline answered 451 first (a late broker ack is logged by the queue)
             }
             vertx.cancelTimer(timer);
             if (error == null) {

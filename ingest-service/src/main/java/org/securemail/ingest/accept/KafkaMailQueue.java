@@ -114,7 +114,10 @@ public class KafkaMailQueue implements MailQueue {
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {
-                            acked.complete(null);
+                            if (!acked.complete(null)) {
+                                LOG.warnf("%s: acknowledged by the broker after the client was told 451; "
+                                        + "its retry will be a duplicate", envelope.queueId());
+                            }
                         } else {
                             acked.completeExceptionally(error);
                         }
