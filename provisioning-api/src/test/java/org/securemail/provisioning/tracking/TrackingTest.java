@@ -106,6 +106,9 @@ class TrackingTest {
         accepted(envelope(c, sender, List.of("x@x.example"), t0.plusSeconds(20)));
         delivery(new DeliveryEvent(b, "y@y.example", 1, Outcome.BOUNCED, "mx.y.example[192.0.2.9]:25",
                 "550 5.1.1 no such user", null, t0.plusSeconds(11)));
+        // the records travel on different partitions: wait until all three and the bounce were consumed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.as(tenantKey).queryParam("sender", sender)
+                .get("/api/v1/messages").then().statusCode(200).body("items", hasSize(3)));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.as(tenantKey).queryParam("status", "bounced")
                 .queryParam("sender", sender).get("/api/v1/messages")
                 .then().statusCode(200).body("items.queueId", contains(b)));
