@@ -44,15 +44,16 @@ class TenantIsolationTest {
         tenantA = Api.createTenant("A");
         tenantB = Api.createTenant("B");
         keyA = Api.tenantKey(tenantA);
-        String keyB = Api.tenantKey(tenantB);
+        var createdB = operator().body(Map.of("role", "TENANT", "tenantId", tenantB)).post("/api/v1/api-keys")
+                .then().statusCode(201).extract();
+        String keyB = createdB.path("key");
+        apiKeyB = createdB.path("id");
         domainB = Api.as(keyB).body(Map.of("name", Api.uniqueDomain(), "nextHops", List.of(hop("mx.b.example"))))
                 .post("/api/v1/domains").then().statusCode(201).extract().path("id");
         recipientB = Api.as(keyB).body(Map.of("localPart", "b")).post("/api/v1/domains/" + domainB + "/recipients")
                 .then().statusCode(201).extract().path("id");
         userB = Api.as(keyB).body(Map.of("username", "b" + System.nanoTime(), "password", "correct horse battery"))
                 .post("/api/v1/smtp-users").then().statusCode(201).extract().path("id");
-        apiKeyB = operator().get("/api/v1/api-keys?limit=200").then().extract()
-                .path("items.find { it.tenantId == '" + tenantB + "' }.id");
         messageB = "ISO" + UUID.randomUUID().toString().substring(0, 8);
         pool.preparedQuery("INSERT INTO tracked_message (queue_id, tenant_id, sender, size_bytes, received_at)"
                         + " VALUES ($1, $2, 'b@b.example', 10, $3)")
