@@ -391,6 +391,22 @@ class DeliveryFlowTest {
     }
 
     @Test
+    void exposesReadinessAndDeliveryMetrics() {
+        SmtpSink sink = sink();
+        String domain = unique("metrics");
+        provision(domain, sink);
+        String queueId = queue("alice@origin.test", Instant.now(), "bob@" + domain);
+        await().atMost(WAIT).until(() -> events(queueId, Outcome.DELIVERED).size() == 1);
+
+        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("delivery-tables"));
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("delivery_recipients_total{outcome=\"delivered\"}"))
+                .body(org.hamcrest.Matchers.containsString("delivery_messages_in_flight"))
+                .body(org.hamcrest.Matchers.containsString("delivery_session_seconds_count"));
+    }
+
+    @Test
     void anUnreadableRecordGoesToTheDeadLetterTopic() {
         String queueId = "BROKEN" + UUID.randomUUID().toString().substring(0, 8);
         broker.send(Topics.MAIL_READY, queueId, "no envelope".getBytes(StandardCharsets.UTF_8), Map.of());
