@@ -82,6 +82,17 @@ class IngestPackagedIT {
         assertThat(env.direction()).isEqualTo(Direction.INBOUND);
         assertThat(env.recipients()).containsExactly("user@" + INBOUND);
 
+        // STARTTLS with the generated development certificate and AUTH work in the packaged jar too
+        try (RawSmtpClient c = new RawSmtpClient(SmtpPortsResource.submissionPort())) {
+            c.greetAndEhlo();
+            assertThat(c.command("STARTTLS")).startsWith("220 2.0.0");
+            assertThat(c.upgradeToTls()).startsWith("TLSv1.");
+            assertThat(c.ehlo()).contains("AUTH PLAIN LOGIN");
+            String token = java.util.Base64.getEncoder().encodeToString(
+                    ("\0" + Fixtures.USER + "\0" + Fixtures.PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(c.command("AUTH PLAIN " + token)).isEqualTo("235 2.7.0 Authentication successful");
+        }
+
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("smtp_messages_accepted_total{listener=\"mx\"} 1.0"));
     }
