@@ -24,7 +24,6 @@ import org.securemail.dns.cache.DnsCache;
 import org.securemail.dns.client.Zones;
 import org.securemail.dns.health.UpstreamHealth;
 import org.securemail.dns.health.Upstreams;
-import org.securemail.dns.limits.Admission;
 import org.securemail.dns.limits.QueryLimits;
 import org.securemail.dns.upstream.Rcode;
 import org.securemail.dns.upstream.UpstreamResponse;

@@ -13,7 +13,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.health.UpstreamHealth;
