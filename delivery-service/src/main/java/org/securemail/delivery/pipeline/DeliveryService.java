@@ -166,7 +166,20 @@ public class DeliveryService {
         }
         return due.chain(() -> Uni.createFrom().completionStage(tables.ready()))
                 .chain(gate::acquire)
-                .invoke(() -> process(item).subscribe().with(
+                .invoke(() -> start(item, message));
+    }
+
+    private void start(WorkItem item, Message<byte[]> message) {
+        Uni<Void> work;
+        try {
+            work = process(item);
+        } catch (RuntimeException e) {
+            gate.release();
+            LOG.errorf(e, "delivery of %s could not start; the record is dead-lettered", item.queueId());
+            message.nack(e);
+            return;
+        }
+        work.subscribe().with(
                         done -> {
                             gate.release();
                             message.ack();
@@ -175,7 +188,7 @@ public class DeliveryService {
                             gate.release();
                             LOG.errorf(failure, "delivery of %s failed; the record is dead-lettered", item.queueId());
                             message.nack(failure);
-                        }));
+                        });
     }
 
     /** Where a temporary failure waits. */

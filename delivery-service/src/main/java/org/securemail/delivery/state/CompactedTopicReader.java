@@ -57,17 +57,24 @@ public final class CompactedTopicReader implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> partitions = List.of();
-            while (running && partitions.isEmpty()) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-                partitions = infos == null ? List.of()
-                        : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                if (partitions.isEmpty()) {
-                    LOG.warnf("topic %s not found yet; retrying", topic);
+            Map<TopicPartition, Long> end = Map.of();
+            while (running && end.isEmpty()) {
+                try {
+                    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                    partitions = infos == null ? List.of()
+                            : infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    if (partitions.isEmpty()) {
+                        LOG.warnf("topic %s not found yet; retrying", topic);
+                        continue;
+                    }
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    // broker not reachable yet: keep trying, mail is not consumed before the table is loaded
+                    LOG.warnf("cannot reach Kafka to load %s yet (%s); retrying", topic, e.getMessage());
                 }
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     try {
@@ -77,7 +84,8 @@ public final class CompactedTopicReader implements AutoCloseable {
                                 e.getMessage());
                     }
                 }
-                if (!caughtUp.isDone() && end.entrySet().stream()
+                Map<TopicPartition, Long> target = end;
+                if (!caughtUp.isDone() && target.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                     LOG.infof("table %s loaded", topic);
                     caughtUp.complete(null);
@@ -87,7 +95,6 @@ public final class CompactedTopicReader implements AutoCloseable {
             // closing
         } catch (RuntimeException e) {
             LOG.errorf(e, "reader of %s stopped", topic);
-            caughtUp.completeExceptionally(e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
