@@ -34,6 +34,9 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
     private final NetClient opportunistic;
     private final NetClient verified;
     private final Map<String, ArrayDeque<SmtpConnection>> idle = new ConcurrentHashMap<>();
+    /** Addresses whose STARTTLS handshake failed, until when (opportunistic TLS then goes plain). */
+    private final Map<String, Long> tlsBrokenUntil = new ConcurrentHashMap<>();
+    private static final Duration TLS_BROKEN_MEMORY = Duration.ofHours(1);
     private final long sweeper;
 
     public VertxSmtpTransport(Vertx vertx, DeliveryConfig.Smtp config, String heloName) {
@@ -98,6 +101,9 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
                 HopFailure failure = session.cause() instanceof HopFailure f ? f
                         : new HopFailure("451 4.4.2 " + hop.display() + ": " + session.cause().getMessage(), false);
                 LOG.debugf("next hop %s failed: %s", hop.display(), failure.getMessage());
+                if (failure.retrySameHop && allowReuse) {
+                    return attempt(hops, index, tx, tried, failure.getMessage(), true, false);
+                }
                 return attempt(hops, index + 1, tx, tried, failure.getMessage(), anyConnected || failure.connected,
                         true);
             }
@@ -167,6 +173,10 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
         if (policy == TlsPolicy.NONE || c.tls) {
             return Future.succeededFuture();
         }
+        if (policy == TlsPolicy.OPPORTUNISTIC && tlsBroken(c.key)) {
+            // RFC 7435: this address failed the handshake recently; plain text beats no delivery
+            return Future.succeededFuture();
+        }
         if (!c.offers("STARTTLS")) {
             return policy == TlsPolicy.REQUIRED
                     ? Future.failedFuture(new HopFailure(
@@ -182,8 +192,13 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
                                 : Future.succeededFuture();
                     }
                     return c.upgradeToTls(c.hop.hostName())
-                            .recover(t -> Future.failedFuture(new HopFailure("451 4.7.5 TLS handshake with "
-                                    + c.hop.display() + " failed: " + describe(t), true)))
+                            .recover(t -> {
+                                if (policy == TlsPolicy.OPPORTUNISTIC) {
+                                    tlsBrokenUntil.put(c.key, System.nanoTime() + TLS_BROKEN_MEMORY.toNanos());
+                                }
+                                return Future.failedFuture(new HopFailure("451 4.7.5 TLS handshake with "
+                                        + c.hop.display() + " failed: " + describe(t), true, policy == TlsPolicy.OPPORTUNISTIC));
+                            })
                             .compose(v -> hello(c));
                 });
     }
@@ -304,6 +319,18 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
         });
     }
 
+    private boolean tlsBroken(String key) {
+        Long until = tlsBrokenUntil.get(key);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until > 0) {
+            tlsBrokenUntil.remove(key, until);
+            return false;
+        }
+        return true;
+    }
+
     private static String hostSaid(NextHopAddress hop, SmtpReply reply, String stage) {
         String status = reply.enhancedStatus();
         String prefix = reply.code() >= 500 ? "550 " + (status == null ? "5.0.0" : status)
@@ -392,10 +419,17 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
     /** Failure to get a usable session on one address; the next address is tried. */
     static final class HopFailure extends SmtpException {
         final boolean connected;
+        /** Worth one more try on the same address right away (opportunistic TLS failed: retry in plain text). */
+        final boolean retrySameHop;
 
         HopFailure(String message, boolean connected) {
+            this(message, connected, false);
+        }
+
+        HopFailure(String message, boolean connected, boolean retrySameHop) {
             super(message);
             this.connected = connected;
+            this.retrySameHop = retrySameHop;
         }
     }
 }

@@ -128,6 +128,29 @@ class VertxSmtpTransportTest {
     }
 
     @Test
+    void fallsBackToPlainTextWhenAnOpportunisticHandshakeFails() {
+        sink.starttls = true;
+        sink.brokenTls = true;
+        SessionResult result = client.deliver(List.of(hop(TlsPolicy.OPPORTUNISTIC)), tx(MESSAGE, "a@dest.test"))
+                .await().atMost(WAIT);
+
+        assertThat(result.results().get("a@dest.test").kind()).isEqualTo(AttemptResult.Kind.SUCCESS);
+        assertThat(sink.received.get(0).tls()).isFalse();
+        assertThat(sink.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void neverFallsBackToPlainTextWhenTlsIsRequired() {
+        sink.starttls = true;
+        sink.brokenTls = true;
+        SessionResult result = client.deliver(List.of(hop(TlsPolicy.REQUIRED)), tx(MESSAGE, "a@dest.test"))
+                .await().atMost(WAIT);
+
+        assertThat(result.results().get("a@dest.test").kind()).isEqualTo(AttemptResult.Kind.TEMPORARY_FAILURE);
+        assertThat(sink.received).isEmpty();
+    }
+
+    @Test
     void defersWhenTlsIsRequiredButNotOffered() {
         sink.starttls = false;
         SessionResult result = client.deliver(List.of(hop(TlsPolicy.REQUIRED)), tx(MESSAGE, "a@dest.test"))

@@ -39,6 +39,8 @@ public final class SmtpSink implements AutoCloseable {
     public volatile boolean ehlo = true;
     public volatile boolean pipelining = true;
     public volatile boolean starttls;
+    /** Answer STARTTLS with 220, then send garbage instead of a TLS handshake. */
+    public volatile boolean brokenTls;
     public volatile boolean stall;
     public volatile boolean dropAfterRcpt;
     public volatile long sizeLimit = 10_000_000;
@@ -146,6 +148,11 @@ public final class SmtpSink implements AutoCloseable {
                     write(out, "250 sink.test");
                 } else if (upper.startsWith("STARTTLS") && starttls && !tls) {
                     write(out, "220 2.0.0 Ready to start TLS");
+                    if (brokenTls) {
+                        out.write("this is not a TLS server hello\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        return;
+                    }
                     SSLSocket ssl = (SSLSocket) tlsContext().getSocketFactory()
                             .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
                     ssl.setUseClientMode(false);
