@@ -38,8 +38,11 @@ class OpenApiAndHealthTest {
     }
 
     @Test
-    void outboxMetricsAreExported() {
+    void outboxAndAuthMetricsAreExported() {
+        given().get("/api/v1/tenants").then().statusCode(401);
         given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("provisioning_auth_failures_total"))
+                .body(containsString("provisioning_outbox_backlog"))
                 .body(containsString("provisioning_outbox_published_total"))
                 .body(containsString("provisioning_outbox_pending"));
     }

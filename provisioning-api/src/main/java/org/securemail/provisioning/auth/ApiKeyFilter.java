@@ -13,6 +13,7 @@ import org.securemail.provisioning.ProvisioningConfig;
 import org.securemail.provisioning.error.Problem;
 import org.securemail.provisioning.error.ProblemType;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -35,6 +36,9 @@ public class ApiKeyFilter {
 
     @Inject
     ProvisioningConfig config;
+
+    @Inject
+    MeterRegistry registry;
 
     private volatile String bootstrapHash;
 
@@ -94,7 +98,8 @@ public class ApiKeyFilter {
         return Optional.empty();
     }
 
-    private static Response unauthorized(ContainerRequestContext request, String detail) {
+    private Response unauthorized(ContainerRequestContext request, String detail) {
+        registry.counter("provisioning.auth.failures").increment();
         Problem problem = Problem.of(ProblemType.UNAUTHORIZED, detail, request.getUriInfo().getPath(), List.of());
         return Response.status(401).type(Problem.MEDIA_TYPE).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .entity(problem).build();
