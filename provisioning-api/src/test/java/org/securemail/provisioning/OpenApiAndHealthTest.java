@@ -23,7 +23,11 @@ class OpenApiAndHealthTest {
                 .body("paths", hasKey("/api/v1/smtp-users"))
                 .body("paths", hasKey("/api/v1/api-keys"))
                 .body("paths", hasKey("/api/v1/messages/{queueId}"))
-                .body("components.securitySchemes", hasKey("apiKey"));
+                .body("components.securitySchemes", hasKey("apiKey"))
+                .body("components.schemas", hasKey("Problem"))
+                .body("paths.'/api/v1/domains'.post.responses", hasKey("409"))
+                .body("paths.'/api/v1/domains'.post.responses.'400'.content", hasKey("application/problem+json"))
+                .body("paths.'/api/v1/messages'.get.responses", hasKey("401"));
     }
 
     @Test
