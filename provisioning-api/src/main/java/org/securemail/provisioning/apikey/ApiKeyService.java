@@ -61,8 +61,7 @@ public class ApiKeyService {
         if (tenantId == null) {
             return Uni.createFrom().voidItem();
         }
-        return tenants.findVisible(caller, tenantId).replaceWithVoid()
-                .onFailure(ApiProblem.class).transform(e -> ApiProblem.badRequest("tenant " + tenantId + " does not exist"));
+        return tenants.requireTenantOfRequest(caller, tenantId);
     }
 
     public Uni<ApiKeyView> get(Caller caller, UUID id) {

@@ -74,8 +74,7 @@ public class DomainService {
         d.dnsblZones = policy == null ? List.of() : normaliseZones(policy.dnsblZones());
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
-        return Panache.withTransaction(() -> tenants.findVisible(caller, tenantId)
-                        .onFailure(ApiProblem.class).transform(e -> ApiProblem.badRequest("tenant " + tenantId + " does not exist"))
+        return Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
                         .chain(() -> domains.nameTaken(name))
                         .chain(taken -> {
                             if (taken) {

@@ -40,8 +40,7 @@ public class SmtpUserService {
     public Uni<SmtpUserView> create(Caller caller, CreateSmtpUser request) {
         UUID tenantId = caller.tenantFor(request.tenantId());
         String username = request.username().toLowerCase(Locale.ROOT);
-        return hasher.hash(request.password()).chain(hash -> Panache.withTransaction(() -> tenants.findVisible(caller, tenantId)
-                        .onFailure(ApiProblem.class).transform(e -> ApiProblem.badRequest("tenant " + tenantId + " does not exist"))
+        return hasher.hash(request.password()).chain(hash -> Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
                         .chain(() -> users.usernameTaken(username))
                         .chain(taken -> {
                             if (taken) {

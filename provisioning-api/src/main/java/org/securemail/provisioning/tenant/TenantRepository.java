@@ -24,6 +24,12 @@ public class TenantRepository implements PanacheRepositoryBase<Tenant, UUID> {
         return findById(id).onItem().ifNull().failWith(() -> ApiProblem.notFound("tenant", id));
     }
 
+    /** For a create request that names its tenant: an unknown (or invisible) tenant is a bad request, not a 404. */
+    public Uni<Void> requireTenantOfRequest(Caller caller, UUID id) {
+        return findVisible(caller, id).replaceWithVoid()
+                .onFailure(ApiProblem.class).transform(e -> ApiProblem.badRequest("tenant " + id + " does not exist"));
+    }
+
     public Uni<List<Tenant>> listVisible(Caller caller, PageRequest page) {
         StringBuilder hql = new StringBuilder("1 = 1");
         Parameters params = new Parameters();
