@@ -71,8 +71,7 @@ class DeliveryCrashIT {
                     "delivery.scheduler.destination-concurrency", Integer.toString(CONCURRENCY),
                     "delivery.scheduler.max-in-flight-messages", "200",
                     "delivery.hostname", "crash.test",
-                    "quarkus.log.level", "INFO",
-                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG");
+                    "quarkus.log.level", "INFO");
             Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
             Path logs = Path.of("target", "it-logs");
 
@@ -90,7 +89,12 @@ class DeliveryCrashIT {
 
             try (ServiceProcess second = ServiceProcess.of("delivery-crash-2", jar, logs, config)
                     .start(Duration.ofSeconds(90))) {
-                await().atMost(Duration.ofSeconds(180)).until(() -> new HashSet<>(sink.recipients()).containsAll(expected));
+                // generous bound: this machine is shared and often heavily loaded; the figure printed below is the
+                // evidence, the bound only stops a hung run
+                await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        assertThat(new HashSet<>(sink.recipients()).size())
+                                .as("distinct recipients delivered (sink sessions so far: %d)", sink.connections.get())
+                                .isEqualTo(expected.size()));
             }
             List<String> all = sink.recipients();
             int duplicates = all.size() - new HashSet<>(all).size();
