@@ -28,7 +28,7 @@ public class ProvisioningState {
     }
 
     public Optional<SmtpUserRecord> user(String username) {
-        return Optional.ofNullable(users.get(username));
+        return Optional.ofNullable(users.get(normalizeUser(username)));
     }
 
     public boolean hasRecipient(String localPart, String domain) {
@@ -55,9 +55,9 @@ public class ProvisioningState {
 
     void putUser(String key, SmtpUserRecord record) {
         if (record == null) {
-            users.remove(key);
+            users.remove(normalizeUser(key));
         } else {
-            users.merge(record.username(), record, (old, neu) -> neu.version() >= old.version() ? neu : old);
+            users.merge(normalizeUser(record.username()), record, (old, neu) -> neu.version() >= old.version() ? neu : old);
         }
     }
 
@@ -89,5 +89,10 @@ public class ProvisioningState {
     static String normalizeDomain(String domain) {
         String d = domain.toLowerCase(Locale.ROOT);
         return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+    }
+
+    /** User names are case-insensitive, as the provisioning API stores them (lower case). */
+    private static String normalizeUser(String username) {
+        return username.toLowerCase(Locale.ROOT);
     }
 }
