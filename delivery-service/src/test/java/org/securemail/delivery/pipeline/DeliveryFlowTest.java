@@ -40,7 +40,7 @@ import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.testing.FakeDnsProducer;
 import org.securemail.delivery.testing.NextHopPortResource;
-import org.securemail.delivery.testing.SmtpSink;
+import org.securemail.testing.SmtpSink;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.KafkaBrokerResource;

@@ -10,7 +10,7 @@ import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.securemail.common.provisioning.TlsPolicy;
-import org.securemail.delivery.testing.SmtpSink;
+import org.securemail.testing.SmtpSink;
 import org.securemail.testing.FreePorts;
 
 class VertxSmtpTransportContractTest implements SmtpTransportContract {

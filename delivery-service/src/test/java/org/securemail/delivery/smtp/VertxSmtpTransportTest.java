@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.provisioning.TlsPolicy;
-import org.securemail.delivery.testing.SmtpSink;
+import org.securemail.testing.SmtpSink;
 import org.securemail.testing.FreePorts;
 
 /** The SMTP client against a real TCP server (the scriptable {@link SmtpSink}). */

@@ -53,6 +53,23 @@ final class SmtpProbe implements AutoCloseable {
         }
     }
 
+    /** Sends one message in one session and returns the reply to the end of DATA. */
+    static String send(int port, String sender, String recipient, String message) throws IOException {
+        try (SmtpProbe smtp = new SmtpProbe(port)) {
+            smtp.reply();
+            smtp.command("EHLO probe.example");
+            smtp.command("MAIL FROM:<" + sender + ">");
+            smtp.command("RCPT TO:<" + recipient + ">");
+            String go = smtp.command("DATA");
+            if (!go.startsWith("354")) {
+                return go;
+            }
+            String reply = smtp.command(message + ".");
+            smtp.command("QUIT");
+            return reply;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securemail.testing.FreePorts;
 import org.securemail.testing.ServiceProcess;
+import org.securemail.testing.SmtpSink;
 
 /**
  * The four packaged services as separate processes against one real broker and one real PostgreSQL: they start,
- * report ready (Kafka and, for the API, the database) and export metrics, and a change made through the provisioning
- * API reaches the ingest service's relay control through the broker.
+ * report ready (Kafka and, for the API, the database) and export metrics; a change made through the provisioning
+ * API reaches the ingest service's relay control through the broker; and a message accepted by the ingress is
+ * delivered by the delivery service to the domain's next hop and tracked by the API.
  */
 class StackIT {
 
@@ -41,7 +43,7 @@ class StackIT {
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(mxPort),
                 "ingest.submission.port", Integer.toString(FreePorts.next())));
-        stack.start("delivery-service", "delivery-service", Map.of());
+        stack.start("delivery-service", "delivery-service", Map.of("delivery.input", "mail.accepted"));
     }
 
     @AfterAll
@@ -90,8 +92,7 @@ class StackIT {
         String recipient = "someone@wired.example";
         assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("550 5.7.1");
 
-        String tenant = post("/api/v1/tenants", "{\"name\":\"Wired\"}");
-        String tenantId = tenant.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+        String tenantId = id(post("/api/v1/tenants", "{\"name\":\"Wired\"}"));
         post("/api/v1/domains", """
                 {"name":"Wired.Example","tenantId":"%s","inboundEnabled":true,
                  "nextHops":[{"host":"127.0.0.1","port":25,"preference":10}],
@@ -99,6 +100,45 @@ class StackIT {
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .untilAsserted(() -> assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("250"));
+    }
+
+    @Test
+    void aMessageAcceptedByTheIngressIsDeliveredToTheDomainsNextHopAndTracked() throws Exception {
+        try (SmtpSink nextHop = SmtpSink.start()) {
+            String tenantId = id(post("/api/v1/tenants", "{\"name\":\"Relay\"}"));
+            post("/api/v1/domains", """
+                    {"name":"relay.example","tenantId":"%s","inboundEnabled":true,
+                     "nextHops":[{"host":"127.0.0.1","port":%d,"preference":10,"tls":"NONE"}],
+                     "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId, nextHop.port()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .untilAsserted(() -> assertThat(SmtpProbe.rcptReply(mxPort, "alice@relay.example")).startsWith("250"));
+
+            String messageId = "<e2e-" + System.nanoTime() + "@sender.example>";
+            String queued = SmtpProbe.send(mxPort, "bob@sender.example", "alice@relay.example",
+                    "Message-ID: " + messageId + "\r\nSubject: end to end\r\n\r\nHello through the whole suite.\r\n");
+            assertThat(queued).startsWith("250 2.0.0");
+            String queueId = queued.substring(queued.lastIndexOf(' ') + 1);
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(nextHop.received)
+                    .anySatisfy(received -> {
+                        assertThat(received.recipients()).containsExactly("alice@relay.example");
+                        assertThat(received.data()).contains(messageId).contains("Received:");
+                    }));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(get("/api/v1/messages/" + queueId))
+                            .contains("alice@relay.example").contains("DELIVERED"));
+        }
+    }
+
+    private static String id(String json) {
+        return json.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+
+    private static String get(String path) throws IOException, InterruptedException {
+        int port = stack.services.get("provisioning-api").httpPort();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + OPERATOR_KEY).GET().build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String post(String path, String json) throws IOException, InterruptedException {

@@ -1,4 +1,4 @@
-package org.securemail.delivery.testing;
+package org.securemail.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
