@@ -73,6 +73,9 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+        // a test JVM that is stopped (Ctrl-C, a CI timeout) takes its service processes with it
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
         awaitReady(readyTimeout);
         return this;
     }
