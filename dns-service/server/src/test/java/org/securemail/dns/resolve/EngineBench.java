@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
+import org.securemail.dns.client.bench.ClosedLoop;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
 
 /**

@@ -1,4 +1,4 @@
-package org.securemail.dns.resolve;
+package org.securemail.dns.client.bench;
 
 import java.util.Arrays;
 import java.util.EnumMap;
