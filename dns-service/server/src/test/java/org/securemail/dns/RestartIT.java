@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.topics.Topics;
-import org.securemail.dns.testserver.TestDnsServer;
+import org.securemail.testing.dns.TestDnsServer;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.ServiceProcess;
 

@@ -14,7 +14,7 @@ import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.health.UpstreamHealth;
-import org.securemail.dns.testserver.TestDnsServer;
+import org.securemail.testing.dns.TestDnsServer;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
 
 /** Failover over real UDP: the automatic version of "point the queries at resolvers that still answer". */

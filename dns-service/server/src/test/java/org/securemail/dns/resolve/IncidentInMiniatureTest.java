@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.health.UpstreamHealth;
-import org.securemail.dns.testserver.TestDnsServer;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
 
 /**

@@ -17,7 +17,7 @@ import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.health.UpstreamHealth;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 import org.securemail.dns.upstream.FakeUpstream;
 
 /** The engine's rules, with the in-memory upstream (no sockets): caching, merging, caps, failover. */

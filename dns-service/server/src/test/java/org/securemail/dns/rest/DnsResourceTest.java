@@ -9,9 +9,9 @@ import static org.hamcrest.Matchers.not;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
-import org.securemail.dns.testserver.InjectTestDnsServer;
-import org.securemail.dns.testserver.TestDnsServer;
-import org.securemail.dns.testserver.TestDnsServerResource;
+import org.securemail.testing.dns.InjectTestDnsServer;
+import org.securemail.testing.dns.TestDnsServer;
+import org.securemail.testing.dns.TestDnsServerResource;
 import org.securemail.testing.KafkaBrokerResource;
 
 /** The operator endpoints against the packaged engine, a real test DNS server and a real broker. */

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 
 /**
  * In-memory {@link UpstreamTransport} for unit tests: the same behaviours as the test DNS server (per zone: answer,

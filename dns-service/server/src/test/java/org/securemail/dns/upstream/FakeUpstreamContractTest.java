@@ -3,7 +3,7 @@ package org.securemail.dns.upstream;
 import java.net.InetSocketAddress;
 
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 
 class FakeUpstreamContractTest implements UpstreamTransportContract {
 

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.testserver.TestDnsServer;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 
 /** The Netty adapter against the real (test) DNS server over UDP and TCP. */
 class NettyUpstreamTransportTest implements UpstreamTransportContract {

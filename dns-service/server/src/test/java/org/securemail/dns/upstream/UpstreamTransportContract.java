@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.testserver.TestDnsServer.Mode;
+import org.securemail.testing.dns.TestDnsServer.Mode;
 
 /** What every {@link UpstreamTransport} must do; run by the fake and by the Netty adapter against a real server. */
 public interface UpstreamTransportContract {

@@ -1,4 +1,4 @@
-package org.securemail.dns.testserver;
+package org.securemail.testing.dns;
 
 import java.util.Map;
 
