@@ -63,9 +63,15 @@ public final class TestDnsServer implements AutoCloseable {
         volatile boolean truncate;
         volatile long ttl = 300;
         final AtomicInteger queries = new AtomicInteger();
+        final java.util.Queue<Runnable> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         public Zone mode(Mode mode) {
             this.mode = mode;
+            if (mode != Mode.DEAD) {
+                for (Runnable answer; (answer = held.poll()) != null;) {
+                    answer.run();
+                }
+            }
             return this;
         }
 
@@ -100,6 +106,7 @@ public final class TestDnsServer implements AutoCloseable {
     private final AtomicInteger tcpQueries = new AtomicInteger();
     private volatile boolean running = true;
     private volatile boolean silent;
+    private volatile boolean giveUpSilently;
 
     private volatile int slotLimit = Integer.MAX_VALUE;
     private volatile Duration deadHold = Duration.ofSeconds(10);
@@ -169,6 +176,12 @@ public final class TestDnsServer implements AutoCloseable {
     public TestDnsServer slots(int slots, Duration hold) {
         this.slotLimit = slots;
         this.deadHold = hold;
+        return this;
+    }
+
+    /** {@code true}: a dead-zone query is dropped without an answer when its hold ends (default: SERVFAIL). */
+    public TestDnsServer giveUpSilently(boolean silently) {
+        this.giveUpSilently = silently;
         return this;
     }
 
@@ -282,10 +295,6 @@ public final class TestDnsServer implements AutoCloseable {
             droppedNoSlot.incrementAndGet();
             return;
         }
-        if (zone != null && zone.mode == Mode.DEAD) {
-            timers.schedule(this::releaseSlot, deadHold.toMillis(), TimeUnit.MILLISECONDS);
-            return;
-        }
         Runnable answer = () -> {
             try {
                 send.accept(respond(query, name, zone, overTcp).toWire(overTcp ? 65535 : udpLimit(query)));
@@ -293,6 +302,21 @@ public final class TestDnsServer implements AutoCloseable {
                 releaseSlot();
             }
         };
+        if (zone != null && zone.mode == Mode.DEAD) {
+            zone.held.add(answer);
+            timers.schedule(() -> {
+                if (zone.held.remove(answer)) {
+                    try {
+                        if (!giveUpSilently) {
+                            send.accept(servfail(query).toWire(overTcp ? 65535 : udpLimit(query)));
+                        }
+                    } finally {
+                        releaseSlot();
+                    }
+                }
+            }, deadHold.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
         Duration delay = zone == null ? Duration.ZERO : zone.delay;
         if (delay.isZero()) {
             answer.run();
@@ -320,6 +344,15 @@ public final class TestDnsServer implements AutoCloseable {
 
     private void releaseSlot() {
         slotsUsed.decrementAndGet();
+    }
+
+    private static Message servfail(Message query) {
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.RA);
+        response.getHeader().setRcode(Rcode.SERVFAIL);
+        response.addRecord(query.getQuestion(), Section.QUESTION);
+        return response;
     }
 
     private Message respond(Message query, String name, Zone zone, boolean overTcp) {
