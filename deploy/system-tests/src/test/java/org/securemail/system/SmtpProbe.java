@@ -16,11 +16,25 @@ final class SmtpProbe implements AutoCloseable {
     private final OutputStream out;
 
     SmtpProbe(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        this(connect(port));
+    }
+
+    private SmtpProbe(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(15000);
         in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
         out = socket.getOutputStream();
+    }
+
+    /** A probe reading replies from (and writing commands to) a socket the caller also writes to directly. */
+    static SmtpProbe over(Socket socket) throws IOException {
+        return new SmtpProbe(socket);
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return socket;
     }
 
     /** Reads the reply (the last line of a multi-line reply is returned with the code). */
