@@ -25,6 +25,14 @@ public interface DnsConfig {
 
     Health health();
 
+    /**
+     * Benchmark switch (env {@code DNS_PROTECTIONS}): {@code false} turns off every cap, the failure cache and
+     * serve-stale, to show on the same machine what the original outage looked like (outage replay, phase 5). Never
+     * in production: the service logs a warning and exposes {@code dns_protections_enabled 0}.
+     */
+    @WithDefault("true")
+    boolean protections();
+
     interface Timeouts {
         /** Longest wait for one upstream query (PowerDNS uses 1.5 s). */
         @WithDefault("1500ms")
@@ -44,8 +52,13 @@ public interface DnsConfig {
         @WithDefault("256")
         int total();
 
-        /** Queries in flight per upstream, counting abandoned queries until {@link #abandonedHold()} passed. */
-        @WithDefault("128")
+        /**
+         * Queries in flight per upstream, counting the ones we gave up on until the upstream answers them or
+         * {@link #abandonedHold()} passed. Keep it below the upstream's capacity (Unbound: num-queries-per-thread x
+         * num-threads; BIND: recursive-clients): the default is three quarters of a small 64-slot resolver, the
+         * capacity the outage replay models. With several upstreams the service has this much per upstream.
+         */
+        @WithDefault("48")
         int perUpstream();
 
         /** Resolutions in flight per zone (registrable domain). */
@@ -53,25 +66,33 @@ public interface DnsConfig {
         int perZone();
 
         /**
-         * Budget of risky upstream queries: queries for zones with no recent answer, and queries outstanding
-         * longer than {@link #slowThreshold()}. Zones with a recent answer keep the rest of the capacity.
+         * Budget per upstream of risky queries: queries for zones with no recent answer, and queries outstanding
+         * longer than {@link #slowThreshold()} (until the upstream answers them or {@link #abandonedHold()} passed).
+         * Zones whose servers answer keep the rest of {@link #perUpstream()}.
          */
-        @WithDefault("64")
+        @WithDefault("16")
         int slowBudget();
 
         /** A query outstanding longer than this counts against the slow budget (a normal round trip is far less). */
         @WithDefault("300ms")
         Duration slowThreshold();
 
-        /** How long a zone counts as proven after an answer (NOERROR or NXDOMAIN) from its servers. */
-        @WithDefault("10m")
+        /**
+         * How long a zone counts as proven after an answer (NOERROR or NXDOMAIN) from its servers. A zone loses it
+         * as soon as one of its queries is outstanding longer than {@link #slowThreshold()}.
+         */
+        @WithDefault("1h")
         Duration provenZoneTtl();
 
         /**
-         * How long an upstream resolver keeps working on a query we gave up on (its own timeout): an abandoned query
-         * occupies a per-upstream slot this long after it was sent (BIND fetches-per-server, Unbound jostle).
+         * The longest a query we gave up on (after {@code dns.timeouts.query}) keeps occupying its upstream slot: the
+         * upstream resolver is still working on it, so counting it free would let us fill the resolver. The slot is
+         * freed earlier when the upstream answers it late (a late NOERROR or NXDOMAIN is cached). Set it to the
+         * upstream's own give-up time, or more: Unbound 1.17 in the outage replay's provider model (jostle-timeout
+         * 120 s) dropped an unanswerable query from its request list after about 35 s (docs/outage-replay.md); BIND's
+         * resolver-query-timeout is 10 s.
          */
-        @WithDefault("10s")
+        @WithDefault("60s")
         Duration abandonedHold();
 
         /** Resolutions that may wait for a slot; beyond it the answer is BUSY at once. */

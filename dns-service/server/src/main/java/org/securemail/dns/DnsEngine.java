@@ -34,15 +34,25 @@ public class DnsEngine {
     private final NettyUpstreamTransport transport;
     private final LookupService lookups;
 
-    DnsEngine(DnsConfig config, Vertx vertx, MeterRegistry registry, CachePublisher publisher,
+    DnsEngine(DnsConfig configured, Vertx vertx, MeterRegistry registry, CachePublisher publisher,
             ConsumptionControl consumption) {
+        DnsConfig config = ProtectionsOff.apply(configured);
+        if (!config.protections()) {
+            LOG.warn("DNS PROTECTIONS ARE OFF (dns.protections=false): no caps, no failure cache, no serve-stale."
+                    + " This is a benchmark setting that reproduces the original outage; never run it in production.");
+        }
+        io.micrometer.core.instrument.Gauge.builder("dns.protections.enabled", config, c -> c.protections() ? 1 : 0)
+                .strongReference(true).description("0 while the benchmark switch dns.protections=false is set")
+                .register(registry);
         Clock clock = Clock.systemUTC();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "dns-timer");
             thread.setDaemon(true);
             return thread;
         });
-        this.transport = new NettyUpstreamTransport(vertx.nettyEventLoopGroup().next(), config.timeouts().query());
+        // Netty keeps a query open as long as the longest caller asks for: the abandoned hold (LookupService)
+        this.transport = new NettyUpstreamTransport(vertx.nettyEventLoopGroup().next(),
+                max(config.timeouts().query(), config.limits().abandonedHold()));
         Upstreams upstreams = new Upstreams(Upstreams.parse(config.upstreams()), transport, config.health(),
                 config.timeouts().query(), clock);
         QueryLimits limits = new QueryLimits(config.limits(), timer, consumption::atCap);
@@ -52,9 +62,15 @@ public class DnsEngine {
         this.lookups = new LookupService(config, cache, limits, upstreams, transport, metrics, clock, timer);
         timer.scheduleWithFixedDelay(upstreams::probeDue, 250, 250, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.refreshZones(limits), 1, 5, TimeUnit.SECONDS);
-        LOG.infof("DNS service: upstreams %s; caps total=%d per-upstream=%d per-zone=%d slow-budget=%d",
+        LOG.infof("DNS service: upstreams %s; caps total=%d per-upstream=%d per-zone=%d slow-budget=%d per upstream,"
+                + " abandoned hold %s",
                 upstreams.all().stream().map(u -> u.label()).toList(), config.limits().total(),
-                config.limits().perUpstream(), config.limits().perZone(), config.limits().slowBudget());
+                config.limits().perUpstream(), config.limits().perZone(), config.limits().slowBudget(),
+                config.limits().abandonedHold());
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Produces

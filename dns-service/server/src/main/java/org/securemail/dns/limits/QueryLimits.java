@@ -24,12 +24,14 @@ import org.securemail.dns.health.UpstreamHealth;
  * queue for a bounded time (at most per-zone-cap waiters per zone, so one hot zone cannot fill the queue), or is
  * shed at once (BUSY). Nothing waits without bound and no thread blocks.</li>
  * <li><b>Upstream queries</b> in flight per upstream. A query we gave up on (timeout) keeps its slot until the
- * upstream's own timeout ({@code abandoned-hold}) has passed since it was sent: the upstream is still working on
- * it, so counting it free would let us fill the upstream's capacity.</li>
- * <li><b>Slow budget</b> (in the spirit of Unbound's jostle-timeout and BIND's fetches-per-server): queries for zones
- * with no recent answer (NOERROR or NXDOMAIN), and any query outstanding longer than a normal round trip, share a budget. When it is
- * spent, unproven zones are shed, and zones whose servers answer keep the rest of each upstream's capacity. This is the
- * protection when thousands of fresh domains sit on the same dead servers: the per-zone cap cannot see them.</li>
+ * upstream answers it late or {@code abandoned-hold} has passed since it was sent: the upstream is still working on
+ * it, so counting it free would let us fill the upstream's capacity. Kept below the upstream's capacity, this cap
+ * alone guarantees that the service never fills its resolver, whatever the zones do.</li>
+ * <li><b>Slow budget</b> per upstream (in the spirit of Unbound's jostle-timeout and BIND's fetches-per-server):
+ * queries for zones with no recent answer, and any query outstanding longer than a normal round trip, share a
+ * budget. When it is spent, unproven zones are shed, and zones whose servers answer keep the rest of the upstream's
+ * capacity. This is the protection when thousands of fresh domains sit on the same dead servers: the per-zone cap
+ * cannot see them.</li>
  * </ul>
  */
 public final class QueryLimits {
@@ -42,7 +44,7 @@ public final class QueryLimits {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int total;
     private int maxTotal;
-    private int slow;
+    private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
     private boolean capped;
 
     /**
@@ -167,28 +169,36 @@ public final class QueryLimits {
 
     /**
      * A slot for one query to {@code upstream}, or null when the upstream is at its cap, or when the query is risky
-     * (its zone has no recent answer) and the slow budget is spent.
+     * (its zone has no recent answer) and the upstream's slow budget is spent.
      */
     public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, boolean risky) {
-        if (upstream.inFlight().get() >= config.perUpstream()) {
-            return null;
-        }
-        if (risky && slow >= config.slowBudget()) {
+        if (upstreamCap(upstream, risky) != null) {
             return null;
         }
         upstream.recordInFlight(upstream.inFlight().incrementAndGet());
         if (risky) {
-            slow++;
+            slowByUpstream.merge(upstream, 1, Integer::sum);
         }
         return new UpstreamSlot(upstream, risky);
     }
 
-    /** Which cap a refused {@link #tryUpstream} hit. */
-    public synchronized String upstreamCap(UpstreamHealth upstream) {
-        return upstream.inFlight().get() >= config.perUpstream() ? "upstream" : "slow-budget";
+    /** Which cap refuses a query to {@code upstream} now: "upstream", "slow-budget", or null when none does. */
+    public synchronized String upstreamCap(UpstreamHealth upstream, boolean risky) {
+        if (upstream.inFlight().get() >= config.perUpstream()) {
+            return "upstream";
+        }
+        return risky && slow(upstream) >= config.slowBudget() ? "slow-budget" : null;
     }
 
-    /** One query's hold on an upstream slot (and on the slow budget once it is risky or slow). */
+    private void unslow(UpstreamHealth upstream) {
+        slowByUpstream.computeIfPresent(upstream, (u, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /**
+     * One query's hold on an upstream slot (and on the upstream's slow budget once it is risky or slow). It is
+     * released when the upstream has finished with the query: it answered, even after we gave up, or the abandoned
+     * hold passed.
+     */
     public final class UpstreamSlot {
         private final UpstreamHealth upstream;
         private boolean countedSlow;
@@ -208,12 +218,12 @@ public final class QueryLimits {
             synchronized (QueryLimits.this) {
                 if (!released && !countedSlow) {
                     countedSlow = true;
-                    slow++;
+                    slowByUpstream.merge(upstream, 1, Integer::sum);
                 }
             }
         }
 
-        /** The upstream answered: the slot is free now. */
+        /** The upstream is done with the query: the slot is free now. */
         public void release() {
             synchronized (QueryLimits.this) {
                 if (released) {
@@ -222,19 +232,8 @@ public final class QueryLimits {
                 released = true;
                 upstream.inFlight().decrementAndGet();
                 if (countedSlow) {
-                    slow--;
+                    unslow(upstream);
                 }
-            }
-        }
-
-        /** We gave up: the upstream is assumed busy with it until the abandoned hold has passed since sending. */
-        public void abandon(long sentAtNanos) {
-            markSlow();
-            long holdLeft = config.abandonedHold().toNanos() - (System.nanoTime() - sentAtNanos);
-            if (holdLeft <= 0) {
-                release();
-            } else {
-                timer.schedule(this::release, holdLeft, TimeUnit.NANOSECONDS);
             }
         }
     }
@@ -248,8 +247,14 @@ public final class QueryLimits {
         return maxTotal;
     }
 
+    /** Slow-budget slots in use over all upstreams. */
     public synchronized int slow() {
-        return slow;
+        return slowByUpstream.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** Slow-budget slots in use at {@code upstream}. */
+    public synchronized int slow(UpstreamHealth upstream) {
+        return slowByUpstream.getOrDefault(upstream, 0);
     }
 
     public synchronized int waiting() {

@@ -16,6 +16,7 @@ import org.securemail.dns.cache.DnsCache;
 import org.securemail.dns.health.UpstreamHealth;
 import org.securemail.dns.health.Upstreams;
 import org.securemail.dns.limits.QueryLimits;
+import org.securemail.dns.upstream.Rcode;
 
 /** The service's Micrometer meters (exported on /q/metrics with the prefix {@code dns_}). */
 public final class DnsMetrics {
@@ -35,6 +36,7 @@ public final class DnsMetrics {
     private final Map<DnsStatus, Counter> answers = new ConcurrentHashMap<>();
     private final Map<String, Timer> rtt = new ConcurrentHashMap<>();
     private final Map<String, Counter> timeouts = new ConcurrentHashMap<>();
+    private final Map<Rcode, Counter> lateAnswers = new ConcurrentHashMap<>();
     private final MultiGauge zoneInFlight;
 
     public DnsMetrics(MeterRegistry registry) {
@@ -59,7 +61,12 @@ public final class DnsMetrics {
         Gauge.builder("dns.cache.size", cache, DnsCache::size).register(registry);
         for (UpstreamHealth upstream : upstreams.all()) {
             Tags tags = Tags.of("upstream", upstream.label());
-            Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags)
+                    .description("queries the upstream is working on, the ones we gave up on included").register(registry);
+            Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.inflight.cap", limits, l -> l.config().perUpstream()).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)
+                    .description("slow-budget slots in use at this upstream").register(registry);
             Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags).register(registry);
             Gauge.builder("dns.upstream.up", upstream, u -> u.state() == UpstreamHealth.State.SUSPENDED ? 0 : 1)
                     .tags(tags).register(registry);
@@ -113,6 +120,12 @@ public final class DnsMetrics {
     public void rtt(UpstreamHealth upstream, Duration duration) {
         rtt.computeIfAbsent(upstream.label(), l -> Timer.builder("dns.upstream.rtt").tag("upstream", l)
                 .publishPercentiles(0.5, 0.99).register(registry)).record(duration);
+    }
+
+    /** An upstream answered a query after the resolution had stopped waiting for it. */
+    public void lateAnswer(Rcode rcode) {
+        lateAnswers.computeIfAbsent(rcode, r -> registry.counter("dns.upstream.late.answers", "rcode", r.name()))
+                .increment();
     }
 
     public void timeout(UpstreamHealth upstream) {

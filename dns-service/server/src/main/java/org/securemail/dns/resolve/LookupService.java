@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -188,7 +189,7 @@ public final class LookupService {
                 UpstreamHealth upstream = candidates.get(index++);
                 QueryLimits.UpstreamSlot slot = limits.tryUpstream(upstream, risky);
                 if (slot == null) {
-                    capRefusal = limits.upstreamCap(upstream);
+                    capRefusal = limits.upstreamCap(upstream, risky);
                     continue;
                 }
                 send(slot, remaining);
@@ -202,20 +203,47 @@ public final class LookupService {
             }
         }
 
+        /**
+         * One query to one upstream. The resolution waits for it at most the per-query timeout and then moves on;
+         * the query itself stays open until the upstream answers or the abandoned hold has passed, and only then
+         * gives back its upstream slot (a late answer is still cached).
+         */
         private void send(QueryLimits.UpstreamSlot slot, long remainingNanos) {
             UpstreamHealth upstream = slot.upstream();
             Duration timeout = upstream.queryTimeout(config.health().minTimeout(), config.timeouts().query());
             if (timeout.toNanos() > remainingNanos) {
                 timeout = Duration.ofNanos(remainingNanos);
             }
+            Duration hold = config.limits().abandonedHold().compareTo(timeout) > 0
+                    ? config.limits().abandonedHold() : timeout;
             long sent = System.nanoTime();
-            ScheduledFuture<?> slowMark = timer.schedule(slot::markSlow,
-                    config.limits().slowThreshold().toNanos(), TimeUnit.NANOSECONDS);
-            transport.query(upstream.address(), name, type, timeout).whenComplete((response, failure) -> {
+            ScheduledFuture<?> slowMark = timer.schedule(() -> {
+                slot.markSlow();
+                // a zone whose query takes this long is no longer proven: its next queries use the slow budget
+                provenZones.invalidate(zone);
+            }, config.limits().slowThreshold().toNanos(), TimeUnit.NANOSECONDS);
+            AtomicBoolean settled = new AtomicBoolean();
+            Duration waited = timeout;
+            ScheduledFuture<?> giveUp = timer.schedule(() -> {
+                if (settled.compareAndSet(false, true)) {
+                    upstreams.onTimeout(upstream);
+                    metrics.timeout(upstream);
+                    lastFailure = "timeout from " + upstream.label();
+                    next();
+                }
+            }, waited.toNanos(), TimeUnit.NANOSECONDS);
+            transport.query(upstream.address(), name, type, hold).whenComplete((response, failure) -> {
                 slowMark.cancel(false);
+                slot.release();
+                if (!settled.compareAndSet(false, true)) {
+                    if (failure == null) {
+                        lateAnswer(name, type, zone, response);
+                    }
+                    return;
+                }
+                giveUp.cancel(false);
                 long elapsed = System.nanoTime() - sent;
                 if (failure == null) {
-                    slot.release();
                     upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
                     if (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) {
@@ -230,10 +258,8 @@ public final class LookupService {
                 upstreams.onTimeout(upstream);
                 if (cause instanceof UpstreamTimeoutException) {
                     metrics.timeout(upstream);
-                    slot.abandon(sent);
                     lastFailure = "timeout from " + upstream.label();
                 } else {
-                    slot.release();
                     lastFailure = "upstream " + upstream.label() + " unreachable: " + cause.getClass().getSimpleName();
                 }
                 next();
@@ -265,6 +291,28 @@ public final class LookupService {
             cache.storeFailure(name, type, detail);
             metrics.failureCached();
             result.complete(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0, detail));
+        }
+    }
+
+    /**
+     * An answer that came after the resolution stopped waiting for it: the zone's servers are back (a thaw, or just a
+     * slow zone). NOERROR and NXDOMAIN are cached, so the next lookup is answered at once; other rcodes are dropped.
+     */
+    private void lateAnswer(String name, DnsType type, String zone, UpstreamResponse response) {
+        metrics.lateAnswer(response.rcode());
+        switch (response.rcode()) {
+            case NOERROR -> {
+                provenZones.put(zone, Boolean.TRUE);
+                cache.storeResult(name, type, response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER,
+                        response.answers(), response.negativeTtlSeconds());
+            }
+            case NXDOMAIN -> {
+                provenZones.put(zone, Boolean.TRUE);
+                cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(), response.negativeTtlSeconds());
+            }
+            default -> {
+                // SERVFAIL and the like: the upstream gave up too; the failure cache already holds this name
+            }
         }
     }
 

@@ -309,6 +309,80 @@ class LookupServiceTest {
     }
 
     @Test
+    void aLateAnswerFreesTheUpstreamSlotAndIsCached() {
+        upstream.zone("late.test", Mode.ANSWER).delay("late.test", Duration.ofMillis(600));
+        engine("dns.timeouts.query", "100ms", "dns.timeouts.resolution", "150ms", "dns.limits.abandoned-hold", "30s",
+                "dns.health.suspend-after", "100");
+        UpstreamHealth only = engine.upstreams.all().get(0);
+
+        assertThat(engine.resolve("www.late.test", DnsType.A).status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(only.inFlight().get()).as("the upstream still works on the query we gave up on").isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> only.inFlight().get() == 0);
+        engine.clock.advance(Duration.ofSeconds(60)); // past the failure cache, within the answer's TTL
+        DnsAnswer cached = engine.resolve("www.late.test", DnsType.A);
+        assertThat(cached.status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(upstream.queries("late.test")).as("answered from the late answer, not asked again").isEqualTo(1);
+    }
+
+    @Test
+    void aProvenZoneThatTurnsSlowLosesItsClaimOnCapacityOutsideTheSlowBudget() {
+        upstream.zone("frozen.test", Mode.ANSWER);
+        engine("dns.timeouts.query", "200ms", "dns.limits.slow-threshold", "50ms", "dns.limits.slow-budget", "2",
+                "dns.limits.per-upstream", "20", "dns.limits.per-zone", "20", "dns.limits.abandoned-hold", "5s",
+                "dns.health.suspend-after", "100");
+        assertThat(engine.resolve("www.frozen.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        upstream.zone("frozen.test", Mode.DEAD); // its servers freeze after they proved themselves
+
+        engine.resolve("a.frozen.test", DnsType.A); // proven: admitted outside the budget, then counted slow
+        List<DnsAnswer> later = Uni.join().all(IntStream.range(0, 10)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".frozen.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(later).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSizeGreaterThanOrEqualTo(9);
+        assertThat(engine.upstreams.all().get(0).inFlight().get())
+                .as("one query sent while the zone was proven, at most the budget after it").isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void eachUpstreamHasItsOwnSlowBudget() {
+        for (int i = 0; i < 6; i++) {
+            upstream.zone("fresh" + i + ".test", Mode.DEAD);
+        }
+        engine("dns.upstreams", "127.0.0.1:10053,127.0.0.1:10054", "dns.timeouts.query", "100ms",
+                "dns.timeouts.resolution", "1s", "dns.limits.slow-budget", "2", "dns.limits.abandoned-hold", "5s",
+                "dns.health.suspend-after", "100");
+
+        Uni.join().all(IntStream.range(0, 6).mapToObj(i -> engine.lookups.resolve("www.fresh" + i + ".test", DnsType.A))
+                .toList()).andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        for (UpstreamHealth each : engine.upstreams.all()) {
+            assertThat(engine.limits.slow(each)).as(each.label()).isEqualTo(2);
+            assertThat(each.inFlight().get()).as(each.label()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withProtectionsOffNothingIsShedNorFailureCachedNorServedStale() {
+        upstream.zone("dead.test", Mode.DEAD).zone("gone.test", Mode.ANSWER);
+        engine("dns.protections", "false", "dns.timeouts.query", "100ms", "dns.timeouts.resolution", "150ms",
+                "dns.limits.per-upstream", "2", "dns.limits.slow-budget", "1", "dns.limits.per-zone", "1");
+        assertThat(engine.resolve("www.gone.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        upstream.zone("gone.test", Mode.DEAD);
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 8)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".dead.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+        assertThat(answers).extracting(DnsAnswer::status).containsOnly(DnsStatus.FAILED);
+        assertThat(upstream.queries("dead.test")).as("every lookup reached the upstream").isEqualTo(8);
+
+        engine.resolve("n0.dead.test", DnsType.A);
+        assertThat(upstream.queries("dead.test")).as("no failure cache").isEqualTo(9);
+        engine.clock.advance(Duration.ofHours(2));
+        assertThat(engine.resolve("www.gone.test", DnsType.A).status()).as("no serve-stale").isEqualTo(DnsStatus.FAILED);
+    }
+
+    @Test
     void prefetchesAPopularEntryInTheLastTenthOfItsTtl() {
         upstream.zone("popular.test", Mode.ANSWER).record("www.popular.test", DnsType.A, 100, "192.0.2.7");
         engine();

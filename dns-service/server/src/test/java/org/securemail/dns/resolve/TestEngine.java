@@ -18,6 +18,7 @@ import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.DnsConfig;
+import org.securemail.dns.ProtectionsOff;
 import org.securemail.dns.cache.CacheListener;
 import org.securemail.dns.cache.DnsCache;
 import org.securemail.dns.health.Upstreams;
@@ -79,7 +80,7 @@ public final class TestEngine implements AutoCloseable {
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(values)
                 .build();
-        config = smallRye.getConfigMapping(DnsConfig.class);
+        config = ProtectionsOff.apply(smallRye.getConfigMapping(DnsConfig.class));
         cache = new DnsCache(config.cache(), clock, new CacheListener() {
             @Override
             public void stored(DnsCacheEntry entry) {
