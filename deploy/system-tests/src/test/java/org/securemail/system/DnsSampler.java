@@ -33,12 +33,20 @@ final class DnsSampler implements AutoCloseable {
     private final Map<String, Map<String, Double>> peaks = new ConcurrentHashMap<>();
     private volatile String phase = "start";
     private volatile Map<String, Double> last = Map.of();
+    private volatile long reference;
+    private volatile long firstFull1;
+    private volatile long firstFull2;
 
     DnsSampler(ServiceProcess dns, TestDnsServer resolver1, TestDnsServer resolver2) {
         this.dns = dns;
         this.resolver1 = resolver1;
         this.resolver2 = resolver2;
         timer.scheduleAtFixedRate(this::sampleNow, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** The time (epoch millis) the report gives the first sample of a full resolver relative to. */
+    void mark(long reference) {
+        this.reference = reference;
     }
 
     void phase(String phase) {
@@ -49,6 +57,13 @@ final class DnsSampler implements AutoCloseable {
         Map<String, Double> values = new TreeMap<>();
         values.put("resolver1_slots", (double) resolver1.slotsUsed());
         values.put("resolver2_slots", (double) resolver2.slotsUsed());
+        long now = System.currentTimeMillis();
+        if (firstFull1 == 0 && resolver1.droppedNoSlot() > 0) {
+            firstFull1 = now;
+        }
+        if (firstFull2 == 0 && resolver2.droppedNoSlot() > 0) {
+            firstFull2 = now;
+        }
         try {
             var response = dns.get("/q/metrics");
             if (response.statusCode() == 200) {
@@ -104,6 +119,12 @@ final class DnsSampler implements AutoCloseable {
         line.append(String.format(Locale.ROOT, "; resolver1 max %d/%d dropped %d, resolver2 max %d/%d dropped %d",
                 resolver1.maxSlotsUsed(), resolver1.slotLimit(), resolver1.droppedNoSlot(),
                 resolver2.maxSlotsUsed(), resolver2.slotLimit(), resolver2.droppedNoSlot()));
+        for (long full : new long[] {firstFull1, firstFull2}) {
+            if (full > 0 && reference > 0) {
+                line.append(String.format(Locale.ROOT, "; a resolver was first seen dropping %.1f s after the freeze",
+                        (full - reference) / 1000.0));
+            }
+        }
         for (String counter : new String[] {"dns_inflight_cap", "dns_queries_shed_total", "dns_upstream_timeouts_total",
             "dns_cache_failure_hits_total", "dns_answers_total"}) {
             Double value = metrics.get(counter);
