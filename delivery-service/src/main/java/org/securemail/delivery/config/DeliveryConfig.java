@@ -30,6 +30,8 @@ public interface DeliveryConfig {
 
     Dns dns();
 
+    Shutdown shutdown();
+
     /** Name of this MTA in EHLO, DSN Reporting-MTA and the bounce's From. Defaults to the local host name. */
     Optional<String> hostname();
 
@@ -134,5 +136,15 @@ public interface DeliveryConfig {
         /** Also look up AAAA records of next hops. */
         @WithDefault("true")
         boolean ipv6();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long deliveries already in progress may take to finish before the service stops anyway.
+         * New work is not started once the shutdown begins; a delivery still running at the end of this time is
+         * abandoned with its record unacknowledged, so the next owner of the partition delivers it again.
+         */
+        @WithDefault("5s")
+        Duration drainTimeout();
     }
 }

@@ -13,12 +13,14 @@ import java.util.UUID;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -100,9 +102,52 @@ public class DeliveryService {
                 return t;
             });
 
+    /** Set once the shutdown drain is over: a delivery ending after it leaves its record for redelivery. */
+    private volatile boolean abandoned;
+
     @jakarta.annotation.PreDestroy
     void stop() {
         timers.shutdownNow();
+    }
+
+    /**
+     * SIGTERM: ShutdownEvent observers run before the Kafka connector closes its consumers and producers, so
+     * the deliveries in progress can still finish and acknowledge their records, whose offsets the connector
+     * then commits.
+     */
+    void onShutdown(@Observes ShutdownEvent event) {
+        drain(config.shutdown().drainTimeout());
+    }
+
+    /**
+     * Starts no new delivery and waits, at most {@code timeout}, for those in progress. A delivery that has not
+     * finished by then is abandoned: its record is neither acknowledged nor dead-lettered, so its offset is not
+     * committed and the next owner of the partition delivers it again (a duplicate is possible only if the
+     * remote server had already accepted the data, as after a crash).
+     *
+     * @return the messages still in progress when the wait ended
+     */
+    public int drain(Duration timeout) {
+        long start = System.nanoTime();
+        int before = gate.inUse();
+        gate.close();
+        int left;
+        try {
+            left = gate.awaitIdle(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            left = gate.inUse();
+        }
+        abandoned = true;
+        long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        if (left == 0) {
+            LOG.infof("shutdown: no new deliveries; the %d message(s) in progress finished in %d ms", before, millis);
+        } else {
+            LOG.warnf("shutdown: %d of %d message(s) still in delivery after %d ms; their records are left"
+                    + " unacknowledged and will be delivered again by the next owner of the partition", left, before,
+                    millis);
+        }
+        return left;
     }
 
     @PostConstruct
@@ -186,9 +231,22 @@ public class DeliveryService {
                         },
                         failure -> {
                             gate.release();
+                            if (abandoned) {
+                                // the connector is closing (its producers too): not a reason to give up on the mail
+                                LOG.debugf("delivery of %s interrupted by the shutdown (%s); its record is left"
+                                        + " for redelivery", item.queueId(), failure.getMessage());
+                                return;
+                            }
                             LOG.errorf(failure, "delivery of %s failed; the record is dead-lettered", item.queueId());
                             message.nack(failure);
                         });
+    }
+
+    /** A delivery not started because the shutdown drain is over; its record is left for redelivery. */
+    static final class ShuttingDown extends RuntimeException {
+        ShuttingDown() {
+            super("the service is shutting down", null, false, false);
+        }
     }
 
     /** Where a temporary failure waits. */
@@ -243,14 +301,11 @@ public class DeliveryService {
                     }
                     return send(item, domain, (Route.Hosts) route, recipients, content);
                 })
-                .onFailure().recoverWithItem(e -> {
+                .onFailure(e -> !(e instanceof ShuttingDown)).recoverWithItem(e -> {
                     LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
                     return all(recipients, AttemptResult.temporary("451 4.3.0 local error: " + e.getClass().getSimpleName(),
                             null));
-                })
-                .call(outcomes -> state.markFinal(item.queueId(), outcomes.stream()
-                        .filter(o -> o.result().kind() != AttemptResult.Kind.TEMPORARY_FAILURE)
-                        .map(RecipientOutcome::recipient).toList()));
+                });
     }
 
     private Uni<List<RecipientOutcome>> send(WorkItem item, String domain, Route.Hosts route, List<String> recipients,
@@ -263,13 +318,17 @@ public class DeliveryService {
                                 : Requeue.PARK)).toList());
             }
             DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
+            if (abandoned) {
+                // the shutdown drain is over: open no new session for a record that will not be acknowledged. The
+                // slot is kept (the process is exiting): giving it back would hand it to the next waiter at once,
+                // one nested call per waiting group.
+                return Uni.createFrom().failure(new ShuttingDown());
+            }
             long start = System.nanoTime();
             return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
-                    // record final recipients before the slot is given back: a delivery is "in flight" (may be
-                    // repeated after a crash) only while it holds one of the destination's session slots
-                    .call(result -> state.markFinal(item.queueId(), result.results().entrySet().stream()
-                            .filter(e -> e.getValue().kind() != AttemptResult.Kind.TEMPORARY_FAILURE)
-                            .map(Map.Entry::getKey).toList()))
+                    // record delivered recipients before the slot is given back: a delivery is "in flight" (may
+                    // be repeated after a crash) only while it holds one of the destination's session slots
+                    .call(result -> recordDelivered(item, result))
                     .onItemOrFailure().invoke((result, failure) -> {
                         registry.timer("delivery.session", "connected",
                                 Boolean.toString(result != null && result.connected()))
@@ -286,6 +345,28 @@ public class DeliveryService {
                         return outcomes;
                     });
         });
+    }
+
+    /**
+     * The DELIVERED events of a session's accepted recipients, then (once those are acknowledged) their final
+     * state. In this order a crash can repeat a delivery and its event, but never lose the event of a recipient
+     * that a restart will skip.
+     */
+    private Uni<Void> recordDelivered(WorkItem item, SessionResult result) {
+        Instant now = Instant.now();
+        List<String> delivered = new ArrayList<>();
+        List<Uni<Void>> events = new ArrayList<>();
+        result.results().forEach((recipient, r) -> {
+            if (r.kind() == AttemptResult.Kind.SUCCESS) {
+                delivered.add(recipient);
+                events.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), recipient,
+                        item.attempt(), Outcome.DELIVERED, r.remoteHost(), r.reply(), null, now))));
+            }
+        });
+        if (delivered.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(events).andFailFast().chain(() -> state.markFinal(item.queueId(), delivered));
     }
 
     private static DestinationScheduler.Health health(SessionResult result) {
@@ -313,6 +394,7 @@ public class DeliveryService {
         Instant routeRetryAt = min(now.plus(config.scheduler().parkDelay()), schedule.expiry(item.receivedAt()));
         List<DsnBuilder.Failure> failures = new ArrayList<>();
         List<String> expiredFinal = new ArrayList<>();
+        List<String> bounced = new ArrayList<>();
         Instant nextAt = schedule.nextAttempt(item.attempt(), item.receivedAt(), now);
         String lastDeferral = null;
         for (RecipientOutcome o : outcomes) {
@@ -352,10 +434,14 @@ public class DeliveryService {
                 }
             }
             recipientCounters.get(outcome).increment();
-            writes.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), o.recipient(),
-                    item.attempt(), outcome, r.remoteHost(), reply, next, now))));
+            if (outcome == Outcome.BOUNCED) {
+                bounced.add(o.recipient());
+            }
+            if (outcome != Outcome.DELIVERED) { // DELIVERED events were written with the state (recordDelivered)
+                writes.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), o.recipient(),
+                        item.attempt(), outcome, r.remoteHost(), reply, next, now))));
+            }
         }
-        writes.add(state.markFinal(item.queueId(), expiredFinal));
         Duration warning = config.retry().delayWarning();
         boolean warnNow = !delays.isEmpty() && !item.delayWarned() && !warning.isZero()
                 && !item.envelope().nullSender() && !now.isBefore(item.receivedAt().plus(warning));
@@ -380,7 +466,11 @@ public class DeliveryService {
             writes.add(notify(item, failures,
                     expired && !expiredFinal.isEmpty() ? DsnBuilder.Kind.EXPIRED : DsnBuilder.Kind.FAILED, now));
         }
-        return Uni.join().all(writes).andFailFast().replaceWithVoid();
+        // bounced recipients become final only after their events and the DSN were acknowledged: a crash before
+        // that bounces them again (a second DSN at worst) instead of skipping them without a DSN
+        Uni<Void> written = writes.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(writes).andFailFast().replaceWithVoid();
+        return written.chain(() -> state.markFinal(item.queueId(), bounced));
     }
 
     private Uni<Void> requeue(WorkItem item, List<String> deferred, String topic, int nextAttempt, Instant dueAt,

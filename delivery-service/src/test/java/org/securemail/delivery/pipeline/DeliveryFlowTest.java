@@ -205,8 +205,9 @@ class DeliveryFlowTest {
                 .contains("Status: 5.1.1")
                 .contains("Subject: test " + queueId)
                 .doesNotContain("Final-Recipient: rfc822; bob@");
-        assertThat(events(queueId, Outcome.BOUNCED)).extracting(DeliveryEvent::recipient)
-                .containsExactly("nobody@" + recipientDomain);
+        // the event was acknowledged before the DSN could be delivered, but the test's event reader may lag
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(queueId, Outcome.BOUNCED))
+                .extracting(DeliveryEvent::recipient).containsExactly("nobody@" + recipientDomain));
         assertThat(recipientSink.recipients()).containsExactly("bob@" + recipientDomain);
     }
 
@@ -231,7 +232,7 @@ class DeliveryFlowTest {
         assertThat(senderSink.received.get(1).data()).contains("Action: failed").contains("Status: 4.4.7")
                 .contains("451 4.2.1 mailbox temporarily unavailable");
         assertThat(events(queueId, Outcome.DEFERRED)).isNotEmpty();
-        assertThat(events(queueId, Outcome.BOUNCED)).hasSize(1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events(queueId, Outcome.BOUNCED)).hasSize(1));
         assertThat(recipientSink.received).isEmpty();
     }
 
