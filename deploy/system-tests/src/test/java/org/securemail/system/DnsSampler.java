@@ -19,7 +19,7 @@ import org.securemail.testing.dns.TestDnsServer;
 final class DnsSampler implements AutoCloseable {
 
     private static final String[] GAUGES = {"dns_inflight", "dns_upstream_inflight", "dns_slow_budget_used",
-        "dns_wait_queue"};
+        "dns_wait_queue", "dns_upstream_srtt_ms"};
 
     private final ServiceProcess dns;
     private final TestDnsServer resolver1;
@@ -33,6 +33,7 @@ final class DnsSampler implements AutoCloseable {
     private final Map<String, Map<String, Double>> peaks = new ConcurrentHashMap<>();
     private volatile String phase = "start";
     private volatile Map<String, Double> last = Map.of();
+    private volatile String lastText = "";
     private volatile long reference;
     private volatile long firstFull1;
     private volatile long firstFull2;
@@ -75,6 +76,7 @@ final class DnsSampler implements AutoCloseable {
                     }
                 }
                 last = metrics;
+                lastText = response.body();
             }
         } catch (IOException | RuntimeException e) {
             // a missed sample only makes the peak less precise
@@ -110,6 +112,29 @@ final class DnsSampler implements AutoCloseable {
         return values;
     }
 
+    /** The series of {@code name} by the value of {@code label} (e.g. {@code cap=slow-budget}), summed. */
+    static Map<String, Long> byLabel(String prometheus, String name, String label) {
+        Map<String, Long> values = new TreeMap<>();
+        String marker = label + "=\"";
+        for (String line : prometheus.split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            int at = line.indexOf(marker);
+            int space = line.lastIndexOf(' ');
+            if (at < 0 || space < 0) {
+                continue;
+            }
+            String value = line.substring(at + marker.length(), line.indexOf('"', at + marker.length()));
+            try {
+                values.merge(value, (long) Double.parseDouble(line.substring(space + 1).trim()), Long::sum);
+            } catch (NumberFormatException e) {
+                // not a sample line
+            }
+        }
+        return values;
+    }
+
     /** One line for the test log: the phase's peaks, the resolvers' own counters and the DNS service's. */
     String report(String phase) {
         Map<String, Double> phasePeaks = new TreeMap<>(peaks.getOrDefault(phase, Map.of()));
@@ -125,8 +150,11 @@ final class DnsSampler implements AutoCloseable {
                         (full - reference) / 1000.0));
             }
         }
-        for (String counter : new String[] {"dns_inflight_cap", "dns_queries_shed_total", "dns_upstream_timeouts_total",
-            "dns_cache_failure_hits_total", "dns_answers_total"}) {
+        String text = lastText;
+        line.append("; dns_queries_shed_total ").append(byLabel(text, "dns_queries_shed_total", "cap"));
+        line.append("; dns_answers_total ").append(byLabel(text, "dns_answers_total", "status"));
+        for (String counter : new String[] {"dns_inflight_cap", "dns_upstream_timeouts_total",
+            "dns_cache_failure_hits_total", "dns_cache_stale_served_total"}) {
             Double value = metrics.get(counter);
             if (value != null) {
                 line.append("; ").append(counter).append('=').append(value.longValue());

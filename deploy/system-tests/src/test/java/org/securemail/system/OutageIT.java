@@ -175,7 +175,9 @@ class OutageIT {
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(mx.missing(keys(sent))).isEmpty());
         assertThat(sent).hasSize(burst.size());
+        sampler.sampleNow();
         summary.add(line("baseline", sent, 0));
+        summary.add(sampler.report("baseline") + "; " + deliveryCounters());
     }
 
     @Test
@@ -222,7 +224,7 @@ class OutageIT {
         List<RecordingMx.Key> waiting = mx.missing(keys(hostedAfterFreeze));
         String figures = sampler.report("outage");
         summary.add(line("outage", concat(beforeFreeze, outage), waiting.size()));
-        summary.add(figures);
+        summary.add(figures + "; " + deliveryCounters());
 
         softly.assertThat(hostedQueries()).as("the DNS service asked the resolvers about the dead zones")
                 .isGreaterThan(hostedQueriesBefore);
@@ -254,12 +256,25 @@ class OutageIT {
         summary.add(String.format(Locale.ROOT,
                 "recovery: %d accepted, all received; last arrival %.1f s after the thaw; %d duplicates",
                 accepted.size(), (lastArrival - thawAt) / 1000.0, mx.duplicates()));
-        summary.add(sampler.report("recovery"));
+        sampler.sampleNow();
+        summary.add(sampler.report("recovery") + "; " + deliveryCounters());
         summary.add(line("whole run", load.submitted(), 0));
 
         int bound = Math.max(3, accepted.size() / 100);
         assertThat(mx.duplicates()).as("duplicate receipts (at most %d): %s", bound, mx.duplicated())
                 .isLessThanOrEqualTo(bound);
+    }
+
+    /** The delivery service's counters of recipients by outcome and of routes it could not resolve (cumulative). */
+    private static String deliveryCounters() {
+        try {
+            String metrics = stack.services.get("delivery-service").get("/q/metrics").body();
+            return "delivery_recipients_total " + DnsSampler.byLabel(metrics, "delivery_recipients_total", "outcome")
+                    + ", delivery_routing_temporary_failures_total "
+                    + DnsSampler.parse(metrics).getOrDefault("delivery_routing_temporary_failures_total", 0.0).longValue();
+        } catch (IOException e) {
+            return "delivery metrics unavailable: " + e;
+        }
     }
 
     // ---- the outage ----
