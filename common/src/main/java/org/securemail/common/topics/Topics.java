@@ -17,6 +17,8 @@ public final class Topics {
     private static final long SEVEN_DAYS_MS = 7L * 24 * 3600 * 1000;
     private static final long ONE_DAY_MS = 24L * 3600 * 1000;
     private static final long FOREVER = -1L;
+    /** delivery.state: the default delivery lifetime (5 d) plus the day the delivery service keeps loading. */
+    private static final long DELIVERY_STATE_RETENTION_MS = 6L * 24 * 3600 * 1000;
 
     /** Accepted mail: value = raw RFC 5322 bytes, header {@code sm-envelope} = JSON {@code MailEnvelope}. Key: queue id. */
     public static final String MAIL_ACCEPTED = "mail.accepted";
@@ -77,7 +79,9 @@ public final class Topics {
             int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
         }
-        specs.add(new TopicSpec(DELIVERY_STATE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER));
+        // compact,delete: the latest state of a message is kept while the message can still be in the queue,
+        // then deleted (queue ids are never reused, so a compacted-only table would grow forever)
+        specs.add(new TopicSpec(DELIVERY_STATE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, DELIVERY_STATE_RETENTION_MS, true));
         specs.add(new TopicSpec(DELIVERY_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         specs.add(new TopicSpec(dlq(DELIVERY_PARK), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         for (int tier = 1; tier <= DELIVERY_RETRY_TIERS; tier++) {

@@ -35,6 +35,20 @@ class TopicsTest {
     }
 
     @Test
+    void deliveryStateIsCompactedAndDeletedAfterTheDeliveryLifetime() {
+        TopicSpec spec = spec(Topics.DELIVERY_STATE);
+        assertThat(spec.configs()).containsEntry("cleanup.policy", "compact,delete");
+        // at least the default delivery lifetime of 5 days
+        assertThat(spec.retentionMs()).isGreaterThanOrEqualTo(5L * 24 * 3600 * 1000);
+    }
+
+    @Test
+    void rejectsDeleteAfterRetentionWithoutCompactionOrRetention() {
+        assertThatThrownBy(() -> new TopicSpec("x", 1, false, 1, 1000, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TopicSpec("x", 1, true, 1, -1, true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void mailTopicsTakeA25MebibyteMessage() {
         int message = 25 * 1024 * 1024;
         assertThat(spec(Topics.MAIL_ACCEPTED).maxMessageBytes()).isGreaterThan(message);

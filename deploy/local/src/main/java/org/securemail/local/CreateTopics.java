@@ -20,7 +20,7 @@ public final class CreateTopics {
         List<String> created = TopicCreator.createMissing(args[0], Topics.all());
         for (TopicSpec spec : Topics.all()) {
             System.out.printf("%-28s partitions=%-2d %s%s%n", spec.name(), spec.partitions(),
-                    spec.compacted() ? "compact" : "delete", created.contains(spec.name()) ? " (created)" : "");
+                    spec.cleanupPolicy(), created.contains(spec.name()) ? " (created)" : "");
         }
     }
 }

@@ -43,7 +43,7 @@ class KafkaBrokerTest {
                 Config config = admin.describeConfigs(List.of(resource)).all()
                         .get(30, TimeUnit.SECONDS).get(resource);
                 assertThat(config.get("cleanup.policy").value()).as(spec.name())
-                        .isEqualTo(spec.compacted() ? "compact" : "delete");
+                        .isEqualTo(spec.cleanupPolicy());
                 assertThat(config.get("max.message.bytes").value()).as(spec.name())
                         .isEqualTo(Integer.toString(spec.maxMessageBytes()));
             }
