@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -159,7 +160,11 @@ public final class LookupService {
         return mine.copy();
     }
 
-    /** One resolution: the upstreams in order, each tried at most once, within the resolution timeout. */
+    /**
+     * One resolution: the upstreams in order, each tried at most once, within the resolution timeout. A query that
+     * passed its per-query timeout is not forgotten: while the next upstream is tried, its answer still counts, and
+     * once every upstream has been tried the resolution waits for the open queries until its deadline.
+     */
     private final class Resolution {
         private final String name;
         private final DnsType type;
@@ -167,8 +172,11 @@ public final class LookupService {
         private final CompletableFuture<DnsAnswer> result;
         private final List<UpstreamHealth> candidates = upstreams.candidates();
         private final long deadlineNanos = System.nanoTime() + config.timeouts().resolution().toNanos();
+        private final AtomicInteger open = new AtomicInteger();
+        private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile boolean exhausted;
         private int index;
-        private String lastFailure;
+        private volatile String lastFailure;
         private String capRefusal;
 
         Resolution(String name, DnsType type, String zone, CompletableFuture<DnsAnswer> result) {
@@ -179,6 +187,9 @@ public final class LookupService {
         }
 
         void next() {
+            if (closed.get()) {
+                return;
+            }
             long remaining = deadlineNanos - System.nanoTime();
             if (remaining <= 0) {
                 fail("no answer within the resolution timeout" + (lastFailure == null ? "" : " (" + lastFailure + ")"));
@@ -195,18 +206,28 @@ public final class LookupService {
                 send(slot, remaining);
                 return;
             }
-            if (lastFailure == null && capRefusal != null) {
-                metrics.shed(capRefusal);
-                result.complete(busy(name, type, capRefusal));
+            if (open.get() > 0) {
+                // every upstream tried, some still working on it: their answers count until the deadline
+                exhausted = true;
+                timer.schedule(() -> fail("no answer within the resolution timeout (" + lastFailure + ")"),
+                        remaining, TimeUnit.NANOSECONDS);
+                if (open.get() == 0) {
+                    fail(lastFailure);
+                }
+            } else if (lastFailure == null && capRefusal != null) {
+                if (closed.compareAndSet(false, true)) {
+                    metrics.shed(capRefusal);
+                    result.complete(busy(name, type, capRefusal));
+                }
             } else {
                 fail(lastFailure == null ? "no upstream available (all suspended)" : lastFailure);
             }
         }
 
         /**
-         * One query to one upstream. The resolution waits for it at most the per-query timeout and then moves on;
-         * the query itself stays open until the upstream answers or the abandoned hold has passed, and only then
-         * gives back its upstream slot (a late answer is still cached).
+         * One query to one upstream. The resolution moves on to the next upstream after the per-query timeout; the
+         * query itself stays open until the upstream answers or the abandoned hold has passed, and only then gives
+         * back its upstream slot. Its answer is used if the resolution still runs, and cached if it does not.
          */
         private void send(QueryLimits.UpstreamSlot slot, long remainingNanos) {
             UpstreamHealth upstream = slot.upstream();
@@ -222,27 +243,26 @@ public final class LookupService {
                 // a zone whose query takes this long is no longer proven: its next queries use the slow budget
                 provenZones.invalidate(zone);
             }, config.limits().slowThreshold().toNanos(), TimeUnit.NANOSECONDS);
-            AtomicBoolean settled = new AtomicBoolean();
-            Duration waited = timeout;
+            AtomicBoolean waited = new AtomicBoolean();
             ScheduledFuture<?> giveUp = timer.schedule(() -> {
-                if (settled.compareAndSet(false, true)) {
+                if (waited.compareAndSet(false, true)) {
                     upstreams.onTimeout(upstream);
                     metrics.timeout(upstream);
                     lastFailure = "timeout from " + upstream.label();
                     next();
                 }
-            }, waited.toNanos(), TimeUnit.NANOSECONDS);
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            open.incrementAndGet();
             transport.query(upstream.address(), name, type, hold).whenComplete((response, failure) -> {
                 slowMark.cancel(false);
                 slot.release();
-                if (!settled.compareAndSet(false, true)) {
-                    if (failure == null) {
-                        lateAnswer(name, type, zone, response);
-                    }
+                open.decrementAndGet();
+                long elapsed = System.nanoTime() - sent;
+                if (!waited.compareAndSet(false, true)) {
+                    late(upstream, elapsed, response);
                     return;
                 }
                 giveUp.cancel(false);
-                long elapsed = System.nanoTime() - sent;
                 if (failure == null) {
                     upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
@@ -266,7 +286,32 @@ public final class LookupService {
             });
         }
 
+        /** The upstream finished a query after the per-query timeout (null response: the abandoned hold passed). */
+        private void late(UpstreamHealth upstream, long elapsedNanos, UpstreamResponse response) {
+            boolean usable = response != null
+                    && (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN);
+            if (response != null) {
+                metrics.lateAnswer(response.rcode());
+                // it is alive, only slow: its answers teach the adaptive timeout and reset its timeout count
+                upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+            }
+            if (usable) {
+                provenZones.put(zone, Boolean.TRUE);
+                if (!closed.get()) {
+                    handle(upstream, response);
+                } else {
+                    cacheLateAnswer(name, type, response);
+                }
+            } else if (exhausted && open.get() == 0) {
+                fail(lastFailure);
+            }
+        }
+
         private void handle(UpstreamHealth upstream, UpstreamResponse response) {
+            if ((response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) && !closed.compareAndSet(false, true)) {
+                cacheLateAnswer(name, type, response);
+                return;
+            }
             switch (response.rcode()) {
                 case NOERROR -> {
                     DnsStatus status = response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER;
@@ -288,31 +333,22 @@ public final class LookupService {
         }
 
         private void fail(String detail) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             cache.storeFailure(name, type, detail);
             metrics.failureCached();
             result.complete(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0, detail));
         }
     }
 
-    /**
-     * An answer that came after the resolution stopped waiting for it: the zone's servers are back (a thaw, or just a
-     * slow zone). NOERROR and NXDOMAIN are cached, so the next lookup is answered at once; other rcodes are dropped.
-     */
-    private void lateAnswer(String name, DnsType type, String zone, UpstreamResponse response) {
-        metrics.lateAnswer(response.rcode());
-        switch (response.rcode()) {
-            case NOERROR -> {
-                provenZones.put(zone, Boolean.TRUE);
-                cache.storeResult(name, type, response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER,
-                        response.answers(), response.negativeTtlSeconds());
-            }
-            case NXDOMAIN -> {
-                provenZones.put(zone, Boolean.TRUE);
-                cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(), response.negativeTtlSeconds());
-            }
-            default -> {
-                // SERVFAIL and the like: the upstream gave up too; the failure cache already holds this name
-            }
+    /** A NOERROR or NXDOMAIN that came after its resolution ended: cached, so the next lookup is answered at once. */
+    private void cacheLateAnswer(String name, DnsType type, UpstreamResponse response) {
+        if (response.rcode() == Rcode.NXDOMAIN) {
+            cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(), response.negativeTtlSeconds());
+        } else {
+            cache.storeResult(name, type, response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER,
+                    response.answers(), response.negativeTtlSeconds());
         }
     }
 

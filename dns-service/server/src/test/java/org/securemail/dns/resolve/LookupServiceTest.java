@@ -294,8 +294,8 @@ class LookupServiceTest {
         for (int i = 0; i < 10; i++) {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
         }
-        engine("dns.timeouts.query", "300ms", "dns.limits.slow-budget", "3", "dns.limits.per-upstream", "8",
-                "dns.limits.abandoned-hold", "2s", "dns.health.suspend-after", "100");
+        engine("dns.timeouts.query", "300ms", "dns.timeouts.resolution", "500ms", "dns.limits.slow-budget", "3",
+                "dns.limits.per-upstream", "8", "dns.limits.abandoned-hold", "3s", "dns.health.suspend-after", "100");
         assertThat(engine.resolve("www.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
 
         List<DnsAnswer> fresh = Uni.join().all(IntStream.range(0, 10)
@@ -326,9 +326,26 @@ class LookupServiceTest {
     }
 
     @Test
+    void anAnswerAfterThePerQueryTimeoutStillAnswersTheResolutionWithinItsDeadline() {
+        InetSocketAddress slowOne = new InetSocketAddress("127.0.0.1", 10053);
+        upstream.zone("slow.test", Mode.ANSWER).delay("slow.test", Duration.ofMillis(400)).dead(
+                new InetSocketAddress("127.0.0.1", 10054), true);
+        engine("dns.upstreams", "127.0.0.1:10053,127.0.0.1:10054", "dns.timeouts.query", "100ms",
+                "dns.timeouts.resolution", "3s", "dns.limits.abandoned-hold", "30s", "dns.health.suspend-after", "100");
+
+        DnsAnswer answer = engine.resolve("www.slow.test", DnsType.A);
+
+        assertThat(answer.status()).as("the first upstream's late answer, while the second one is silent")
+                .isEqualTo(DnsStatus.ANSWER);
+        assertThat(engine.upstreams.all().get(0).address()).isEqualTo(slowOne);
+        assertThat(engine.upstreams.all().get(0).consecutiveTimeouts()).as("a late answer proves it alive").isZero();
+    }
+
+    @Test
     void aProvenZoneThatTurnsSlowLosesItsClaimOnCapacityOutsideTheSlowBudget() {
         upstream.zone("frozen.test", Mode.ANSWER);
-        engine("dns.timeouts.query", "200ms", "dns.limits.slow-threshold", "50ms", "dns.limits.slow-budget", "2",
+        engine("dns.timeouts.query", "200ms", "dns.timeouts.resolution", "300ms", "dns.limits.slow-threshold", "50ms",
+                "dns.limits.slow-budget", "2",
                 "dns.limits.per-upstream", "20", "dns.limits.per-zone", "20", "dns.limits.abandoned-hold", "5s",
                 "dns.health.suspend-after", "100");
         assertThat(engine.resolve("www.frozen.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
