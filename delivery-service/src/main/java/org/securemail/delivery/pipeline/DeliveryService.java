@@ -181,6 +181,13 @@ public class DeliveryService {
         parkedRecipients = Counter.builder("delivery.recipients.parked")
                 .description("recipients parked on delivery.park because their destination's queue was full")
                 .register(registry);
+        timers.scheduleAtFixedRate(() -> {
+            int removed = state.evictUpdatedBefore(state.horizon(Instant.now()));
+            if (removed > 0) {
+                LOG.debugf("forgot the final state of %d message(s) past their lifetime", removed);
+            }
+        }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+        registry.gauge("delivery.state.messages", state, RecipientStateStore::size);
         registry.gauge("delivery.messages.in.flight", gate, AdmissionGate::inUse);
         registry.gauge("delivery.destinations.suspended", scheduler, DestinationScheduler::suspendedCount);
     }

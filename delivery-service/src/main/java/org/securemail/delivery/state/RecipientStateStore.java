@@ -90,7 +90,7 @@ public class RecipientStateStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Instant horizon = Instant.now().minus(config.retry().lifetime()).minus(java.time.Duration.ofDays(1));
+        Instant horizon = horizon(Instant.now());
         if (state.updatedAt() != null && state.updatedAt().isBefore(horizon)) {
             return;
         }
@@ -101,6 +101,29 @@ public class RecipientStateStore {
                 entry.updatedAt = state.updatedAt();
             }
         }
+    }
+
+    /**
+     * Forgets messages whose state did not change since {@code horizon} (they are past their delivery lifetime,
+     * and the compacted topic deletes them too), so a long-running replica does not keep every queue id ever seen.
+     *
+     * @return the entries removed
+     */
+    public int evictUpdatedBefore(Instant horizon) {
+        int[] removed = {0};
+        entries.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                boolean old = e.getValue().updatedAt.isBefore(horizon);
+                removed[0] += old ? 1 : 0;
+                return old;
+            }
+        });
+        return removed[0];
+    }
+
+    /** The horizon used at load and eviction: the delivery lifetime plus one day. */
+    public Instant horizon(Instant now) {
+        return now.minus(config.retry().lifetime()).minus(java.time.Duration.ofDays(1));
     }
 
     public int size() {

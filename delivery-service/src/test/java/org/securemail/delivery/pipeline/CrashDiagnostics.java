@@ -163,6 +163,18 @@ final class CrashDiagnostics {
         return "delivery.events by outcome: " + byOutcome + (top.isEmpty() ? "" : "; not delivered: " + top) + "\n";
     }
 
+    /** Recipients with a DELIVERED event on {@code delivery.events}. */
+    Set<String> deliveredEvents() throws Exception {
+        Set<String> delivered = new java.util.HashSet<>();
+        for (ConsumerRecord<String, byte[]> record : readAll(Topics.DELIVERY_EVENTS)) {
+            DeliveryEvent event = mapper.readValue(record.value(), DeliveryEvent.class);
+            if (event.outcome() == org.securemail.common.delivery.Outcome.DELIVERED) {
+                delivered.add(event.recipient());
+            }
+        }
+        return delivered;
+    }
+
     /** All records of a topic, read without a consumer group up to the end offsets seen now. */
     List<ConsumerRecord<String, byte[]>> readAll(String topic) throws Exception {
         Properties props = new Properties();

@@ -137,6 +137,12 @@ class DeliveryCrashIT {
             System.out.printf("kill -9 after %d of %d recipient deliveries; after restart all delivered, %d duplicate(s)%n",
                     atKill, expected.size(), duplicates);
             assertThat(new HashSet<>(all)).containsExactlyInAnyOrderElementsOf(expected);
+            // every delivered recipient has its DELIVERED event, also those delivered just before the kill (the
+            // event is written before the recipient is recorded as final, so a restart never skips it silently)
+            CrashDiagnostics kafka = new CrashDiagnostics(broker, mapper);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                    assertThat(kafka.deliveredEvents()).as("recipients with a DELIVERED event")
+                            .containsExactlyInAnyOrderElementsOf(expected));
             // in flight at the kill: at most CONCURRENCY sessions per destination, one recipient each (a delivery
             // holds its slot until its final state is acknowledged by Kafka)
             assertThat(duplicates).isLessThanOrEqualTo(CONCURRENCY * DOMAINS.size());
