@@ -78,6 +78,7 @@ class OutageIT {
     private static RecordingMx mx;
     private static SubmissionLoad load;
     private static DnsSampler sampler;
+    private static DeferralTally deferrals;
     private static int submissionPort;
     private static volatile long freezeAt;
     private static long thawAt;
@@ -115,8 +116,10 @@ class OutageIT {
         submissionPort = FreePorts.next();
         stack.start("provisioning-api", "provisioning-api",
                 Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY));
-        stack.start("dns-service", "dns-service/server",
-                Map.of("dns.upstreams", resolver1.hostPort() + "," + resolver2.hostPort()));
+        stack.start("dns-service", "dns-service/server", Map.of(
+                "dns.upstreams", resolver1.hostPort() + "," + resolver2.hostPort(),
+                // the DNS service's defaults; -Doutage.dns.protections=false (its benchmark switch) shows the collapse
+                "dns.protections", System.getProperty("outage.dns.protections", "true")));
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(FreePorts.next()),
                 "ingest.submission.port", Integer.toString(submissionPort)));
@@ -125,6 +128,7 @@ class OutageIT {
                 "delivery.next-hop-port", Integer.toString(mx.port())));
         load = new SubmissionLoad(submissionPort, USER, PASSWORD, USER, CONNECTIONS);
         sampler = new DnsSampler(stack.services.get("dns-service"), resolver1, resolver2);
+        deferrals = new DeferralTally(stack.broker);
     }
 
     /**
@@ -141,10 +145,18 @@ class OutageIT {
         return server;
     }
 
+    /** A line of the phase summary: printed now, and again with the others at the end. */
+    private static void report(String line) {
+        System.out.println("[outage-it] " + line);
+        summary.add(line);
+    }
+
     @AfterAll
     static void stopTheWorld() {
-        summary.forEach(System.out::println);
-        for (AutoCloseable closeable : new AutoCloseable[] {sampler, load, stack, resolver1, resolver2, mx}) {
+        System.out.println("[outage-it] summary (resolver model: " + SLOTS + " slots, dead-zone hold " + HOLD.toSeconds()
+                + " s; load " + RATE + " msg/s over " + CONNECTIONS + " connections):");
+        summary.forEach(line -> System.out.println("  " + line));
+        for (AutoCloseable closeable : new AutoCloseable[] {sampler, deferrals, load, stack, resolver1, resolver2, mx}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -160,6 +172,7 @@ class OutageIT {
     void baselineEveryDomainGetsItsMail() throws Exception {
         provisionTheSender();
         sampler.phase("baseline");
+        deferrals.phase("baseline");
         List<Work> burst = new ArrayList<>();
         for (String zone : allZones()) {
             String group = zone.startsWith("hosted") ? "hosted" : "healthy";
@@ -176,14 +189,16 @@ class OutageIT {
                 .untilAsserted(() -> assertThat(mx.missing(keys(sent))).isEmpty());
         assertThat(sent).hasSize(burst.size());
         sampler.sampleNow();
-        summary.add(line("baseline", sent, 0));
-        summary.add(sampler.report("baseline") + "; " + deliveryCounters());
+        report(line("baseline", sent, 0));
+        report(sampler.report("baseline") + "; " + deliveryCounters());
+        report(deferrals.report("baseline"));
     }
 
     @Test
     @Order(2)
     void duringTheOutageHealthyMailFlowsAndTheResolverKeepsFreeSlots() {
         sampler.phase("outage");
+        deferrals.phase("outage");
         int hostedQueriesBefore = hostedQueries();
         SubmissionLoad.Steady steady = load.steady(RATE, OUTAGE_MESSAGES, i -> {
             if (i == BEFORE_FREEZE) {
@@ -205,11 +220,10 @@ class OutageIT {
         List<Submitted> outage = phase("outage");
         List<Submitted> beforeFreeze = phase("before-freeze");
         List<Submitted> healthy = filter(concat(beforeFreeze, outage), s -> s.group().equals("healthy"));
-        assertThat(refused(concat(beforeFreeze, outage))).as("ingress replies other than 2xx during the outage")
-                .isEmpty();
-
         // The invariants are checked together, so that a failure reports all of them with the figures.
         SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(refused(concat(beforeFreeze, outage))).as("ingress replies other than 2xx during the outage")
+                .isEmpty();
         try {
             await("healthy mail submitted during the outage reaches the MX while the hosted zones are still dead")
                     .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
@@ -223,8 +237,9 @@ class OutageIT {
         List<Submitted> hostedAfterFreeze = filter(outage, s -> s.group().equals("hosted"));
         List<RecordingMx.Key> waiting = mx.missing(keys(hostedAfterFreeze));
         String figures = sampler.report("outage");
-        summary.add(line("outage", concat(beforeFreeze, outage), waiting.size()));
-        summary.add(figures + "; " + deliveryCounters());
+        report(line("outage", concat(beforeFreeze, outage), waiting.size()));
+        report(figures + "; " + deliveryCounters());
+        report(deferrals.report("outage"));
 
         softly.assertThat(hostedQueries()).as("the DNS service asked the resolvers about the dead zones")
                 .isGreaterThan(hostedQueriesBefore);
@@ -245,6 +260,7 @@ class OutageIT {
     @Order(3)
     void afterTheOutageEveryAcceptedMessageIsDeliveredOnce() {
         sampler.phase("recovery");
+        deferrals.phase("recovery");
         if (freezeAt > 0) {
             thaw();
         }
@@ -253,12 +269,13 @@ class OutageIT {
                 .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(mx.missing(keys(accepted))).isEmpty());
         long lastArrival = accepted.stream().mapToLong(s -> mx.firstReceivedAt(s.key())).max().orElse(thawAt);
-        summary.add(String.format(Locale.ROOT,
+        report(String.format(Locale.ROOT,
                 "recovery: %d accepted, all received; last arrival %.1f s after the thaw; %d duplicates",
                 accepted.size(), (lastArrival - thawAt) / 1000.0, mx.duplicates()));
         sampler.sampleNow();
-        summary.add(sampler.report("recovery") + "; " + deliveryCounters());
-        summary.add(line("whole run", load.submitted(), 0));
+        report(sampler.report("recovery") + "; " + deliveryCounters());
+        report(deferrals.report("recovery"));
+        report(line("whole run", load.submitted(), 0));
 
         int bound = Math.max(3, accepted.size() / 100);
         assertThat(mx.duplicates()).as("duplicate receipts (at most %d): %s", bound, mx.duplicated())
