@@ -20,6 +20,7 @@ import re
 import os
 import sys
 
+ON_TIME_MS = 5000  # healthy mail delivered within this many ms of its acceptance counts as on time
 HEALTHY_GROUP = os.environ.get("HEALTHY_PREFIX", "healthy") + ".test"
 HOSTED_GROUP = os.environ.get("HOSTED_PREFIX", "hosted") + ".test"
 NAMES = {1: "baseline", 2: "outage", 3: "recovery", 4: "resolvers down", 5: "no protections"}
@@ -136,6 +137,8 @@ def phase(state, n, mx=None):
     h_from = event if n in (2, 4, 5) else start
     h_lat = [first[(k[0], k[1])] - k[3] for k in delivered if k[2] == HEALTHY_GROUP and k[3] >= h_from]
     r["h_lat_p50"], r["h_lat_p99"] = pct(h_lat, 0.5), pct(h_lat, 0.99)
+    h_sent = [k for k in keys if k[2] == HEALTHY_GROUP and k[3] >= h_from]
+    r["h_on_time"] = (sum(1 for x in h_lat if x <= ON_TIME_MS) / len(h_sent)) if h_sent else None
     # throughput at the MX during the window that matters: the whole phase (1), after the event (2, 4, 5)
     w0 = event if n in (2, 4, 5) else start
     secs = max(1e-3, (end - w0) / 1000.0)
@@ -231,9 +234,9 @@ def table(state, out):
     lines = ["# Outage replay (issue 7), %s, %s" % (env.get("date", "?"), env.get("machine", "?")),
              "# rate %s msg/s over %s connections, phases of %s s, healthy:hosted weights %s; %s"
              % (env.get("rate", "?"), env.get("connections", "?"), env.get("phase_seconds", "?"), env.get("weights", "?"), env.get("notes", "")),
-             "%-15s %7s %7s %5s %5s %9s %5s %5s %9s %9s %9s %9s %10s %12s %9s %8s %9s %9s"
+             "%-15s %7s %7s %5s %5s %9s %5s %5s %9s %9s %9s %9s %8s %10s %12s %9s %8s %9s %9s"
              % ("phase", "sent", "accept", "4xx", "5xx", "delivered", "lost", "dups", "p50_ms", "p99_ms", "h_p50_ms",
-                "h_p99_ms", "healthy/s", "vs_baseline", "resolver", "drops", "up_infl", "recover_s")]
+                "h_p99_ms", "h_<=5s", "healthy/s", "vs_baseline", "resolver", "drops", "up_infl", "recover_s")]
     for r in rows:
         if r["phase"] == 3 and "waiting_at_thaw" in r:
             lines.append("%-15s %s waiting at thaw; all delivered after %s s%s" % (r["name"], r["waiting_at_thaw"],
@@ -245,15 +248,17 @@ def table(state, out):
         key = "thr_all" if r["phase"] == 4 else "thr_healthy"
         ratio = baseline_ratio(r, base, key) if r["phase"] in (2, 4, 5) else None
         res = "%s/%s" % (fmt(max(r.get("resolver_peak") or 0, r.get("resolver_max") or 0)), fmt(r.get("resolver_cap")))
-        lines.append("%-15s %7d %7d %5d %5d %9d %5d %5d %9s %9s %9s %9s %10.2f %12s %9s %8s %9s %9s"
+        on_time = r.get("h_on_time")
+        lines.append("%-15s %7d %7d %5d %5d %9d %5d %5d %9s %9s %9s %9s %8s %10.2f %12s %9s %8s %9s %9s"
                      % (r["name"], r["sent"], r["accepted"], r["temp4xx"], r["perm5xx"], r["delivered"], r["lost_so_far"],
                         r["duplicates"], fmt(r["lat_p50"]), fmt(r["lat_p99"]), fmt(r.get("h_lat_p50")),
-                        fmt(r.get("h_lat_p99")), r["thr_healthy"],
+                        fmt(r.get("h_lat_p99")), ("%.1f%%" % (100 * on_time)) if on_time is not None else "-",
+                        r["thr_healthy"],
                         ("%.1f%%" % (100 * ratio)) if ratio is not None else "-", res, fmt(r.get("resolver_exceeded")),
                         fmt(r.get("dns_upstream_peak")), fmt(r.get("recovery_s"))))
     lines.append("# lost = accepted (250) but never received at the MX by the end of the replay; dups = extra receipts of")
     lines.append("# the same (Message-ID, recipient); h_p50/h_p99 = end-to-end latency of healthy-domain mail submitted after")
-    lines.append("# the event; resolver = peak request list (sampled each second, and Unbound's own max) / capacity; drops =")
+    lines.append("# the event, h_<=5s = the share of it delivered within 5 s of acceptance; resolver = peak request list (sampled each second, and Unbound's own max) / capacity; drops =")
     lines.append("# Unbound's requestlist.exceeded (it also counts queries Unbound itself expires unanswered after ~35 s, see")
     lines.append("# docs/outage-replay.md); up_infl = the DNS service's peak queries in flight to one upstream (cap 48 by")
     lines.append("# default); vs_baseline = healthy-domain throughput after the freeze (phases 2, 5) or all throughput after")
