@@ -112,20 +112,22 @@ class OutageIT {
         mx = RecordingMx.start();
         resolver1 = resolver();
         resolver2 = resolver();
-        stack = Stack.startInfrastructure();
+        stack = Stack.startInfrastructureConcurrently();
         submissionPort = FreePorts.next();
-        stack.start("provisioning-api", "provisioning-api",
-                Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY));
-        stack.start("dns-service", "dns-service/server", Map.of(
-                "dns.upstreams", resolver1.hostPort() + "," + resolver2.hostPort(),
-                // the DNS service's defaults; -Doutage.dns.protections=false (its benchmark switch) shows the collapse
-                "dns.protections", System.getProperty("outage.dns.protections", "true")));
-        stack.start("ingest-service", "ingest-service", Map.of(
-                "ingest.mx.port", Integer.toString(FreePorts.next()),
-                "ingest.submission.port", Integer.toString(submissionPort)));
-        stack.start("delivery-service", "delivery-service", Map.of(
-                "delivery.input", "mail.accepted",
-                "delivery.next-hop-port", Integer.toString(mx.port())));
+        stack.startAll(List.of(
+                new Stack.Service("provisioning-api", "provisioning-api",
+                        Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY)),
+                new Stack.Service("dns-service", "dns-service/server", Map.of(
+                        "dns.upstreams", resolver1.hostPort() + "," + resolver2.hostPort(),
+                        // the DNS service's defaults; -Doutage.dns.protections=false (its benchmark switch) shows
+                        // what the assertions catch
+                        "dns.protections", System.getProperty("outage.dns.protections", "true"))),
+                new Stack.Service("ingest-service", "ingest-service", Map.of(
+                        "ingest.mx.port", Integer.toString(FreePorts.next()),
+                        "ingest.submission.port", Integer.toString(submissionPort))),
+                new Stack.Service("delivery-service", "delivery-service", Map.of(
+                        "delivery.input", "mail.accepted",
+                        "delivery.next-hop-port", Integer.toString(mx.port())))));
         load = new SubmissionLoad(submissionPort, USER, PASSWORD, USER, CONNECTIONS);
         sampler = new DnsSampler(stack.services.get("dns-service"), resolver1, resolver2);
         deferrals = new DeferralTally(stack.broker);

@@ -6,6 +6,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.Postgres;
@@ -21,8 +27,12 @@ final class Stack implements AutoCloseable {
 
     final KafkaBroker broker;
     final Postgres postgres;
-    final Map<String, ServiceProcess> services = new HashMap<>();
-    private final List<ServiceProcess> started = new ArrayList<>();
+    final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
+    private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
+
+    /** A service to start: its name (log file, key of {@link #services}), module directory and extra config. */
+    record Service(String name, String module, Map<String, String> config) {
+    }
 
     private Stack(KafkaBroker broker, Postgres postgres) {
         this.broker = broker;
@@ -32,6 +42,24 @@ final class Stack implements AutoCloseable {
     static Stack startInfrastructure() {
         KafkaBroker broker = KafkaBroker.start();
         return new Stack(broker, Postgres.start());
+    }
+
+    /** The broker and PostgreSQL started side by side (each takes several seconds on a loaded machine). */
+    static Stack startInfrastructureConcurrently() {
+        CompletableFuture<KafkaBroker> broker = CompletableFuture.supplyAsync(KafkaBroker::start);
+        Postgres postgres;
+        try {
+            postgres = Postgres.start();
+        } catch (RuntimeException e) {
+            broker.thenAccept(KafkaBroker::close);
+            throw e;
+        }
+        try {
+            return new Stack(broker.join(), postgres);
+        } catch (CompletionException e) {
+            postgres.close();
+            throw e;
+        }
     }
 
     static Path root() {
@@ -62,11 +90,30 @@ final class Stack implements AutoCloseable {
         return service.start(READY_TIMEOUT);
     }
 
+    /**
+     * Starts the services side by side and waits until every one is ready (none of them needs another one to be
+     * up: they meet through the broker). The first failure is rethrown; what started is stopped by {@link #close}.
+     */
+    void startAll(List<Service> toStart) {
+        ExecutorService starters = Executors.newFixedThreadPool(toStart.size());
+        try {
+            List<CompletableFuture<ServiceProcess>> starting = toStart.stream()
+                    .map(s -> CompletableFuture.supplyAsync(() -> start(s.name(), s.module(), s.config()), starters))
+                    .toList();
+            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } finally {
+            starters.shutdown();
+        }
+    }
+
     @Override
     public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
-        }
+        // SIGTERM to every service at once; each waits for its own graceful shutdown
+        List<ServiceProcess> running = new ArrayList<>(started);
+        CompletableFuture.allOf(running.stream().map(service -> CompletableFuture.runAsync(service::close))
+                .toArray(CompletableFuture[]::new)).join();
         postgres.close();
         broker.close();
     }
