@@ -153,6 +153,7 @@ final class DnsSampler implements AutoCloseable {
         String text = lastText;
         line.append("; dns_queries_shed_total ").append(byLabel(text, "dns_queries_shed_total", "cap"));
         line.append("; dns_answers_total ").append(byLabel(text, "dns_answers_total", "status"));
+        line.append("; dns_upstream_late_answers_total ").append(byLabel(text, "dns_upstream_late_answers_total", "rcode"));
         for (String counter : new String[] {"dns_inflight_cap", "dns_upstream_timeouts_total",
             "dns_cache_failure_hits_total", "dns_cache_stale_served_total"}) {
             Double value = metrics.get(counter);
