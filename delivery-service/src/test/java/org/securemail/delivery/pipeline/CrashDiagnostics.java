@@ -89,7 +89,7 @@ final class CrashDiagnostics {
                 Map<TopicPartition, Long> end = endOffsets(admin, group.getValue());
                 long total = 0;
                 List<String> parts = new ArrayList<>();
-                for (Map.Entry<TopicPartition, Long> e : new TreeMap<>(byPartition(end)).entrySet()) {
+                for (Map.Entry<TopicPartition, Long> e : byPartition(end).entrySet()) {
                     OffsetAndMetadata c = committed.get(e.getKey());
                     long at = c == null ? 0 : c.offset();
                     total += e.getValue() - at;
