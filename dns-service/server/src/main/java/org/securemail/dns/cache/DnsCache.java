@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -138,6 +139,31 @@ public final class DnsCache {
         }).entry;
         listener.stored(updated);
         return updated;
+    }
+
+    /**
+     * Lifts the failure backoff of every entry that {@code matches} (its stale data, if any, stays): used when a zone
+     * whose names failed answers again, so that lookups waiting out their backoff ask again at once.
+     *
+     * @return how many entries were released
+     */
+    public int clearFailures(java.util.function.Predicate<DnsCacheEntry> matches) {
+        long now = clock.millis();
+        int cleared = 0;
+        for (Map.Entry<String, Slot> each : slots.asMap().entrySet()) {
+            DnsCacheEntry entry = each.getValue().entry;
+            if (!entry.failureCachedAt(now) || !matches.test(entry)) {
+                continue;
+            }
+            DnsCacheEntry released = new DnsCacheEntry(entry.name(), entry.type(), entry.status(), entry.records(),
+                    entry.storedAtMillis(), entry.expiresAtMillis(), entry.staleUntilMillis(), 0, now,
+                    entry.failureDetail());
+            if (slots.asMap().replace(each.getKey(), each.getValue(), new Slot(released))) {
+                listener.stored(released);
+                cleared++;
+            }
+        }
+        return cleared;
     }
 
     /** Applies a record of the shared topic (a restart's restore, or another replica's change); newer data wins. */

@@ -122,6 +122,12 @@ public final class DnsMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry)).record(duration);
     }
 
+    /** A zone with cached failures answered again; {@code released} failure backoffs were lifted. */
+    public void zoneRecovered(int released) {
+        registry.counter("dns.zones.recovered").increment();
+        registry.counter("dns.cache.failures.released").increment(released);
+    }
+
     /** An upstream answered a query after the resolution had stopped waiting for it. */
     public void lateAnswer(Rcode rcode) {
         lateAnswers.computeIfAbsent(rcode, r -> registry.counter("dns.upstream.late.answers", "rcode", r.name()))

@@ -52,6 +52,11 @@ public final class LookupService {
     private final ScheduledExecutorService timer;
     private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> resolving = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> provenZones;
+    /** Zones with a failure cached since their last answer: the next answer from one of them lifts their backoffs. */
+    private final java.util.Set<String> failingZones = ConcurrentHashMap.newKeySet();
+    /** Zones whose failures were lifted in the last minute: a broken name in a live zone is not re-asked more often. */
+    private final Cache<String, Boolean> recentlyRecovered = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
 
     public LookupService(DnsConfig config, DnsCache cache, QueryLimits limits, Upstreams upstreams,
             UpstreamTransport transport, DnsMetrics metrics, Clock clock, ScheduledExecutorService timer) {
@@ -268,7 +273,7 @@ public final class LookupService {
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
                     if (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) {
                         // the zone's servers answer: its queries do not sit in the upstream until its timeout
-                        provenZones.put(zone, Boolean.TRUE);
+                        zoneAnswered(zone);
                     }
                     handle(upstream, response);
                     return;
@@ -296,7 +301,7 @@ public final class LookupService {
                 upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
             }
             if (usable) {
-                provenZones.put(zone, Boolean.TRUE);
+                zoneAnswered(zone);
                 if (!closed.get()) {
                     handle(upstream, response);
                 } else {
@@ -337,8 +342,24 @@ public final class LookupService {
                 return;
             }
             cache.storeFailure(name, type, detail);
+            failingZones.add(zone);
             metrics.failureCached();
             result.complete(new DnsAnswer(name, type, DnsStatus.FAILED, List.of(), 0, detail));
+        }
+    }
+
+    /**
+     * The zone's servers answered (NOERROR or NXDOMAIN): it is proven, and if names of it failed since its last
+     * answer, their failure backoffs are lifted (off the caller's thread, at most once a minute per zone), so that
+     * mail waiting for them resolves on its next try instead of after up to {@code dns.cache.failure-max}.
+     */
+    private void zoneAnswered(String zone) {
+        provenZones.put(zone, Boolean.TRUE);
+        if (failingZones.remove(zone) && recentlyRecovered.asMap().putIfAbsent(zone, Boolean.TRUE) == null) {
+            timer.execute(() -> {
+                int released = cache.clearFailures(entry -> zone.equals(Zones.zoneOf(entry.name())));
+                metrics.zoneRecovered(released);
+            });
         }
     }
 

@@ -342,6 +342,23 @@ class LookupServiceTest {
     }
 
     @Test
+    void whenAZoneAnswersAgainTheBackoffsOfItsFailedNamesAreLifted() {
+        upstream.zone("back.test", Mode.SERVFAIL).zone("other.test", Mode.SERVFAIL);
+        engine("dns.cache.failure-initial", "1h", "dns.cache.failure-max", "1h");
+        assertThat(engine.resolve("www.back.test", DnsType.MX).status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(engine.resolve("www.other.test", DnsType.MX).status()).isEqualTo(DnsStatus.FAILED);
+        assertThat(engine.resolve("www.back.test", DnsType.MX).detail()).startsWith("cached failure");
+
+        upstream.zone("back.test", Mode.ANSWER).zone("other.test", Mode.ANSWER);
+        assertThat(engine.resolve("mail.back.test", DnsType.MX).status()).isEqualTo(DnsStatus.ANSWER);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(engine.resolve("www.back.test", DnsType.MX).status()).isEqualTo(DnsStatus.ANSWER));
+        assertThat(engine.resolve("www.other.test", DnsType.MX).detail())
+                .as("another zone's failure keeps its backoff").startsWith("cached failure");
+    }
+
+    @Test
     void aProvenZoneThatTurnsSlowLosesItsClaimOnCapacityOutsideTheSlowBudget() {
         upstream.zone("frozen.test", Mode.ANSWER);
         engine("dns.timeouts.query", "200ms", "dns.timeouts.resolution", "300ms", "dns.limits.slow-threshold", "50ms",
