@@ -60,11 +60,11 @@ class OutageIT {
     /** The modelled resolver's query capacity (Unbound num-queries-per-thread at the provider). */
     static final int SLOTS = 64;
     /** How long the modelled resolver works on a query for a dead zone before it gives up (SERVFAIL). */
-    static final Duration HOLD = Duration.ofSeconds(25);
+    static final Duration HOLD = Duration.ofSeconds(Long.getLong("outage.resolver.hold-seconds", 25));
     static final double RATE = 8;
     static final int CONNECTIONS = 4;
     static final int BEFORE_FREEZE = 40;
-    static final int OUTAGE_MESSAGES = 360;
+    static final int OUTAGE_MESSAGES = Integer.getInteger("outage.messages", 360);
 
     private static final String OPERATOR_KEY = "outage-it-operator-key-0123456789abcdef";
     private static final String SENDER_DOMAIN = "sender.outage-it.test";
@@ -138,7 +138,8 @@ class OutageIT {
      * it), every MX host has A 127.0.0.1 and no AAAA.
      */
     private static TestDnsServer resolver() {
-        TestDnsServer server = TestDnsServer.start().slots(SLOTS, HOLD);
+        TestDnsServer server = TestDnsServer.start().slots(SLOTS, HOLD)
+                .giveUpSilently(Boolean.getBoolean("outage.resolver.give-up-silently"));
         for (String zone : allZones()) {
             server.zone(zone);
             server.record("mx." + zone, "A", "127.0.0.1");
