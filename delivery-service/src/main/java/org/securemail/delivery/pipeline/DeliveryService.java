@@ -55,6 +55,7 @@ import org.securemail.dns.client.DnsResolver;
  * only after all of these writes were acknowledged.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // metrics exist (at zero) before the first record, and the drain has a bean to run on
 public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);

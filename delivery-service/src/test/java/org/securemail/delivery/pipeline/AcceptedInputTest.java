@@ -17,7 +17,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
@@ -32,6 +35,7 @@ import org.securemail.testing.KafkaBrokerResource;
 
 /** {@code delivery.input=mail.accepted}: delivery reads accepted mail directly while no inspection stage runs. */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestProfile(AcceptedInputTest.AcceptedInput.class)
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
 class AcceptedInputTest {
@@ -57,6 +61,15 @@ class AcceptedInputTest {
     }
 
     @Test
+    @Order(1)
+    void exposesTheDeliveryMetricsBeforeTheFirstRecord() {
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("delivery_messages_in_flight 0.0"))
+                .body(org.hamcrest.Matchers.containsString("delivery_recipients_total{outcome=\"delivered\"} 0.0"));
+    }
+
+    @Test
+    @Order(2)
     void deliversMailFromMailAcceptedAndQueuesBouncesThere() throws Exception {
         sink.rcptReply = r -> r.startsWith("gone") ? "550 5.1.1 no such user" : "250 2.1.5 Ok";
         String domain = "accepted-input.test";
