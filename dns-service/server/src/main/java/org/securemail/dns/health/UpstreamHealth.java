@@ -105,6 +105,17 @@ public final class UpstreamHealth {
         probeBackoffMillis = 0;
     }
 
+    /**
+     * A response to a query we had stopped waiting for: the upstream is alive, but the delay is the zone's (a frozen
+     * authoritative server, a resolver that gave up), not the upstream's round trip, so the SRTT is not touched.
+     */
+    public synchronized void onLateResponse() {
+        answers.incrementAndGet();
+        consecutiveTimeouts = 0;
+        state = State.UP;
+        probeBackoffMillis = 0;
+    }
+
     /** @return true when this timeout moved the upstream to PROBING */
     public synchronized boolean onTimeout(int suspendAfter) {
         timeouts.incrementAndGet();

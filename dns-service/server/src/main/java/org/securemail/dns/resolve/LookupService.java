@@ -264,7 +264,7 @@ public final class LookupService {
                 open.decrementAndGet();
                 long elapsed = System.nanoTime() - sent;
                 if (!waited.compareAndSet(false, true)) {
-                    late(upstream, elapsed, response);
+                    late(upstream, response);
                     return;
                 }
                 giveUp.cancel(false);
@@ -292,13 +292,13 @@ public final class LookupService {
         }
 
         /** The upstream finished a query after the per-query timeout (null response: the abandoned hold passed). */
-        private void late(UpstreamHealth upstream, long elapsedNanos, UpstreamResponse response) {
+        private void late(UpstreamHealth upstream, UpstreamResponse response) {
             boolean usable = response != null
                     && (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN);
             if (response != null) {
                 metrics.lateAnswer(response.rcode());
-                // it is alive, only slow: its answers teach the adaptive timeout and reset its timeout count
-                upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsedNanos));
+                // it is alive: its timeout count starts again (the delay is the zone's, not the upstream's RTT)
+                upstream.onLateResponse();
             }
             if (usable) {
                 zoneAnswered(zone);
