@@ -47,6 +47,10 @@ public final class SmtpSink implements AutoCloseable {
     public volatile String dataReply = "250 2.0.0 Ok: queued";
     public volatile Function<String, String> rcptReply = r -> "250 2.1.5 Ok";
 
+    /** {@code false}: {@link #received} and {@link #commands} stay empty (long runs; use {@link #onMessage}). */
+    public volatile boolean keepTranscript = true;
+    /** Told of every accepted message, on the connection's thread, before the DATA reply is sent. */
+    public volatile java.util.function.Consumer<Received> onMessage = message -> { };
     public final List<Received> received = new CopyOnWriteArrayList<>();
     public final List<String> commands = new CopyOnWriteArrayList<>();
     public final AtomicInteger connections = new AtomicInteger();
@@ -124,7 +128,9 @@ public final class SmtpSink implements AutoCloseable {
             write(out, "220 sink.test ESMTP test sink");
             String line;
             while ((line = readLine(in)) != null) {
-                commands.add(line);
+                if (keepTranscript) {
+                    commands.add(line);
+                }
                 String upper = line.toUpperCase(Locale.ROOT);
                 if (!offeredPipelining && in.available() > 0 && !upper.startsWith("QUIT")) {
                     unexpectedPipelining.incrementAndGet();
@@ -192,7 +198,11 @@ public final class SmtpSink implements AutoCloseable {
                     }
                     String reply = dataReply;
                     if (reply.startsWith("2")) {
-                        received.add(new Received(sender, List.copyOf(rcpts), data.toString(), tls, id));
+                        Received message = new Received(sender, List.copyOf(rcpts), data.toString(), tls, id);
+                        if (keepTranscript) {
+                            received.add(message);
+                        }
+                        onMessage.accept(message);
                     }
                     write(out, reply);
                     sender = null;
