@@ -39,6 +39,9 @@ import org.securemail.dns.upstream.UpstreamTransport;
  */
 public final class LookupService {
 
+    /** How often a resolution waiting for the slow budget looks again. */
+    private static final Duration BUDGET_POLL = Duration.ofMillis(20);
+
     /** RFC 8767: TTL of records served stale. */
     public static final long STALE_TTL_SECONDS = 30;
 
@@ -183,6 +186,16 @@ public final class LookupService {
         private int index;
         private volatile String lastFailure;
         private String capRefusal;
+        private long budgetWaitUntil;
+
+        /** True while a resolution refused by the slow budget may still wait for it ({@code dns.limits.wait-timeout}). */
+        private boolean waitForBudget() {
+            long now = System.nanoTime();
+            if (budgetWaitUntil == 0) {
+                budgetWaitUntil = now + config.limits().waitTimeout().toNanos();
+            }
+            return now + BUDGET_POLL.toNanos() < Math.min(budgetWaitUntil, deadlineNanos);
+        }
 
         Resolution(String name, DnsType type, String zone, CompletableFuture<DnsAnswer> result) {
             this.name = name;
@@ -219,6 +232,12 @@ public final class LookupService {
                 if (open.get() == 0) {
                     fail(lastFailure);
                 }
+            } else if (lastFailure == null && "slow-budget".equals(capRefusal) && waitForBudget()) {
+                // an unproven zone while the budget is spent: wait a little (a burst of new but healthy zones frees
+                // it within milliseconds), then BUSY (dead zones hold it for long)
+                index = 0;
+                capRefusal = null;
+                timer.schedule(this::next, BUDGET_POLL.toNanos(), TimeUnit.NANOSECONDS);
             } else if (lastFailure == null && capRefusal != null) {
                 if (closed.compareAndSet(false, true)) {
                     metrics.shed(capRefusal);

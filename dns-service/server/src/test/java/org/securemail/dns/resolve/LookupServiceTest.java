@@ -379,6 +379,21 @@ class LookupServiceTest {
     }
 
     @Test
+    void aBurstOfNewHealthyZonesWaitsBrieflyForTheSlowBudgetInsteadOfBeingShed() {
+        for (int i = 0; i < 6; i++) {
+            upstream.zone("new" + i + ".test", Mode.ANSWER).delay("new" + i + ".test", Duration.ofMillis(30));
+        }
+        engine("dns.limits.slow-budget", "2", "dns.limits.wait-timeout", "2s", "dns.health.suspend-after", "100");
+
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 6)
+                .mapToObj(i -> engine.lookups.resolve("www.new" + i + ".test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(answers).extracting(DnsAnswer::status).containsOnly(DnsStatus.ANSWER);
+        assertThat(upstream.maxInFlight()).as("never more than the budget at once").isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void eachUpstreamHasItsOwnSlowBudget() {
         for (int i = 0; i < 6; i++) {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
