@@ -45,6 +45,9 @@ public final class QueryLimits {
     private int total;
     private int maxTotal;
     private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
+    /** This replica's share of the fleet's upstream caps: its dns.queries partitions of all of them. */
+    private volatile int sharePartitions = 1;
+    private volatile int shareOf = 1;
     private boolean capped;
 
     /**
@@ -184,10 +187,10 @@ public final class QueryLimits {
 
     /** Which cap refuses a query to {@code upstream} now: "upstream", "slow-budget", or null when none does. */
     public synchronized String upstreamCap(UpstreamHealth upstream, boolean risky) {
-        if (upstream.inFlight().get() >= config.perUpstream()) {
+        if (upstream.inFlight().get() >= perUpstreamCap()) {
             return "upstream";
         }
-        return risky && slow(upstream) >= config.slowBudget() ? "slow-budget" : null;
+        return risky && slow(upstream) >= slowBudget() ? "slow-budget" : null;
     }
 
     private void unslow(UpstreamHealth upstream) {
@@ -245,6 +248,46 @@ public final class QueryLimits {
     /** The highest number of resolutions in flight at once since start. */
     public synchronized int maxTotal() {
         return maxTotal;
+    }
+
+    /**
+     * This replica consumes {@code assigned} of the {@code total} partitions of dns.queries: it takes that share of the
+     * per-upstream cap and slow budget, so that all replicas together keep no more queries open at a resolver than
+     * configured. A replica with no partition (more replicas than partitions, or in a rebalance) keeps one
+     * partition's worth for its REST lookups and prefetches.
+     */
+    public void share(int assigned, int total) {
+        if (total <= 0) {
+            return;
+        }
+        this.shareOf = total;
+        this.sharePartitions = Math.max(1, Math.min(assigned, total));
+    }
+
+    /** Partitions of dns.queries this replica consumes (1 before the first assignment). */
+    public int sharePartitions() {
+        return sharePartitions;
+    }
+
+    /** Partitions of dns.queries in all (1 before the first assignment). */
+    public int shareOf() {
+        return shareOf;
+    }
+
+    /** The per-upstream cap of this replica (its share of {@code dns.limits.per-upstream}). */
+    public int perUpstreamCap() {
+        return shareOfCap(config.perUpstream());
+    }
+
+    /** The per-upstream slow budget of this replica (its share of {@code dns.limits.slow-budget}). */
+    public int slowBudget() {
+        return shareOfCap(config.slowBudget());
+    }
+
+    private int shareOfCap(int cap) {
+        int of = shareOf;
+        long share = ((long) cap * sharePartitions + of - 1) / of;
+        return (int) Math.max(1, Math.min(cap, share));
     }
 
     /** Slow-budget slots in use over all upstreams. */

@@ -57,6 +57,9 @@ public final class DnsMetrics {
         Gauge.builder("dns.inflight", limits, QueryLimits::total).description("resolutions in flight").register(registry);
         Gauge.builder("dns.inflight.cap", limits, l -> l.config().total()).register(registry);
         Gauge.builder("dns.slow.budget.used", limits, QueryLimits::slow).register(registry);
+        Gauge.builder("dns.queries.partitions.assigned", limits, QueryLimits::sharePartitions)
+                .description("dns.queries partitions of this replica: its share of the upstream caps").register(registry);
+        Gauge.builder("dns.queries.partitions.total", limits, QueryLimits::shareOf).register(registry);
         Gauge.builder("dns.wait.queue", limits, QueryLimits::waiting).register(registry);
         Gauge.builder("dns.cache.size", cache, DnsCache::size).register(registry);
         for (UpstreamHealth upstream : upstreams.all()) {
@@ -64,7 +67,7 @@ public final class DnsMetrics {
             Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags)
                     .description("queries the upstream is working on, the ones we gave up on included").register(registry);
             Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags).register(registry);
-            Gauge.builder("dns.upstream.inflight.cap", limits, l -> l.config().perUpstream()).tags(tags).register(registry);
+            Gauge.builder("dns.upstream.inflight.cap", limits, QueryLimits::perUpstreamCap).tags(tags).register(registry);
             Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)
                     .description("slow-budget slots in use at this upstream").register(registry);
             Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags).register(registry);

@@ -53,6 +53,16 @@ class QueryResponderTest {
     }
 
     @Test
+    void takesItsShareOfTheUpstreamCapsFromItsDnsQueriesPartitions() {
+        int partitions = Topics.all().stream().filter(t -> t.name().equals(Topics.DNS_QUERIES)).findFirst()
+                .orElseThrow().partitions();
+        // alone in the group: every partition, the whole cap (before the first assignment the gauges read 1 of 1)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(RestAssured.get("/q/metrics").asString())
+                .contains("dns_queries_partitions_total " + (double) partitions)
+                .contains("dns_queries_partitions_assigned " + (double) partitions));
+    }
+
+    @Test
     void publishesEveryCacheChangeToTheCompactedCacheTopic() {
         dns.zone("kafka-b.test");
         RestAssured.get("/dns/A/www.kafka-b.test").then().statusCode(200);

@@ -394,6 +394,28 @@ class LookupServiceTest {
     }
 
     @Test
+    void eachReplicaTakesItsPartitionShareOfTheUpstreamCaps() {
+        upstream.zone("dead.test", Mode.DEAD);
+        engine("dns.limits.per-upstream", "48", "dns.limits.slow-budget", "16", "dns.limits.per-zone", "100",
+                "dns.timeouts.query", "100ms", "dns.timeouts.resolution", "150ms", "dns.limits.abandoned-hold", "5s",
+                "dns.health.suspend-after", "100");
+        assertThat(engine.limits.perUpstreamCap()).as("alone, before any assignment").isEqualTo(48);
+
+        engine.limits.share(2, 6);
+        assertThat(engine.limits.perUpstreamCap()).isEqualTo(16);
+        assertThat(engine.limits.slowBudget()).isEqualTo(6);
+        engine.limits.share(0, 6);
+        assertThat(engine.limits.perUpstreamCap()).as("no partition: one partition's worth").isEqualTo(8);
+
+        engine.limits.share(1, 6);
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 12)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".dead.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+        assertThat(engine.upstreams.all().get(0).maxInFlight()).as("this replica's share of 48").isEqualTo(3);
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(9);
+    }
+
+    @Test
     void eachUpstreamHasItsOwnSlowBudget() {
         for (int i = 0; i < 6; i++) {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
