@@ -290,10 +290,6 @@ public final class LookupService {
                 if (failure == null) {
                     upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
-                    if (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) {
-                        // the zone's servers answer: its queries do not sit in the upstream until its timeout
-                        zoneAnswered(zone);
-                    }
                     handle(upstream, response);
                     return;
                 }
@@ -312,47 +308,38 @@ public final class LookupService {
 
         /** The upstream finished a query after the per-query timeout (null response: the abandoned hold passed). */
         private void late(UpstreamHealth upstream, UpstreamResponse response) {
-            boolean usable = response != null
-                    && (response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN);
             if (response != null) {
                 metrics.lateAnswer(response.rcode());
                 // it is alive: its timeout count starts again (the delay is the zone's, not the upstream's RTT)
                 upstream.onLateResponse();
             }
-            if (usable) {
-                zoneAnswered(zone);
-                if (!closed.get()) {
-                    handle(upstream, response);
-                } else {
-                    cacheLateAnswer(name, type, response);
-                }
+            if (response != null && finalStatus(response) != null) {
+                handle(upstream, response);
             } else if (exhausted && open.get() == 0) {
                 fail(lastFailure);
             }
         }
 
+        /**
+         * A response from an upstream: NOERROR and NXDOMAIN are cached and answer the resolution if it still runs
+         * (a late one is cached all the same, so the next lookup is answered at once); any other rcode sends the
+         * resolution to the next upstream.
+         */
         private void handle(UpstreamHealth upstream, UpstreamResponse response) {
-            if ((response.rcode() == Rcode.NOERROR || response.rcode() == Rcode.NXDOMAIN) && !closed.compareAndSet(false, true)) {
-                cacheLateAnswer(name, type, response);
+            DnsStatus status = finalStatus(response);
+            if (status == null) {
+                lastFailure = response.rcode() + " from " + upstream.label();
+                next();
                 return;
             }
-            switch (response.rcode()) {
-                case NOERROR -> {
-                    DnsStatus status = response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER;
-                    DnsCacheEntry entry = cache.storeResult(name, type, status, response.answers(),
-                            response.negativeTtlSeconds());
-                    result.complete(fromEntry(entry, status, entry.records().isEmpty() ? 0
-                            : entry.records().get(0).ttl(), entry.storedAtMillis(), null));
-                }
-                case NXDOMAIN -> {
-                    DnsCacheEntry entry = cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(),
-                            response.negativeTtlSeconds());
-                    result.complete(fromEntry(entry, DnsStatus.NXDOMAIN, 0, entry.storedAtMillis(), null));
-                }
-                default -> {
-                    lastFailure = response.rcode() + " from " + upstream.label();
-                    next();
-                }
+            // the zone's servers answer: its queries do not sit in the upstream until its timeout
+            zoneAnswered(zone);
+            boolean first = closed.compareAndSet(false, true);
+            List<DnsRecordData> records = status == DnsStatus.NXDOMAIN ? List.of() : response.answers();
+            DnsCacheEntry entry = cache.storeResult(name, type, status, records, response.negativeTtlSeconds());
+            if (first) {
+                long ttl = entry.records().isEmpty() ? 0 : entry.records().get(0).ttl();
+                result.complete(fromEntry(entry, status, ttl, entry.storedAtMillis(), null));
             }
         }
 
@@ -382,14 +369,13 @@ public final class LookupService {
         }
     }
 
-    /** A NOERROR or NXDOMAIN that came after its resolution ended: cached, so the next lookup is answered at once. */
-    private void cacheLateAnswer(String name, DnsType type, UpstreamResponse response) {
-        if (response.rcode() == Rcode.NXDOMAIN) {
-            cache.storeResult(name, type, DnsStatus.NXDOMAIN, List.of(), response.negativeTtlSeconds());
-        } else {
-            cache.storeResult(name, type, response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER,
-                    response.answers(), response.negativeTtlSeconds());
-        }
+    /** ANSWER, NODATA or NXDOMAIN for a response that ends a resolution; null for one that does not. */
+    private static DnsStatus finalStatus(UpstreamResponse response) {
+        return switch (response.rcode()) {
+            case NOERROR -> response.answers().isEmpty() ? DnsStatus.NODATA : DnsStatus.ANSWER;
+            case NXDOMAIN -> DnsStatus.NXDOMAIN;
+            default -> null;
+        };
     }
 
     private DnsAnswer stale(DnsCacheEntry entry, String detail) {
