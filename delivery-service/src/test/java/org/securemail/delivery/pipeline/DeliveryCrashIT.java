@@ -3,7 +3,6 @@ package org.securemail.delivery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +20,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.awaitility.core.ConditionTimeoutException;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
-import org.securemail.common.mail.MailHeaders;
-import org.securemail.common.provisioning.DomainRecord;
-import org.securemail.common.provisioning.NextHop;
-import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
+import org.securemail.delivery.testing.TestMail;
 import org.securemail.testing.SmtpSink;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.ServiceProcess;
@@ -51,9 +46,7 @@ class DeliveryCrashIT {
     void everyRecipientIsDeliveredAfterAKillInTheMiddleOfABatch() throws Exception {
         try (KafkaBroker broker = KafkaBroker.start(); SmtpSink sink = SmtpSink.start()) {
             for (String domain : DOMAINS) {
-                DomainRecord record = new DomainRecord(domain, "t1", true,
-                        List.of(new NextHop("127.0.0.1", sink.port(), 10, TlsPolicy.NONE)), false, 0, true, null, 1);
-                broker.send(Topics.PROVISIONING_DOMAINS, domain, mapper.writeValueAsBytes(record), Map.of());
+                TestMail.routeTo(broker, mapper, domain, sink.port());
             }
             Set<String> expected = new HashSet<>();
             try (KafkaProducer<String, byte[]> producer = broker.producer()) {
@@ -63,10 +56,8 @@ class DeliveryCrashIT {
                     expected.addAll(rcpts);
                     MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", rcpts, "192.0.2.1",
                             "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_READY, queueId,
-                            ("Subject: crash " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
-                    record.headers().add(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope));
-                    producer.send(record);
+                    producer.send(TestMail.record(mapper, Topics.MAIL_READY, envelope,
+                            "Subject: crash " + i + "\r\n\r\nbody\r\n"));
                 }
                 producer.flush();
             }

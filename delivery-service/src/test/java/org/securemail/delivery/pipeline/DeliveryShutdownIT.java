@@ -3,7 +3,6 @@ package org.securemail.delivery.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,18 +21,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
-import org.securemail.common.mail.MailHeaders;
-import org.securemail.common.provisioning.DomainRecord;
-import org.securemail.common.provisioning.NextHop;
-import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.ServiceProcess;
+import org.securemail.delivery.testing.TestMail;
 import org.securemail.testing.SmtpSink;
 
 /**
@@ -60,9 +55,7 @@ class DeliveryShutdownIT {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 return "250 2.1.5 Ok";
             };
-            DomainRecord route = new DomainRecord(DOMAIN, "t1", true,
-                    List.of(new NextHop("127.0.0.1", sink.port(), 10, TlsPolicy.NONE)), false, 0, true, null, 1);
-            broker.send(Topics.PROVISIONING_DOMAINS, DOMAIN, mapper.writeValueAsBytes(route), Map.of());
+            TestMail.routeTo(broker, mapper, DOMAIN, sink.port());
             Set<String> expected = new HashSet<>();
             try (KafkaProducer<String, byte[]> producer = broker.producer()) {
                 for (int i = 0; i < MESSAGES; i++) {
@@ -71,10 +64,8 @@ class DeliveryShutdownIT {
                     expected.add(rcpt);
                     MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", List.of(rcpt), "192.0.2.1",
                             "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_READY, queueId,
-                            ("Subject: stop " + i + "\r\n\r\nbody\r\n").getBytes(StandardCharsets.UTF_8));
-                    record.headers().add(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope));
-                    producer.send(record);
+                    producer.send(TestMail.record(mapper, Topics.MAIL_READY, envelope,
+                            "Subject: stop " + i + "\r\n\r\nbody\r\n"));
                 }
                 producer.flush();
             }

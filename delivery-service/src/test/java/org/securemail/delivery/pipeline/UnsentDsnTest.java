@@ -23,11 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
-import org.securemail.common.provisioning.DomainRecord;
-import org.securemail.common.provisioning.NextHop;
-import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.state.DeliveryState;
+import org.securemail.delivery.testing.TestMail;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.KafkaBrokerResource;
@@ -71,8 +69,7 @@ class UnsentDsnTest {
     void aBouncedRecipientIsNotFinalBeforeItsDsnWasWritten() throws Exception {
         sink.rcptReply = r -> r.startsWith("gone") ? "550 5.1.1 no such user" : "250 2.1.5 Ok";
         String domain = "unsent-dsn.test";
-        broker.send(Topics.PROVISIONING_DOMAINS, domain, mapper.writeValueAsBytes(new DomainRecord(domain, "t1", true,
-                List.of(new NextHop("127.0.0.1", sink.port(), 10, TlsPolicy.NONE)), false, 0, true, null, 1)), Map.of());
+        TestMail.routeTo(broker, mapper, domain, sink.port());
         MailEnvelope envelope = new MailEnvelope("QUNSENTDSN1", "alice@origin.test",
                 List.of("bob@" + domain, "gone@" + domain), "192.0.2.1", "client.test", null, null, "t1",
                 Direction.INBOUND, Instant.now(), 40);
