@@ -34,9 +34,8 @@ public class DnsEngine {
     private final NettyUpstreamTransport transport;
     private final LookupService lookups;
 
-    DnsEngine(DnsConfig configured, Vertx vertx, MeterRegistry registry, CachePublisher publisher,
+    DnsEngine(DnsConfig config, Vertx vertx, MeterRegistry registry, CachePublisher publisher,
             ConsumptionControl consumption) {
-        DnsConfig config = ProtectionsOff.apply(configured);
         if (!config.protections()) {
             LOG.warn("DNS PROTECTIONS ARE OFF (dns.protections=false): no caps, no failure cache, no serve-stale."
                     + " This is a benchmark setting that reproduces the original outage; never run it in production.");

@@ -1,165 +1,55 @@
 package org.securemail.dns;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.common.MapBackedConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * The configuration with the protections switched off ({@code dns.protections=false}), for the outage replay's
- * phase 5 only: no cap (total, per zone, per upstream, slow budget), no abandoned hold (a query frees its upstream
- * slot when we stop waiting for it), no failure cache (RFC 9520) and no serve-stale (RFC 8767). What remains is a
- * plain forwarding cache with timeouts and failover, which is what the provider's resolvers had. Merging of
- * identical in-flight queries stays: it is not a protection, just not asking twice.
+ * The benchmark switch {@code dns.protections=false} (outage replay, phase 5): a config source above every other
+ * (environment and system properties included, so nothing re-enables a protection) that sets every cap out of reach,
+ * the wait queue and the abandoned hold to nothing (a query frees its upstream slot when we stop waiting for it), and
+ * switches the failure cache (RFC 9520) and serve-stale (RFC 8767) off. What remains is a plain forwarding cache with
+ * timeouts and failover, which is what the provider's resolvers had. Merging of identical in-flight queries stays: it
+ * is not a protection, just not asking twice. With the protections on (the default) it adds nothing.
  */
-public final class ProtectionsOff implements DnsConfig {
+public class ProtectionsOff implements ConfigSourceFactory {
 
+    static final String SWITCH = "dns.protections";
+    /** Above the environment (300) and system properties (400). */
+    static final int ORDINAL = 1000;
     /** A cap that is never reached. */
-    static final int UNLIMITED = 1_000_000;
+    static final String UNLIMITED = "1000000";
 
-    private final DnsConfig config;
+    static final Map<String, String> OVERRIDES = Map.of(
+            "dns.limits.total", UNLIMITED,
+            "dns.limits.per-upstream", UNLIMITED,
+            "dns.limits.per-zone", UNLIMITED,
+            "dns.limits.slow-budget", UNLIMITED,
+            "dns.limits.wait-queue", "0",
+            "dns.limits.abandoned-hold", "0ms",
+            "dns.cache.failure-initial", "0ms",
+            "dns.cache.failure-max", "0ms",
+            "dns.cache.max-stale", "0ms");
 
-    private ProtectionsOff(DnsConfig config) {
-        this.config = config;
-    }
-
-    /** {@code config} itself while the protections are on (the default). */
-    public static DnsConfig apply(DnsConfig config) {
-        return config.protections() ? config : new ProtectionsOff(config);
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        ConfigValue protections = context.getValue(SWITCH);
+        if (protections == null || protections.getValue() == null
+                || !protections.getValue().trim().equalsIgnoreCase("false")) {
+            return List.of();
+        }
+        return List.of(new MapBackedConfigSource("dns protections off (benchmark switch)", OVERRIDES, ORDINAL) {
+        });
     }
 
     @Override
-    public List<String> upstreams() {
-        return config.upstreams();
-    }
-
-    @Override
-    public Timeouts timeouts() {
-        return config.timeouts();
-    }
-
-    @Override
-    public Health health() {
-        return config.health();
-    }
-
-    @Override
-    public boolean protections() {
-        return false;
-    }
-
-    @Override
-    public Limits limits() {
-        Limits limits = config.limits();
-        return new Limits() {
-            @Override
-            public int total() {
-                return UNLIMITED;
-            }
-
-            @Override
-            public int perUpstream() {
-                return UNLIMITED;
-            }
-
-            @Override
-            public int perZone() {
-                return UNLIMITED;
-            }
-
-            @Override
-            public int slowBudget() {
-                return UNLIMITED;
-            }
-
-            @Override
-            public Duration slowThreshold() {
-                return limits.slowThreshold();
-            }
-
-            @Override
-            public Duration provenZoneTtl() {
-                return limits.provenZoneTtl();
-            }
-
-            @Override
-            public Duration abandonedHold() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public int waitQueue() {
-                return 0;
-            }
-
-            @Override
-            public Duration waitTimeout() {
-                return limits.waitTimeout();
-            }
-        };
-    }
-
-    @Override
-    public Cache cache() {
-        Cache cache = config.cache();
-        return new Cache() {
-            @Override
-            public long maxEntries() {
-                return cache.maxEntries();
-            }
-
-            @Override
-            public long maxWeight() {
-                return cache.maxWeight();
-            }
-
-            @Override
-            public Duration minTtl() {
-                return cache.minTtl();
-            }
-
-            @Override
-            public Duration maxTtl() {
-                return cache.maxTtl();
-            }
-
-            @Override
-            public Duration maxNegativeTtl() {
-                return cache.maxNegativeTtl();
-            }
-
-            @Override
-            public Duration defaultNegativeTtl() {
-                return cache.defaultNegativeTtl();
-            }
-
-            @Override
-            public Duration maxStale() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration failureInitial() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration failureMax() {
-                return Duration.ZERO;
-            }
-
-            @Override
-            public Duration staleRefreshInterval() {
-                return cache.staleRefreshInterval();
-            }
-
-            @Override
-            public double prefetchFraction() {
-                return cache.prefetchFraction();
-            }
-
-            @Override
-            public int prefetchMinHits() {
-                return cache.prefetchMinHits();
-            }
-        };
+    public OptionalInt getPriority() {
+        return OptionalInt.of(ORDINAL);
     }
 }

@@ -79,8 +79,9 @@ public final class TestEngine implements AutoCloseable {
                 .withMapping(DnsConfig.class)
                 .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withDefaultValues(values)
+                .withSources(new ProtectionsOff())
                 .build();
-        config = ProtectionsOff.apply(smallRye.getConfigMapping(DnsConfig.class));
+        config = smallRye.getConfigMapping(DnsConfig.class);
         cache = new DnsCache(config.cache(), clock, new CacheListener() {
             @Override
             public void stored(DnsCacheEntry entry) {
