@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,7 +66,6 @@ class OutageIT {
     private static final String SENDER_DOMAIN = "sender.outage-it.test";
     private static final String USER = "load@" + SENDER_DOMAIN;
     private static final String PASSWORD = "outage-it-password-1";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Stack stack;
     private static TestDnsServer resolver1;
@@ -327,11 +322,11 @@ class OutageIT {
     // ---- provisioning, the way a client does it ----
 
     private static void provisionTheSender() throws Exception {
-        String tenantId = id(post("/api/v1/tenants", "{\"name\":\"Outage IT\"}"));
-        post("/api/v1/domains", """
+        String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Outage IT\"}"));
+        api().post("/api/v1/domains", """
                 {"tenantId":"%s","name":"%s","inboundEnabled":false,"outboundAllowed":true}"""
                 .formatted(tenantId, SENDER_DOMAIN));
-        post("/api/v1/smtp-users", """
+        api().post("/api/v1/smtp-users", """
                 {"tenantId":"%s","username":"%s","password":"%s"}""".formatted(tenantId, USER, PASSWORD));
         // provisioning reaches the ingress through Kafka: wait until the user may send (nothing is queued)
         await("the submission user may send").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -341,22 +336,6 @@ class OutageIT {
                         return session.probe(USER, "probe@" + healthy(1)).positive();
                     }
                 });
-    }
-
-    private static String id(String json) {
-        return json.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-    }
-
-    private static String post(String path, String json) throws IOException, InterruptedException {
-        int port = stack.services.get("provisioning-api").httpPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + OPERATOR_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST %s: %s", path, response.body()).isBetween(200, 201);
-        return response.body();
     }
 
     // ---- bookkeeping ----
@@ -417,5 +396,9 @@ class OutageIT {
     private static long percentile(List<Long> sorted, double q) {
         int i = (int) Math.ceil(q * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
+    }
+
+    private static OperatorApi api() {
+        return new OperatorApi(stack.services.get("provisioning-api"), OPERATOR_KEY);
     }
 }

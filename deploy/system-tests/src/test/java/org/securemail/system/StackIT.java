@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,6 @@ import org.securemail.testing.SmtpSink;
 class StackIT {
 
     private static final String OPERATOR_KEY = "system-test-operator-key-0123456789";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Stack stack;
     private static int mxPort;
@@ -92,8 +87,8 @@ class StackIT {
         String recipient = "someone@wired.example";
         assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("550 5.7.1");
 
-        String tenantId = id(post("/api/v1/tenants", "{\"name\":\"Wired\"}"));
-        post("/api/v1/domains", """
+        String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Wired\"}"));
+        api().post("/api/v1/domains", """
                 {"name":"Wired.Example","tenantId":"%s","inboundEnabled":true,
                  "nextHops":[{"host":"127.0.0.1","port":25,"preference":10}],
                  "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId));
@@ -105,8 +100,8 @@ class StackIT {
     @Test
     void aMessageAcceptedByTheIngressIsDeliveredToTheDomainsNextHopAndTracked() throws Exception {
         try (SmtpSink nextHop = SmtpSink.start()) {
-            String tenantId = id(post("/api/v1/tenants", "{\"name\":\"Relay\"}"));
-            post("/api/v1/domains", """
+            String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Relay\"}"));
+            api().post("/api/v1/domains", """
                     {"name":"relay.example","tenantId":"%s","inboundEnabled":true,
                      "nextHops":[{"host":"127.0.0.1","port":%d,"preference":10,"tls":"NONE"}],
                      "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId, nextHop.port()));
@@ -125,31 +120,12 @@ class StackIT {
                         assertThat(received.data()).contains(messageId).contains("Received:");
                     }));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(() -> assertThat(get("/api/v1/messages/" + queueId))
+                    .untilAsserted(() -> assertThat(api().get("/api/v1/messages/" + queueId))
                             .contains("alice@relay.example").contains("DELIVERED"));
         }
     }
 
-    private static String id(String json) {
-        return json.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-    }
-
-    private static String get(String path) throws IOException, InterruptedException {
-        int port = stack.services.get("provisioning-api").httpPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + OPERATOR_KEY).GET().build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static String post(String path, String json) throws IOException, InterruptedException {
-        int port = stack.services.get("provisioning-api").httpPort();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + OPERATOR_KEY)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
-        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isBetween(200, 201);
-        return response.body();
+    private static OperatorApi api() {
+        return new OperatorApi(stack.services.get("provisioning-api"), OPERATOR_KEY);
     }
 }
