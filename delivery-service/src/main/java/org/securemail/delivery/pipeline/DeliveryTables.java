@@ -11,11 +11,11 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.securemail.common.kafka.CompactedTopicReader;
+import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.routing.DomainRoutes;
-import org.securemail.delivery.state.CompactedTopicReader;
 import org.securemail.delivery.state.RecipientStateStore;
 
 /**
@@ -25,8 +25,8 @@ import org.securemail.delivery.state.RecipientStateStore;
 @ApplicationScoped
 public class DeliveryTables {
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClientSettings kafka;
 
     @Inject
     ObjectMapper mapper;
@@ -47,10 +47,10 @@ public class DeliveryTables {
         if (domainReader != null) {
             return;
         }
-        domainReader = new CompactedTopicReader(bootstrapServers, Topics.PROVISIONING_DOMAINS,
-                "delivery-domains-table", this::applyDomain).start();
-        stateReader = new CompactedTopicReader(bootstrapServers, Topics.DELIVERY_STATE, "delivery-state-table",
-                state::apply).start();
+        domainReader = CompactedTopicReader.builder(kafka, "domains-table", Topics.PROVISIONING_DOMAINS)
+                .sink(r -> applyDomain(r.key(), r.value())).build().start();
+        stateReader = CompactedTopicReader.builder(kafka, "state-table", Topics.DELIVERY_STATE)
+                .sink(r -> state.apply(r.key(), r.value())).build().start();
         CompletableFuture.allOf(domainReader.caughtUp(), stateReader.caughtUp()).whenComplete((v, e) -> {
             if (e == null) {
                 ready.complete(null);

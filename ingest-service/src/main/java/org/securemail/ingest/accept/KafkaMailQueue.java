@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.topics.Topics;
@@ -48,9 +48,8 @@ public class KafkaMailQueue implements MailQueue {
     private final String topic;
 
     @Inject
-    KafkaMailQueue(IngestConfig config, ObjectMapper json,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String defaultBootstrap) {
-        this(producerProperties(config, defaultBootstrap), config.accept().topic(), json);
+    KafkaMailQueue(IngestConfig config, ObjectMapper json, KafkaClientSettings kafka) {
+        this(producerProperties(config, kafka), config.accept().topic(), json);
     }
 
     /** For tests outside CDI: any producer settings, same behaviour. */
@@ -73,11 +72,12 @@ public class KafkaMailQueue implements MailQueue {
         });
     }
 
-    public static Properties producerProperties(IngestConfig config, String defaultBootstrap) {
+    /** The service's shared Kafka settings plus what the durable accept needs (ADR 0021). */
+    public static Properties producerProperties(IngestConfig config, KafkaClientSettings kafka) {
         long deadlineMs = config.accept().deadline().toMillis();
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.accept().bootstrapServers().orElse(defaultBootstrap));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ingest-mail-producer");
+        p.putAll(kafka.producer("mail-producer"));
+        config.accept().bootstrapServers().ifPresent(servers -> p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);

@@ -105,7 +105,10 @@ public interface IngestConfig {
         @WithDefault("mail.accepted")
         String topic();
 
-        /** Bootstrap servers of the mail producer; defaults to {@code kafka.bootstrap.servers}. */
+        /**
+         * Broker address of the mail producer alone, for a separate mail cluster (and the broker-outage test);
+         * defaults to {@code kafka.bootstrap.servers}. Every other connection setting comes from {@code kafka.*}.
+         */
         @WithName("bootstrap-servers")
         Optional<String> bootstrapServers();
 
@@ -119,10 +122,6 @@ public interface IngestConfig {
     }
 
     interface Provisioning {
-        /** Bootstrap servers of the provisioning reader; defaults to {@code kafka.bootstrap.servers}. */
-        @WithName("bootstrap-servers")
-        Optional<String> bootstrapServers();
-
         /** Poll timeout of the provisioning reader. */
         @WithDefault("500ms")
         Duration pollTimeout();

@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.provisioning.ProvisioningConfig;
 
 import io.micrometer.core.instrument.Counter;
@@ -64,8 +64,8 @@ public class OutboxRelay {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaClientSettings kafka;
 
     private final Semaphore wake = new Semaphore(0);
     private final AtomicLong pending = new AtomicLong();
@@ -109,7 +109,7 @@ public class OutboxRelay {
         t.setDaemon(true);
         thread = t;
         t.start();
-        LOG.infof("outbox relay started, publishing to %s", bootstrapServers);
+        LOG.infof("outbox relay started, publishing to %s", kafka.bootstrapServers());
     }
 
     /** Stops the relay before the datasource closes at shutdown. */
@@ -206,7 +206,7 @@ public class OutboxRelay {
                         .await().atMost(timeout).iterator().next().getLong("in_flight_upto");
                 PublishedPositions already = null;
                 if (interrupted != null) {
-                    already = PublishedPositions.read(bootstrapServers,
+                    already = PublishedPositions.read(kafka,
                             rows.stream().map(r -> r.getString("topic")).distinct().toList(), timeout);
                     LOG.infof("a previous relay round stopped after sending up to outbox id %d; checking Kafka", interrupted);
                 }
@@ -275,12 +275,11 @@ public class OutboxRelay {
 
     private KafkaProducer<String, String> createProducer() {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka.producer("outbox-relay"));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "provisioning-outbox-relay");
         int timeoutMs = (int) config.outbox().deliveryTimeout().toMillis();
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(timeoutMs));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.min(timeoutMs / 2, 10_000)));

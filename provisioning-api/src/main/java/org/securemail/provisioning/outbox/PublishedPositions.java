@@ -18,6 +18,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.securemail.common.kafka.KafkaClientSettings;
 
 /**
  * The outbox id of the last record in each partition of the provisioning topics (header {@value #HEADER}).
@@ -44,11 +45,10 @@ final class PublishedPositions {
         return upTo != null && outboxId <= upTo;
     }
 
-    static PublishedPositions read(String bootstrapServers, Collection<String> topics, Duration timeout) {
+    static PublishedPositions read(KafkaClientSettings kafka, Collection<String> topics, Duration timeout) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafka.consumer("outbox-recovery"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "provisioning-outbox-recovery");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         Map<TopicPartition, Long> last = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer =

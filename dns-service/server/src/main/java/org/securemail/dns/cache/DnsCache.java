@@ -16,7 +16,7 @@ import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.DnsConfig;
+import org.securemail.dns.config.DnsConfig;
 
 /**
  * The service's cache: positive answers for their (clamped) TTL, negative answers per RFC 2308, failures with

@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.securemail.dns.DnsConfig;
-import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.config.DnsConfig;
+import org.securemail.dns.upstream.UpstreamHealth;
 
 /**
  * The hard caps that keep one bad zone, or many slow zones, from using up shared capacity.

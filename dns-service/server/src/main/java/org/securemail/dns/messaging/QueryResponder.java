@@ -10,7 +10,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsQuery;
-import org.securemail.dns.DnsConfig;
+import org.securemail.dns.config.DnsConfig;
 import org.securemail.dns.resolve.LookupService;
 
 /**

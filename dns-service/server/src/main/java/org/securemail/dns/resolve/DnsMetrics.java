@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.dns.cache.DnsCache;
-import org.securemail.dns.health.UpstreamHealth;
-import org.securemail.dns.health.Upstreams;
+import org.securemail.dns.upstream.UpstreamHealth;
+import org.securemail.dns.upstream.Upstreams;
 import org.securemail.dns.limits.QueryLimits;
 import org.securemail.dns.upstream.Rcode;
 

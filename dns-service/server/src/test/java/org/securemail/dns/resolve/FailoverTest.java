@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.upstream.UpstreamHealth;
 import org.securemail.testing.dns.TestDnsServer;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.upstream.UpstreamHealth;
 import org.securemail.testing.dns.TestDnsServer;
 import org.securemail.testing.dns.TestDnsServer.Mode;
 import org.securemail.dns.upstream.NettyUpstreamTransport;

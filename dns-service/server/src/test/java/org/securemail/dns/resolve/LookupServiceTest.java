@@ -16,7 +16,7 @@ import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.health.UpstreamHealth;
+import org.securemail.dns.upstream.UpstreamHealth;
 import org.securemail.testing.dns.TestDnsServer.Mode;
 import org.securemail.dns.upstream.FakeUpstream;
 

@@ -17,11 +17,11 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.DnsConfig;
-import org.securemail.dns.ProtectionsOff;
+import org.securemail.dns.config.DnsConfig;
+import org.securemail.dns.config.ProtectionsOff;
 import org.securemail.dns.cache.CacheListener;
 import org.securemail.dns.cache.DnsCache;
-import org.securemail.dns.health.Upstreams;
+import org.securemail.dns.upstream.Upstreams;
 import org.securemail.dns.limits.QueryLimits;
 import org.securemail.dns.upstream.UpstreamTransport;
 

@@ -1,4 +1,4 @@
-package org.securemail.dns;
+package org.securemail.dns.config;
 
 import java.time.Duration;
 import java.util.List;
@@ -107,6 +107,13 @@ public interface DnsConfig {
     interface Cache {
         @WithDefault("100000")
         long maxEntries();
+
+        /**
+         * Readiness waits at most this long for the {@code dns.cache} restore: the last offset of a compacted
+         * partition can be gone (a cleaned tombstone), and a replica must not stay unready for ever because of it.
+         */
+        @WithDefault("60s")
+        Duration restoreTimeout();
 
         /** Upper bound of the summed weight (records + 1 per entry). */
         @WithDefault("1000000")

@@ -1,4 +1,4 @@
-package org.securemail.dns.health;
+package org.securemail.dns.upstream;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 import org.securemail.common.dns.DnsType;
-import org.securemail.dns.DnsConfig;
+import org.securemail.dns.config.DnsConfig;
 import org.securemail.dns.upstream.UpstreamTransport;
 
 /**

@@ -1,4 +1,4 @@
-package org.securemail.dns.health;
+package org.securemail.dns.upstream;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

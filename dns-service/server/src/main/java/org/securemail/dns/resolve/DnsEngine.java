@@ -1,4 +1,4 @@
-package org.securemail.dns;
+package org.securemail.dns.resolve;
 
 import java.time.Clock;
 import java.util.concurrent.Executors;
@@ -15,12 +15,11 @@ import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 import org.securemail.dns.cache.CachePublisher;
+import org.securemail.dns.config.DnsConfig;
 import org.securemail.dns.cache.DnsCache;
-import org.securemail.dns.health.Upstreams;
+import org.securemail.dns.upstream.Upstreams;
 import org.securemail.dns.limits.QueryLimits;
 import org.securemail.dns.messaging.ConsumptionControl;
-import org.securemail.dns.resolve.DnsMetrics;
-import org.securemail.dns.resolve.LookupService;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
 
 /** Builds the resolution engine from {@link DnsConfig} once, on the Vert.x event loops. */

@@ -1,4 +1,4 @@
-package org.securemail.dns;
+package org.securemail.dns.config;
 
 import java.util.List;
 import java.util.Map;

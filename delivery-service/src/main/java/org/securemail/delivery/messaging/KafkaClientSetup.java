@@ -1,0 +1,24 @@
+package org.securemail.delivery.messaging;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.smallrye.common.annotation.Identifier;
+import org.securemail.common.kafka.KafkaClientSettings;
+
+/**
+ * The one Kafka client setup of the delivery service: the {@code kafka.*} configuration that the SmallRye channels
+ * receive, for the hand-built clients too (the recipient-state and routes tables). ADR 0009.
+ */
+@ApplicationScoped
+public class KafkaClientSetup {
+
+    @Produces
+    @Singleton
+    KafkaClientSettings settings(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        return KafkaClientSettings.of(kafkaConfig, "delivery-");
+    }
+}
