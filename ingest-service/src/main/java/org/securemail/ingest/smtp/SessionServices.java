@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 
 import org.securemail.ingest.accept.AcceptService;
 import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.metrics.IngestMetrics;
 import org.securemail.ingest.relay.Authenticator;
 import org.securemail.ingest.relay.RelayPolicy;
 

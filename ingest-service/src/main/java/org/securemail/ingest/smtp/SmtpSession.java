@@ -23,6 +23,7 @@ import org.securemail.common.provisioning.SmtpUserRecord;
 import org.securemail.ingest.accept.QueueIds;
 import org.securemail.ingest.accept.ReceivedHeader;
 import org.securemail.ingest.relay.RcptDecision;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * One SMTP session (RFC 5321) on a Vert.x event loop: no thread of its own, no blocking call.
