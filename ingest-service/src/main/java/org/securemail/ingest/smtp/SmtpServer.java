@@ -32,14 +32,16 @@ public class SmtpServer {
     private static final Logger LOG = Logger.getLogger(SmtpServer.class);
 
     private final Vertx vertx;
-    private final SessionServices services;
+    private final SessionDependencies dependencies;
+    private final SessionRegistry sessions;
     private final IngestConfig config;
     private final List<String> deployments = new ArrayList<>();
     private final Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
 
-    public SmtpServer(Vertx vertx, SessionServices services, IngestConfig config) {
+    public SmtpServer(Vertx vertx, SessionDependencies dependencies, SessionRegistry sessions, IngestConfig config) {
         this.vertx = vertx;
-        this.services = services;
+        this.dependencies = dependencies;
+        this.sessions = sessions;
         this.config = config;
     }
 
@@ -68,7 +70,7 @@ public class SmtpServer {
             @Override
             public void start(Promise<Void> started) {
                 vertx.createNetServer(options)
-                        .connectHandler(socket -> new SmtpSession(socket, services, listener).start())
+                        .connectHandler(socket -> new SmtpSession(socket, dependencies, sessions, listener).start())
                         .listen()
                         .onSuccess(server -> {
                             synchronized (ports) {
@@ -97,18 +99,11 @@ public class SmtpServer {
      * broker gets its reply first. Returns true when every session closed within {@code timeout}.
      */
     public boolean drain(Duration timeout) {
-        services.draining = true;
-        if (services.open.isEmpty()) {
-            services.drained.complete(null);
-        }
-        services.open.forEach(SmtpSession::shutdown);
-        try {
-            services.drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (sessions.drain(timeout)) {
             return true;
-        } catch (Exception e) {
-            LOG.warnf("%d SMTP sessions still open after %s", services.open.size(), timeout);
-            return false;
         }
+        LOG.warnf("%d SMTP sessions still open after %s", sessions.openCount(), timeout);
+        return false;
     }
 
     void stop(@Observes ShutdownEvent ev) {

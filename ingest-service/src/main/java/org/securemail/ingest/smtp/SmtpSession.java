@@ -43,7 +43,8 @@ final class SmtpSession {
     private enum AuthStep { NONE, PLAIN, LOGIN_USER, LOGIN_PASSWORD }
 
     private final NetSocket socket;
-    private final SessionServices services;
+    private final SessionDependencies services;
+    private final SessionRegistry sessions;
     private final Listener listener;
     private final String clientIp;
     private final String hostname;
@@ -88,53 +89,51 @@ final class SmtpSession {
     private long bdatChunk;
     private Reply bdatError;
 
-    SmtpSession(NetSocket socket, SessionServices services, Listener listener) {
+    SmtpSession(NetSocket socket, SessionDependencies services, SessionRegistry sessions, Listener listener) {
         this.socket = socket;
         this.services = services;
+        this.sessions = sessions;
         this.listener = listener;
         this.clientIp = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-        this.hostname = services.config.hostname();
-        this.maxSize = services.config.limits().maxMessageSize();
+        this.hostname = services.config().hostname();
+        this.maxSize = services.config().limits().maxMessageSize();
         this.sizeLimit = maxSize;
     }
 
     void start() {
-        if (services.draining) {
+        if (sessions.draining()) {
             socket.write(Reply.SHUTTING_DOWN.line()).onComplete(ar -> socket.close());
             return;
         }
-        Reply refused = services.limiter.acquire(clientIp);
+        Reply refused = services.limiter().acquire(clientIp);
         if (refused != null) {
-            services.metrics.rejected(listener.tag(), "too_many_connections");
+            services.metrics().rejected(listener.tag(), "too_many_connections");
             LOG.infof("NOQUEUE: reject: CONNECT from [%s] listener=%s: %s", clientIp, listener.tag(), refused);
             socket.write(refused.line()).onComplete(ar -> socket.close());
             return;
         }
-        services.metrics.sessionOpened(listener.tag());
+        services.metrics().sessionOpened(listener.tag());
         context = Vertx.currentContext();
-        services.open.add(this);
+        sessions.opened(this);
         socket.closeHandler(v -> closed());
         socket.exceptionHandler(e -> {
             LOG.debugf("connection from [%s] failed: %s", clientIp, e.toString());
             socket.close();
         });
         socket.handler(this::received);
-        armIdleTimer(services.config.limits().idleTimeout().toMillis());
+        armIdleTimer(services.config().limits().idleTimeout().toMillis());
         socket.write("220 " + hostname + " ESMTP Securemail\r\n");
     }
 
     private void closed() {
         mode = Mode.CLOSED;
         if (idleTimer >= 0) {
-            services.vertx.cancelTimer(idleTimer);
+            services.vertx().cancelTimer(idleTimer);
         }
-        services.limiter.release(clientIp);
-        services.metrics.sessionClosed(listener.tag());
+        services.limiter().release(clientIp);
+        services.metrics().sessionClosed(listener.tag());
         resetTransaction();
-        services.open.remove(this);
-        if (services.draining && services.open.isEmpty()) {
-            services.drained.complete(null);
-        }
+        sessions.closed(this);
     }
 
     /**
@@ -222,7 +221,7 @@ final class SmtpSession {
 
     /** Consumes one CRLF-terminated line if complete; false when more input is needed. */
     private boolean readLine() {
-        int maxLine = services.config.limits().maxCommandLine();
+        int maxLine = services.config().limits().maxCommandLine();
         int lf = -1;
         for (int i = inPos; i < inLen; i++) {
             if (in[i] == '\n') {
@@ -286,8 +285,8 @@ final class SmtpSession {
     /** An error reply that counts against the session's error limit. */
     private void error(Reply r, String reason) {
         reply(r);
-        services.metrics.rejected(listener.tag(), reason);
-        if (++errors >= services.config.limits().maxErrors()) {
+        services.metrics().rejected(listener.tag(), reason);
+        if (++errors >= services.config().limits().maxErrors()) {
             LOG.infof("%s: disconnect [%s] after %d errors", queueIdOrNoQueue(), clientIp, errors);
             reply(Reply.TOO_MANY_ERRORS);
             close();
@@ -340,14 +339,14 @@ final class SmtpSession {
     }
 
     private void armIdleTimer(long delayMs) {
-        idleTimer = services.vertx.setTimer(Math.max(1, delayMs), id -> {
+        idleTimer = services.vertx().setTimer(Math.max(1, delayMs), id -> {
             if (mode == Mode.CLOSED) {
                 return;
             }
-            long timeoutMs = services.config.limits().idleTimeout().toMillis();
+            long timeoutMs = services.config().limits().idleTimeout().toMillis();
             long idleMs = (System.nanoTime() - lastActivity) / 1_000_000;
             if (!suspended && idleMs >= timeoutMs) {
-                services.metrics.rejected(listener.tag(), "timeout");
+                services.metrics().rejected(listener.tag(), "timeout");
                 LOG.infof("%s: timeout after %d ms from [%s]", queueIdOrNoQueue(), idleMs, clientIp);
                 reply(Reply.TIMEOUT);
                 close();
@@ -417,7 +416,7 @@ final class SmtpSession {
         lines.add("8BITMIME");
         lines.add("SMTPUTF8");
         lines.add("ENHANCEDSTATUSCODES");
-        if (!tls && services.config.tls().enabled()) {
+        if (!tls && services.config().tls().enabled()) {
             lines.add("STARTTLS");
         }
         lines.add("CHUNKING");
@@ -495,12 +494,12 @@ final class SmtpSession {
             reject(Reply.of(552, "5.3.4", "Message size exceeds fixed limit"), "size", "MAIL");
             return;
         }
-        if (size > services.budget.available()) {
+        if (size > services.budget().available()) {
             reject(Reply.NO_STORAGE, "no_storage", "MAIL");
             return;
         }
         if (listener == Listener.SUBMISSION) {
-            Optional<Reply> refused = services.relay.checkSender(user, path.domain());
+            Optional<Reply> refused = services.relay().checkSender(user, path.domain());
             if (refused.isPresent()) {
                 reject(refused.get(), "sender_not_owned", "MAIL");
                 return;
@@ -540,20 +539,20 @@ final class SmtpSession {
             reject(Reply.UTF8_UNDECLARED, "utf8_undeclared", "RCPT");
             return;
         }
-        if (recipients.size() >= services.config.limits().maxRecipients()) {
+        if (recipients.size() >= services.config().limits().maxRecipients()) {
             reject(Reply.TOO_MANY_RECIPIENTS, "too_many_recipients", "RCPT");
             return;
         }
         String rcptTenant;
         long rcptLimit = maxSize;
         if (listener == Listener.MX) {
-            RcptDecision d = services.relay.inbound(path.localPart(), path.domain());
+            RcptDecision d = services.relay().inbound(path.localPart(), path.domain());
             if (!d.accepted()) {
                 reject(d.reply(), d.reason(), "RCPT <" + path.address() + ">");
                 return;
             }
             rcptTenant = d.tenantId();
-            long domainLimit = services.relay.sizeLimit(path.domain(), maxSize);
+            long domainLimit = services.relay().sizeLimit(path.domain(), maxSize);
             if (declaredSize > domainLimit) {
                 reject(Reply.of(552, "5.3.4", "Message size exceeds the limit of " + path.domain()), "size",
                         "RCPT <" + path.address() + ">");
@@ -607,7 +606,7 @@ final class SmtpSession {
             reject(Reply.NO_STORAGE, "no_storage", "DATA");
             return;
         }
-        decoder = new DataDecoder(message, services.config.limits().maxTextLine());
+        decoder = new DataDecoder(message, services.config().limits().maxTextLine());
         mode = Mode.DATA;
         replyRaw("354 End data with <CR><LF>.<CR><LF>\r\n");
     }
@@ -654,7 +653,7 @@ final class SmtpSession {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         long limit = h.length + sizeLimit;
         int initial = (int) Math.min(limit, declaredSize > 0 ? declaredSize + h.length + 64 : 16 * 1024);
-        message = new MessageBuffer(limit, initial, services.budget);
+        message = new MessageBuffer(limit, initial, services.budget());
         message.append(h, 0, h.length);
         if (message.starved()) {
             message.release();
@@ -713,7 +712,7 @@ final class SmtpSession {
                 listener == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         resetTransaction();
         suspend();
-        services.accept.accept(envelope, bytes, listener.tag()).onComplete(ar -> {
+        services.accept().accept(envelope, bytes, listener.tag()).onComplete(ar -> {
             held.release();
             reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
             resume();
@@ -740,7 +739,7 @@ final class SmtpSession {
     // ---------------------------------------------------------------- STARTTLS
 
     private void startTls(String args) {
-        if (!services.config.tls().enabled()) {
+        if (!services.config().tls().enabled()) {
             error(Reply.of(502, "5.5.1", "Error: command not implemented"), "unknown_command");
             return;
         }
@@ -759,7 +758,7 @@ final class SmtpSession {
         socket.upgradeToSsl(ar -> {
             if (ar.failed()) {
                 LOG.infof("TLS handshake with [%s] failed: %s", clientIp, ar.cause().toString());
-                services.metrics.rejected(listener.tag(), "tls_failed");
+                services.metrics().rejected(listener.tag(), "tls_failed");
                 socket.close();
                 return;
             }
@@ -880,7 +879,7 @@ final class SmtpSession {
 
     private void verify(String username, String password) {
         suspend();
-        services.authenticator.verify(username, password).onComplete(ar -> {
+        services.authenticator().verify(username, password).onComplete(ar -> {
             if (ar.succeeded() && ar.result().isPresent()) {
                 user = ar.result().get();
                 LOG.infof("[%s] authenticated as %s (tenant %s)", clientIp, user.username(), user.tenantId());
@@ -889,7 +888,7 @@ final class SmtpSession {
             } else {
                 LOG.infof("[%s] AUTH failed for user %s", clientIp, username);
                 // like Postfix's smtpd_error_sleep_time: slow down password guessing without holding a thread
-                services.vertx.setTimer(Math.max(1, services.config.limits().authFailureDelay().toMillis()), t -> {
+                services.vertx().setTimer(Math.max(1, services.config().limits().authFailureDelay().toMillis()), t -> {
                     error(Reply.AUTH_FAILED, "auth_failed");
                     resume();
                 });
