@@ -22,18 +22,16 @@ public class SessionDependencies {
     private final Authenticator authenticator;
     private final AcceptService accept;
     private final IngestMetrics metrics;
-    private final ConnectionLimiter limiter;
     private final Vertx vertx;
     private final MessageBudget budget;
 
     public SessionDependencies(IngestConfig config, RelayPolicy relay, Authenticator authenticator,
-            AcceptService accept, IngestMetrics metrics, ConnectionLimiter limiter, Vertx vertx, MessageBudget budget) {
+            AcceptService accept, IngestMetrics metrics, Vertx vertx, MessageBudget budget) {
         this.config = config;
         this.relay = relay;
         this.authenticator = authenticator;
         this.accept = accept;
         this.metrics = metrics;
-        this.limiter = limiter;
         this.vertx = vertx;
         this.budget = budget;
     }
@@ -56,10 +54,6 @@ public class SessionDependencies {
 
     public IngestMetrics metrics() {
         return metrics;
-    }
-
-    public ConnectionLimiter limiter() {
-        return limiter;
     }
 
     public Vertx vertx() {

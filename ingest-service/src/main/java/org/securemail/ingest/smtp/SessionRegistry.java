@@ -8,24 +8,54 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Singleton;
 
-/** The sessions open now, for a graceful shutdown: once draining, new connections get 421 4.3.2. */
+import org.jboss.logging.Logger;
+import org.securemail.ingest.metrics.IngestMetrics;
+import org.securemail.ingest.reply.Reply;
+
+/**
+ * The sessions open now, with their connection slots and gauges: who may connect, who is open, and the graceful
+ * shutdown (once draining, new connections get 421 4.3.2).
+ */
 @Singleton
 public class SessionRegistry {
+
+    private static final Logger LOG = Logger.getLogger("org.securemail.ingest.smtp");
+
+    private final ConnectionLimiter limiter;
+    private final IngestMetrics metrics;
 
     private final Set<SmtpSession> open = ConcurrentHashMap.newKeySet();
     /** Completed when draining and the last session closed. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
 
-    boolean draining() {
-        return draining;
+    public SessionRegistry(ConnectionLimiter limiter, IngestMetrics metrics) {
+        this.limiter = limiter;
+        this.metrics = metrics;
+    }
+
+    /** Takes a connection slot for a new client; null when admitted, else the 421 reply to send before closing. */
+    Reply admit(String clientIp, Listener listener) {
+        if (draining) {
+            return Reply.SHUTTING_DOWN;
+        }
+        Reply refused = limiter.acquire(clientIp);
+        if (refused != null) {
+            metrics.rejected(listener.tag(), "too_many_connections");
+            LOG.infof("NOQUEUE: reject: CONNECT from [%s] listener=%s: %s", clientIp, listener.tag(), refused);
+        }
+        return refused;
     }
 
     void opened(SmtpSession session) {
+        metrics.sessionOpened(session.state().listener().tag());
         open.add(session);
     }
 
+    /** The connection closed: its slot is given back. */
     void closed(SmtpSession session) {
+        limiter.release(session.state().clientIp());
+        metrics.sessionClosed(session.state().listener().tag());
         open.remove(session);
         if (draining && open.isEmpty()) {
             drained.complete(null);

@@ -17,10 +17,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
 
 import org.jboss.logging.Logger;
 import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * Starts the MX and submission listeners: one Vert.x {@code NetServer} per event loop instance, all sharing the
@@ -70,7 +72,7 @@ public class SmtpServer {
             @Override
             public void start(Promise<Void> started) {
                 vertx.createNetServer(options)
-                        .connectHandler(socket -> new SmtpSession(socket, dependencies, sessions, listener).start())
+                        .connectHandler(socket -> connected(socket, listener))
                         .listen()
                         .onSuccess(server -> {
                             synchronized (ports) {
@@ -85,6 +87,20 @@ public class SmtpServer {
         deployments.add(id);
         LOG.infof("SMTP %s listener on %s:%d (%d event-loop instances)", listener.tag(), cfg.host(),
                 port(listener), instances);
+    }
+
+    /**
+     * Admits a connection and starts its session: {@code 421 4.3.2} while draining, {@code 421 4.7.0} beyond the
+     * connection limits.
+     */
+    private void connected(NetSocket socket, Listener listener) {
+        String clientIp = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+        Reply refused = sessions.admit(clientIp, listener);
+        if (refused != null) {
+            socket.write(refused.line()).onComplete(ar -> socket.close());
+            return;
+        }
+        new SmtpSession(socket, dependencies, sessions, new SessionState(listener, clientIp)).start();
     }
 
     /** The bound port of a listener (useful when configured as 0). */
