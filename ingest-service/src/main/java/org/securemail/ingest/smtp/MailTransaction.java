@@ -35,6 +35,28 @@ public final class MailTransaction {
         tenantId = tenant;
     }
 
+    public String queueId() {
+        return queueId;
+    }
+
+    /** The queue id for log lines, Postfix style: {@code NOQUEUE} before MAIL. */
+    public String logId() {
+        return queueId == null ? "NOQUEUE" : queueId;
+    }
+
+    /** The MAIL FROM address, or null before MAIL. */
+    public String sender() {
+        return sender;
+    }
+
+    public long declaredSize() {
+        return declaredSize;
+    }
+
+    public boolean smtputf8() {
+        return smtputf8;
+    }
+
     /** RCPT TO accepted: the tenant is now {@code tenant}, and the message must fit {@code limit} too. */
     public void addRecipient(String address, String tenant, long limit) {
         tenantId = tenant;
@@ -44,9 +66,28 @@ public final class MailTransaction {
         }
     }
 
+    public List<String> recipients() {
+        return Collections.unmodifiableList(recipients);
+    }
+
+    /** The tenant of the recipients so far (on submission, the user's from MAIL on), or null. */
+    public String tenantId() {
+        return tenantId;
+    }
+
+    /** The smallest size limit of the platform and of the recipients' domains. */
+    public long sizeLimit() {
+        return sizeLimit;
+    }
+
     /** The body is being received into {@code buffer}. */
     public void startMessage(MessageBuffer buffer) {
         message = buffer;
+    }
+
+    /** The buffer of the message being received, or null. */
+    public MessageBuffer message() {
+        return message;
     }
 
     /** Hands the message buffer over (to be released by the new owner); the transaction no longer holds it. */
@@ -63,47 +104,6 @@ public final class MailTransaction {
 
     public boolean bdatUsed() {
         return bdatUsed;
-    }
-
-    public String queueId() {
-        return queueId;
-    }
-
-    /** The queue id for log lines, Postfix style: {@code NOQUEUE} before MAIL. */
-    public String logId() {
-        return queueId == null ? "NOQUEUE" : queueId;
-    }
-
-    /** The MAIL FROM address, or null before MAIL. */
-    public String sender() {
-        return sender;
-    }
-
-    public List<String> recipients() {
-        return Collections.unmodifiableList(recipients);
-    }
-
-    /** The tenant of the recipients so far (on submission, the user's from MAIL on), or null. */
-    public String tenantId() {
-        return tenantId;
-    }
-
-    public long declaredSize() {
-        return declaredSize;
-    }
-
-    public boolean smtputf8() {
-        return smtputf8;
-    }
-
-    /** The smallest size limit of the platform and of the recipients' domains. */
-    public long sizeLimit() {
-        return sizeLimit;
-    }
-
-    /** The buffer of the message being received, or null. */
-    public MessageBuffer message() {
-        return message;
     }
 
     /** Forgets the transaction and gives its message memory back. */

@@ -27,6 +27,12 @@ public final class SessionState {
         return clientIp;
     }
 
+    /** EHLO ({@code extended}) or HELO accepted. */
+    public void greeted(String name, boolean extended) {
+        helo = name;
+        esmtp = extended;
+    }
+
     /** The EHLO/HELO name, or null before the client introduced itself. */
     public String helo() {
         return helo;
@@ -34,6 +40,16 @@ public final class SessionState {
 
     public boolean esmtp() {
         return esmtp;
+    }
+
+    /** TLS is active; RFC 3207 §4.2: everything learnt before the handshake is forgotten. */
+    public void tlsStarted(String protocol, String cipher) {
+        tls = true;
+        tlsProtocol = protocol;
+        tlsCipher = cipher;
+        helo = null;
+        esmtp = false;
+        user = null;
     }
 
     public boolean tls() {
@@ -48,27 +64,12 @@ public final class SessionState {
         return tlsCipher;
     }
 
+    public void authenticated(SmtpUserRecord authenticated) {
+        user = authenticated;
+    }
+
     /** The authenticated user, or null. */
     public SmtpUserRecord user() {
         return user;
-    }
-
-    public void greeted(String name, boolean extended) {
-        helo = name;
-        esmtp = extended;
-    }
-
-    /** TLS is active; RFC 3207 §4.2: everything learnt before the handshake is forgotten. */
-    public void tlsStarted(String protocol, String cipher) {
-        tls = true;
-        tlsProtocol = protocol;
-        tlsCipher = cipher;
-        helo = null;
-        esmtp = false;
-        user = null;
-    }
-
-    public void authenticated(SmtpUserRecord authenticated) {
-        user = authenticated;
     }
 }
