@@ -17,8 +17,8 @@ import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.ingest.config.IngestConfig;
-import org.securemail.ingest.smtp.IngestMetrics;
-import org.securemail.ingest.smtp.Reply;
+import org.securemail.ingest.metrics.IngestMetrics;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * The durable accept: hands the message to the {@link MailQueue} and turns its outcome into the final reply of the

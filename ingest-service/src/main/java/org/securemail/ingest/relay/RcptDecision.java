@@ -1,6 +1,6 @@
 package org.securemail.ingest.relay;
 
-import org.securemail.ingest.smtp.Reply;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * The relay decision for one RCPT TO.

@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
-import org.securemail.ingest.smtp.Reply;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * Relay control, from the in-memory provisioning state only: no database, no DNS.

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.reply.Reply;
 
 /** Connection limits over both listeners: in total and per client IP (Postfix anvil-like, local to a replica). */
 @ApplicationScoped

@@ -17,10 +17,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.NetServerOptions;
 
 import org.jboss.logging.Logger;
 import org.securemail.ingest.config.IngestConfig;
+import org.securemail.ingest.reply.Reply;
 
 /**
  * Starts the MX and submission listeners: one Vert.x {@code NetServer} per event loop instance, all sharing the
@@ -32,14 +34,16 @@ public class SmtpServer {
     private static final Logger LOG = Logger.getLogger(SmtpServer.class);
 
     private final Vertx vertx;
-    private final SessionServices services;
+    private final SessionDependencies dependencies;
+    private final SessionRegistry sessions;
     private final IngestConfig config;
     private final List<String> deployments = new ArrayList<>();
     private final Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
 
-    public SmtpServer(Vertx vertx, SessionServices services, IngestConfig config) {
+    public SmtpServer(Vertx vertx, SessionDependencies dependencies, SessionRegistry sessions, IngestConfig config) {
         this.vertx = vertx;
-        this.services = services;
+        this.dependencies = dependencies;
+        this.sessions = sessions;
         this.config = config;
     }
 
@@ -68,7 +72,7 @@ public class SmtpServer {
             @Override
             public void start(Promise<Void> started) {
                 vertx.createNetServer(options)
-                        .connectHandler(socket -> new SmtpSession(socket, services, listener).start())
+                        .connectHandler(socket -> connected(socket, listener))
                         .listen()
                         .onSuccess(server -> {
                             synchronized (ports) {
@@ -85,6 +89,20 @@ public class SmtpServer {
                 port(listener), instances);
     }
 
+    /**
+     * Admits a connection and starts its session: {@code 421 4.3.2} while draining, {@code 421 4.7.0} beyond the
+     * connection limits.
+     */
+    private void connected(NetSocket socket, Listener listener) {
+        String clientIp = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+        Reply refused = sessions.admit(clientIp, listener);
+        if (refused != null) {
+            socket.write(refused.line()).onComplete(ar -> socket.close());
+            return;
+        }
+        new SmtpSession(socket, dependencies, sessions, new SessionState(listener, clientIp)).start();
+    }
+
     /** The bound port of a listener (useful when configured as 0). */
     public int port(Listener listener) {
         synchronized (ports) {
@@ -97,18 +115,11 @@ public class SmtpServer {
      * broker gets its reply first. Returns true when every session closed within {@code timeout}.
      */
     public boolean drain(Duration timeout) {
-        services.draining = true;
-        if (services.open.isEmpty()) {
-            services.drained.complete(null);
-        }
-        services.open.forEach(SmtpSession::shutdown);
-        try {
-            services.drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (sessions.drain(timeout)) {
             return true;
-        } catch (Exception e) {
-            LOG.warnf("%d SMTP sessions still open after %s", services.open.size(), timeout);
-            return false;
         }
+        LOG.warnf("%d SMTP sessions still open after %s", sessions.openCount(), timeout);
+        return false;
     }
 
     void stop(@Observes ShutdownEvent ev) {

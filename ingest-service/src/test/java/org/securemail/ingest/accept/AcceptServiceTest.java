@@ -11,8 +11,8 @@ import io.vertx.core.Vertx;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.securemail.ingest.smtp.IngestMetrics;
-import org.securemail.ingest.smtp.Reply;
+import org.securemail.ingest.metrics.IngestMetrics;
+import org.securemail.ingest.reply.Reply;
 
 /** The reply decision of the durable accept, with a fake queue (the Kafka adapter has its own contract test). */
 class AcceptServiceTest {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
-import org.securemail.ingest.smtp.Reply;
+import org.securemail.ingest.reply.Reply;
 
 class RelayPolicyTest {
 

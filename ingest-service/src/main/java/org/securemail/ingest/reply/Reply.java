@@ -1,4 +1,4 @@
-package org.securemail.ingest.smtp;
+package org.securemail.ingest.reply;
 
 /**
  * One SMTP reply with its RFC 3463 enhanced status code. Multi-line replies (EHLO) are built by the caller.

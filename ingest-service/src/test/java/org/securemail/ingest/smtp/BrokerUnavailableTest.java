@@ -1,4 +1,4 @@
-package org.securemail.ingest.accept;
+package org.securemail.ingest.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,31 +13,19 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.net.SelfSignedCertificate;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.topics.Topics;
-import org.securemail.ingest.relay.ProvisioningState;
-import org.securemail.ingest.smtp.Listener;
-import org.securemail.ingest.smtp.MessageBudget;
-import org.securemail.ingest.smtp.SmtpServer;
-import org.securemail.ingest.support.Fixtures;
+import org.securemail.ingest.support.ProvisionedIngressTestBase;
 import org.securemail.ingest.support.RawSmtpClient;
-import org.securemail.ingest.support.SmtpPortsResource;
 import org.securemail.testing.FreePorts;
-import org.securemail.testing.InjectKafkaBroker;
-import org.securemail.testing.KafkaBroker;
-import org.securemail.testing.KafkaBrokerResource;
 
 /**
  * The mail producer points at a port where no broker listens (provisioning still reads the real broker): the client
@@ -47,9 +35,7 @@ import org.securemail.testing.KafkaBrokerResource;
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestProfile(BrokerUnavailableTest.DeadProducer.class)
-@QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = SmtpPortsResource.class, restrictToAnnotatedClass = true)
-class BrokerUnavailableTest {
+class BrokerUnavailableTest extends ProvisionedIngressTestBase {
 
     public static class DeadProducer implements QuarkusTestProfile {
         @Override
@@ -66,35 +52,15 @@ class BrokerUnavailableTest {
         }
     }
 
-    private static boolean provisioned;
-
-    @InjectKafkaBroker
-    KafkaBroker broker;
-
-    @Inject
-    ObjectMapper json;
-
-    @Inject
-    ProvisioningState state;
-
     @Inject
     SmtpServer server;
 
     @Inject
     MessageBudget budget;
 
-    @BeforeEach
-    void provision() throws Exception {
-        if (!provisioned) {
-            Fixtures.provision(broker, json);
-            provisioned = true;
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> state.caughtUp() && state.domain(INBOUND).isPresent());
-    }
-
     @Test
     void brokerUnavailableGives451WithinDeadlineAndStoresNothing() throws Exception {
-        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
             c.command("MAIL FROM:<a@elsewhere.test>");
             c.command("RCPT TO:<u@" + INBOUND + ">");
@@ -112,7 +78,7 @@ class BrokerUnavailableTest {
 
     @Test
     void startTlsPresentsTheConfiguredCertificate() throws Exception {
-        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.SUBMISSION))) {
+        try (RawSmtpClient c = new RawSmtpClient(submission())) {
             c.greetAndEhlo();
             assertThat(c.command("STARTTLS")).startsWith("220 2.0.0");
             c.upgradeToTls();
@@ -123,7 +89,7 @@ class BrokerUnavailableTest {
 
     @Test
     void messagesBeyondTheMemoryBudgetGet452() throws Exception {
-        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
             assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=400000"))
                     .isEqualTo("452 4.3.1 Insufficient system storage");
@@ -136,7 +102,7 @@ class BrokerUnavailableTest {
             assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
         }
         // the memory was given back: a small message is accepted for queueing again (and gets the dead broker's 451)
-        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
             c.command("MAIL FROM:<a@elsewhere.test>");
             c.command("RCPT TO:<u@" + INBOUND + ">");
@@ -149,8 +115,8 @@ class BrokerUnavailableTest {
     @Test
     @Order(Integer.MAX_VALUE)
     void drainAnswersTheMessageInFlightThenSays421ToEveryone() throws Exception {
-        try (RawSmtpClient idle = new RawSmtpClient(server.port(Listener.MX));
-                RawSmtpClient busy = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient idle = new RawSmtpClient(mx());
+                RawSmtpClient busy = new RawSmtpClient(mx())) {
             idle.greetAndEhlo();
             busy.greetAndEhlo();
             busy.command("MAIL FROM:<a@elsewhere.test>");
@@ -166,14 +132,14 @@ class BrokerUnavailableTest {
             assertThat(busy.reply()).isEqualTo("421 4.3.2 Service shutting down, try again later");
             assertThat(drained.get(20, TimeUnit.SECONDS)).isTrue();
         }
-        try (RawSmtpClient late = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient late = new RawSmtpClient(mx())) {
             assertThat(late.reply()).isEqualTo("421 4.3.2 Service shutting down, try again later");
         }
     }
 
     @Test
     void idleSessionIsClosedWith421() throws Exception {
-        try (RawSmtpClient c = new RawSmtpClient(server.port(Listener.MX))) {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
             assertThat(c.reply()).isEqualTo("421 4.4.2 Error: timeout exceeded");
             assertThat(c.closedByServer()).isTrue();
@@ -185,17 +151,17 @@ class BrokerUnavailableTest {
         List<RawSmtpClient> open = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                RawSmtpClient c = new RawSmtpClient(server.port(i % 2 == 0 ? Listener.MX : Listener.SUBMISSION));
+                RawSmtpClient c = new RawSmtpClient(i % 2 == 0 ? mx() : submission());
                 assertThat(c.reply()).startsWith("220 ");
                 open.add(c);
             }
-            try (RawSmtpClient extra = new RawSmtpClient(server.port(Listener.MX))) {
+            try (RawSmtpClient extra = new RawSmtpClient(mx())) {
                 assertThat(extra.reply()).isEqualTo("421 4.7.0 Error: too many connections from your address");
                 assertThat(extra.closedByServer()).isTrue();
             }
             open.remove(0).close();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-                try (RawSmtpClient again = new RawSmtpClient(server.port(Listener.MX))) {
+                try (RawSmtpClient again = new RawSmtpClient(mx())) {
                     assertThat(again.reply()).startsWith("220 ");
                 }
             });

@@ -1,4 +1,4 @@
-package org.securemail.ingest.smtp;
+package org.securemail.ingest.metrics;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,0 +1,82 @@
+package org.securemail.ingest.smtp.command;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.securemail.common.mail.Direction;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.ingest.accept.ReceivedHeader;
+import org.securemail.ingest.reply.Reply;
+import org.securemail.ingest.smtp.Listener;
+import org.securemail.ingest.smtp.MailTransaction;
+import org.securemail.ingest.smtp.MessageBuffer;
+import org.securemail.ingest.smtp.SessionState;
+
+/** What DATA and BDAT share: may a message start, its buffer with the Received header, and its end. */
+final class MessageIntake {
+
+    private MessageIntake() {
+    }
+
+    /** Null when the message may start, else the {@code 503}/{@code 554} reply. */
+    static Reply precondition(CommandContext session) {
+        if (session.state().helo() == null) {
+            return Reply.NEED_HELO;
+        }
+        if (session.transaction().sender() == null) {
+            return Reply.NEED_MAIL;
+        }
+        if (session.transaction().recipients().isEmpty()) {
+            return Reply.NO_VALID_RECIPIENTS;
+        }
+        return null;
+    }
+
+    /** Starts the message buffer with the Received header; false when the memory budget cannot hold it. */
+    static boolean start(CommandContext session) {
+        SessionState state = session.state();
+        MailTransaction transaction = session.transaction();
+        String header = ReceivedHeader.build(state.helo(), state.clientIp(), session.deps().config().hostname(),
+                ReceivedHeader.protocol(state.esmtp(), state.tls(), state.user() != null), transaction.queueId(),
+                state.tlsProtocol(), state.tlsCipher(), transaction.recipients(), Instant.now().atZone(ZoneOffset.UTC));
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        long limit = h.length + transaction.sizeLimit();
+        long declared = transaction.declaredSize();
+        int initial = (int) Math.min(limit, declared > 0 ? declared + h.length + 64 : 16 * 1024);
+        MessageBuffer message = new MessageBuffer(limit, initial, session.deps().budget());
+        message.append(h, 0, h.length);
+        if (message.starved()) {
+            message.release();
+            return false;
+        }
+        transaction.startMessage(message);
+        return true;
+    }
+
+    /** Refuses the message at its end; the transaction is over. */
+    static void reject(CommandContext session, Reply reply, String reason) {
+        session.reject(reply, reason, "END-OF-MESSAGE");
+        session.transaction().reset();
+    }
+
+    /** Hands the message to the queue; the session waits for the broker's answer before its next reply. */
+    static void accept(CommandContext session) {
+        SessionState state = session.state();
+        MailTransaction transaction = session.transaction();
+        MessageBuffer held = transaction.takeMessage(); // released when the queue has answered, not at the reset
+        byte[] bytes = held.toByteArray();
+        MailEnvelope envelope = new MailEnvelope(transaction.queueId(), transaction.sender(),
+                List.copyOf(transaction.recipients()), state.clientIp(), state.helo(), state.tlsProtocol(),
+                state.user() == null ? null : state.user().username(), transaction.tenantId(),
+                state.listener() == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
+        transaction.reset();
+        session.suspend();
+        session.deps().accept().accept(envelope, bytes, state.listener().tag()).onComplete(ar -> {
+            held.release();
+            session.reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
+            session.resume();
+        });
+    }
+}

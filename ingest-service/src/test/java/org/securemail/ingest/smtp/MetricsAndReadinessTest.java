@@ -1,0 +1,34 @@
+package org.securemail.ingest.smtp;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.securemail.ingest.support.Fixtures.INBOUND;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import org.junit.jupiter.api.Test;
+import org.securemail.ingest.support.Fixtures;
+import org.securemail.ingest.support.ProvisionedIngressTestBase;
+import org.securemail.ingest.support.RawSmtpClient;
+
+/** Operations: readiness once provisioning is loaded, and the Prometheus metrics. */
+@QuarkusTest
+class MetricsAndReadinessTest extends ProvisionedIngressTestBase {
+
+    @Test
+    void readyOnceProvisioningIsLoadedAndMetricsAreExported() throws Exception {
+        try (RawSmtpClient c = new RawSmtpClient(mx())) {
+            c.greetAndEhlo();
+            c.command("MAIL FROM:<m@elsewhere.test>");
+            c.command("RCPT TO:<u@" + INBOUND + ">");
+            c.command("DATA");
+            Fixtures.queueId(c.command("Subject: m\r\n\r\nm\r\n."));
+        }
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("provisioning-state"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("smtp_messages_accepted_total{listener=\"mx\"}"))
+                .body(containsString("smtp_accept_latency_seconds_bucket"))
+                .body(containsString("smtp_sessions_open{listener=\"mx\"}"))
+                .body(containsString("smtp_rejections_total"));
+    }
+}
