@@ -25,6 +25,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConnector;
 import io.smallrye.reactive.messaging.kafka.impl.ConfigHelper;
 import io.smallrye.reactive.messaging.providers.impl.Configs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 import org.securemail.testing.KafkaBrokerResource;
@@ -32,7 +33,8 @@ import org.securemail.testing.KafkaBrokerResource;
 /**
  * The configuration every Kafka channel of the service really gets, resolved the way the connector resolves it
  * (channel attributes, then connector-level defaults, then a {@code kafka-configuration} map, then {@code kafka.*}),
- * plus the client configuration of each running consumer and producer. It is compared with the recorded
+ * plus the client configuration of each running consumer and producer and the Kafka settings of each dead-letter
+ * producer. It is compared with the recorded
  * {@code channel-configuration.txt}, so that a rewrite of application.properties that is meant to change nothing
  * provably changes nothing, for the delivery channels and for the dns-client channels that share the connector.
  * If a change is intended, copy {@code target/channel-configuration.txt} over the recorded file.
@@ -45,6 +47,7 @@ class ChannelConfigurationTest {
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** How a channel is configured, not what it gets. */
     private static final String MECHANISM = ConfigHelper.KAFKA_CONFIGURATION_NAME_ATTRIBUTE;
+    private static final String DLQ = "dead-letter-queue";
 
     @Inject
     Config config;
@@ -86,6 +89,18 @@ class ChannelConfigurationTest {
                 if (!key.equals(MECHANISM)) {
                     out.append(key).append('=').append(mask(resolved.getOptionalValue(key, String.class).orElse("?")))
                             .append('\n');
+                }
+            }
+            if (incoming && resolved.getOptionalValue("failure-strategy", String.class).orElse("").equals(DLQ)) {
+                // the dead-letter producer, built as the DLQ failure handler builds it (less its fixed overrides):
+                // the Kafka producer settings it ends up with
+                Config dlq = ConfigHelper.retrieveChannelConfiguration(configurations, Configs.prefix(DLQ, resolved));
+                out.append("[").append(direction).append(" dead-letter producer]\n");
+                for (String key : new TreeSet<>(toList(dlq.getPropertyNames()))) {
+                    if (ProducerConfig.configNames().contains(key)) {
+                        out.append(key).append('=').append(mask(dlq.getOptionalValue(key, String.class).orElse("?")))
+                                .append('\n');
+                    }
                 }
             }
             Map<String, ?> client = incoming ? consumerConfiguration(channel) : producerConfiguration(channel);
