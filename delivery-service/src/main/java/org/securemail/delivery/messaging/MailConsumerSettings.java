@@ -16,7 +16,7 @@ import org.securemail.delivery.config.DeliveryConfig;
  *
  * <p>Not connector-level defaults ({@code mp.messaging.connector.smallrye-kafka.*}): they apply to every channel of
  * the connector, the dns-client channels included, whose reply consumer would then read {@code dns.queries-replies}
- * from the earliest offset (ADR 0054). The connector resolves a channel's own attributes and the connector-level
+ * from the earliest offset (ADR 0055). The connector resolves a channel's own attributes and the connector-level
  * defaults first, then this map, then {@code kafka.*}.
  */
 @ApplicationScoped
