@@ -28,9 +28,7 @@ class FakeDnsResolverContractTest implements DnsResolverContract {
 
     @Override
     public void givenNoSuchName(String name) {
-        for (DnsType type : DnsType.values()) {
-            fake.status(name, type, DnsStatus.NXDOMAIN);
-        }
+        everyType(name, DnsStatus.NXDOMAIN);
     }
 
     @Override
@@ -40,21 +38,24 @@ class FakeDnsResolverContractTest implements DnsResolverContract {
 
     @Override
     public void givenServerFailure(String name) {
-        for (DnsType type : DnsType.values()) {
-            fake.status(name, type, DnsStatus.FAILED);
-        }
+        everyType(name, DnsStatus.FAILED);
     }
 
     @Override
     public void givenSilence(String name) {
-        for (DnsType type : DnsType.values()) {
-            fake.status(name, type, DnsStatus.TIMEOUT);
-        }
+        everyType(name, DnsStatus.TIMEOUT);
     }
 
     @Override
     public void givenSlowServers(String name, Duration delay) {
         fake.delay(name, delay);
+    }
+
+    /** The servers of a name answer alike for every type. */
+    private void everyType(String name, DnsStatus status) {
+        for (DnsType type : DnsType.values()) {
+            fake.status(name, type, status);
+        }
     }
 
     @Test
