@@ -2,6 +2,7 @@ package org.securemail.delivery.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -34,6 +35,13 @@ public interface DeliveryConfig {
 
     /** Name of this MTA in EHLO, DSN Reporting-MTA and the bounce's From. Defaults to the local host name. */
     Optional<String> hostname();
+
+    /**
+     * Kafka and connector attributes shared by the seven mail consumers (mail-in, retry-1..5, park), keyed by
+     * attribute ({@code commit-strategy}, {@code max.partition.fetch.bytes}...); see
+     * {@link org.securemail.delivery.messaging.MailConsumerSettings}.
+     */
+    Map<String, String> mailConsumers();
 
     interface Smtp {
         /** Postfix smtp_connect_timeout. */

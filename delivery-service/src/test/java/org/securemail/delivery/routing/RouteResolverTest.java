@@ -12,7 +12,7 @@ import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.delivery.smtp.NextHopAddress;
-import org.securemail.dns.client.fake.FakeDnsResolver;
+import org.securemail.dns.client.testing.FakeDnsResolver;
 
 class RouteResolverTest {
 
@@ -32,6 +32,7 @@ class RouteResolverTest {
         dns.answer("mx1.dest.test", DnsType.A, "192.0.2.1");
         dns.answer("mx2.dest.test", DnsType.A, "192.0.2.2");
         dns.answer("mx2.dest.test", DnsType.AAAA, "2001:db8::2");
+        dns.status("mx1.dest.test", DnsType.AAAA, DnsStatus.NODATA);
 
         Route route = resolve("Dest.TEST");
 
@@ -45,6 +46,7 @@ class RouteResolverTest {
     void usesTheDomainItselfWhenThereIsNoMx() {
         dns.status("implicit.test", DnsType.MX, DnsStatus.NODATA);
         dns.answer("implicit.test", DnsType.A, "192.0.2.9");
+        dns.status("implicit.test", DnsType.AAAA, DnsStatus.NODATA);
 
         Route route = resolve("implicit.test");
 
@@ -63,6 +65,8 @@ class RouteResolverTest {
 
     @Test
     void bouncesAnNxdomain() {
+        dns.status("does-not-exist.test", DnsType.MX, DnsStatus.NXDOMAIN);
+
         Route route = resolve("does-not-exist.test");
 
         assertThat(route).isInstanceOf(Route.Permanent.class);
@@ -79,6 +83,17 @@ class RouteResolverTest {
             assertThat(route).as(status.name()).isInstanceOf(Route.Temporary.class);
             assertThat(((Route.Temporary) route).reply()).startsWith("451 4.4.3");
         }
+    }
+
+    @Test
+    void defersWhenNoDnsAnswerComesByTheDeadline() {
+        long start = System.nanoTime();
+
+        Route route = resolve("unanswered.test");
+
+        assertThat(route).isInstanceOf(Route.Temporary.class);
+        assertThat(((Route.Temporary) route).reply()).startsWith("451 4.4.3").contains("TIMEOUT");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(DEADLINE.minusMillis(100));
     }
 
     @Test
@@ -111,6 +126,7 @@ class RouteResolverTest {
         routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,
                 List.of(new NextHop("10.0.0.1", 25, 10, TlsPolicy.NONE)), false, 0, false, null, 1));
         routes.apply("customer.test", null);
+        dns.status("customer.test", DnsType.MX, DnsStatus.NXDOMAIN);
 
         assertThat(resolve("customer.test")).isInstanceOf(Route.Permanent.class);
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.securemail.common.topics.TopicSpec;
 import org.securemail.common.topics.Topics;
-import org.securemail.testing.TopicCreator;
+import org.securemail.embedded.TopicCreator;
 
 /** Creates every topic of {@link Topics#all()} on the broker given as the only argument. Idempotent. */
 public final class CreateTopics {

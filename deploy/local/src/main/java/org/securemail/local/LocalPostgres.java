@@ -3,7 +3,7 @@ package org.securemail.local;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-import org.securemail.testing.Postgres;
+import org.securemail.embedded.Postgres;
 
 /**
  * Runs the local stack's embedded PostgreSQL until the process is told to stop (SIGTERM / Ctrl-C).

@@ -13,8 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.securemail.embedded.Postgres;
 import org.securemail.testing.KafkaBroker;
-import org.securemail.testing.Postgres;
 import org.securemail.testing.ServiceProcess;
 
 /**

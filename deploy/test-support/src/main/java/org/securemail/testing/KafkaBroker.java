@@ -24,6 +24,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.securemail.common.topics.TopicSpec;
 import org.securemail.common.topics.Topics;
+import org.securemail.embedded.TopicCreator;
 
 /**
  * A real single-node KRaft Apache Kafka broker (combined broker and controller) running inside the test JVM,

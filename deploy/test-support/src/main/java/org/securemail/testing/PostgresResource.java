@@ -3,6 +3,7 @@ package org.securemail.testing;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.securemail.embedded.Postgres;
 
 /** Starts a real embedded PostgreSQL for a {@code @QuarkusTest} and points the application's datasources at it. */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.topics.Topics;
+import org.securemail.embedded.Postgres;
 import org.securemail.provisioning.TopicReader;
 import org.securemail.testing.FreePorts;
 import org.securemail.testing.KafkaBroker;
-import org.securemail.testing.Postgres;
 import org.securemail.testing.ServiceProcess;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

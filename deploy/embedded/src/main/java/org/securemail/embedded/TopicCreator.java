@@ -1,4 +1,4 @@
-package org.securemail.testing;
+package org.securemail.embedded;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.securemail.common.topics.TopicSpec;
 
-/** Creates topics from their {@link TopicSpec}s; used by the test broker and by the local stack. */
+/** Creates topics from their {@link TopicSpec}s; used by the local stack ({@code CreateTopics}) and the test broker. */
 public final class TopicCreator {
 
     private static final long TIMEOUT_SECONDS = 60;
