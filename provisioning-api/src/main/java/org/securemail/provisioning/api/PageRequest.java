@@ -2,7 +2,7 @@ package org.securemail.provisioning.api;
 
 import java.util.UUID;
 
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.error.ApiProblem;
 
 /**

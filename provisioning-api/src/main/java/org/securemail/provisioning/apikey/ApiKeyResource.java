@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.api.Created;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;

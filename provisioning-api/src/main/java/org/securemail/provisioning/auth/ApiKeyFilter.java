@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.error.Problem;
 import org.securemail.provisioning.error.ProblemType;
 

@@ -3,7 +3,7 @@ package org.securemail.provisioning.smtpuser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.smallrye.mutiny.Uni;

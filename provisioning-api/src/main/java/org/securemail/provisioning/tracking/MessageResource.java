@@ -14,7 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;
 import org.securemail.provisioning.auth.CurrentCaller;

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import org.securemail.provisioning.ProvisioningConfig;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.auth.Role;
 import org.securemail.provisioning.auth.TenantScope;

@@ -5,7 +5,6 @@ import jakarta.enterprise.inject.Produces;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.securemail.common.dns.DnsCacheEntry;
 
@@ -21,9 +20,8 @@ public class DnsCacheFeed {
 
     private final LocalDnsCache cache;
 
-    DnsCacheFeed(@ConfigProperty(name = "securemail.dns.client.local-cache.max-entries", defaultValue = "100000")
-            long maxEntries) {
-        this.cache = new LocalDnsCache(maxEntries);
+    DnsCacheFeed(DnsClientConfig config) {
+        this.cache = new LocalDnsCache(config.localCache().maxEntries());
     }
 
     @Produces

@@ -1,4 +1,4 @@
-package org.securemail.provisioning;
+package org.securemail.provisioning.config;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,10 +1,11 @@
-package org.securemail.ingest.relay;
+package org.securemail.ingest.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.securemail.ingest.relay.ProvisioningState;
 
 /** Ready only once the provisioning topics were read to their end: before that every RCPT would get 451. */
 @Readiness

@@ -1,4 +1,4 @@
-package org.securemail.delivery.pipeline;
+package org.securemail.delivery.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.securemail.delivery.pipeline.DeliveryTables;
 
 /** Ready once the route and state tables are loaded from their compacted topics. */
 @Readiness
