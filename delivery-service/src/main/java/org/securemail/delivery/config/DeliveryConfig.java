@@ -12,8 +12,11 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "delivery")
 public interface DeliveryConfig {
 
-    /** The topic read for new mail: {@code mail.ready}, or {@code mail.accepted} while no inspection stage runs. */
-    @WithDefault("mail.ready")
+    /**
+     * The topic read for new mail: {@code mail.accepted}, the topic ingest writes. Once the inspection stage
+     * (issue 14) publishes {@code mail.ready}, deployments switch to it.
+     */
+    @WithDefault("mail.accepted")
     String input();
 
     /** Where DSN bounces are queued (a bounce goes through the normal queue). Defaults to the input topic. */

@@ -56,7 +56,7 @@ class DeliveryCrashIT {
                     expected.addAll(rcpts);
                     MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", rcpts, "192.0.2.1",
                             "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    producer.send(TestMail.record(mapper, Topics.MAIL_READY, envelope,
+                    producer.send(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
                             "Subject: crash " + i + "\r\n\r\nbody\r\n"));
                 }
                 producer.flush();

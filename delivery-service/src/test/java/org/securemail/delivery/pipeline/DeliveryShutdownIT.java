@@ -64,7 +64,7 @@ class DeliveryShutdownIT {
                     expected.add(rcpt);
                     MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", List.of(rcpt), "192.0.2.1",
                             "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    producer.send(TestMail.record(mapper, Topics.MAIL_READY, envelope,
+                    producer.send(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
                             "Subject: stop " + i + "\r\n\r\nbody\r\n"));
                 }
                 producer.flush();
@@ -120,7 +120,7 @@ class DeliveryShutdownIT {
     private static long deadLettered(KafkaBroker broker) throws Exception {
         try (Admin admin = broker.admin()) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            request.put(new TopicPartition(Topics.dlq(Topics.MAIL_READY), 0), OffsetSpec.latest());
+            request.put(new TopicPartition(Topics.dlq(Topics.MAIL_ACCEPTED), 0), OffsetSpec.latest());
             return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(r -> r.offset()).sum();
         }
