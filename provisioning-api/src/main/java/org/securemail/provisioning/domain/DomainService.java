@@ -75,13 +75,8 @@ public class DomainService {
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
         return Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
-                        .chain(() -> domains.nameTaken(name))
-                        .chain(taken -> {
-                            if (taken) {
-                                return Uni.createFrom().failure(ApiProblem.duplicate("domain " + name + " already exists"));
-                            }
-                            return domains.persistAndFlush(d);
-                        })
+                        .chain(() -> ApiProblem.failIfTaken(domains.nameTaken(name), "domain " + name + " already exists"))
+                        .chain(() -> domains.persistAndFlush(d))
                         .chain(() -> outbox.domainChanged(DomainMapper.toRecord(d))))
                 .invoke(outbox::committed)
                 .map(x -> DomainMapper.toView(d));

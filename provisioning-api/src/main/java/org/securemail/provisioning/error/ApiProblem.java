@@ -2,6 +2,8 @@ package org.securemail.provisioning.error;
 
 import java.util.List;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * An error the API reports to its client as RFC 9457 problem+json. The {@link ProblemType} gives the stable
  * {@code type} URI, title and status; {@code detail} explains this occurrence.
@@ -43,6 +45,11 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem duplicate(String detail) {
         return new ApiProblem(ProblemType.DUPLICATE, detail);
+    }
+
+    /** The uniqueness check before a create: fails with {@link #duplicate} when {@code taken} says yes. */
+    public static Uni<Void> failIfTaken(Uni<Boolean> taken, String detail) {
+        return taken.chain(t -> t ? Uni.createFrom().failure(duplicate(detail)) : Uni.createFrom().voidItem());
     }
 
     public static ApiProblem stale(String what, Object id, long expected, long actual) {

@@ -37,11 +37,8 @@ public class RecipientService {
     public Uni<RecipientView> add(Caller caller, UUID domainId, CreateRecipient request) {
         String localPart = request.localPart().toLowerCase(Locale.ROOT);
         return Panache.withTransaction(() -> domains.findVisible(caller, domainId)
-                        .chain(d -> recipients.exists(d.id, localPart).chain(taken -> {
-                            if (taken) {
-                                return Uni.createFrom().failure(
-                                        ApiProblem.duplicate("recipient " + localPart + "@" + d.name + " already exists"));
-                            }
+                        .chain(d -> ApiProblem.failIfTaken(recipients.exists(d.id, localPart),
+                                "recipient " + localPart + "@" + d.name + " already exists").chain(() -> {
                             Recipient r = new Recipient();
                             r.id = UUID.randomUUID();
                             r.tenantId = d.tenantId;

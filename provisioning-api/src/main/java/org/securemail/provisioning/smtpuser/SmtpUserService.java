@@ -41,11 +41,9 @@ public class SmtpUserService {
         UUID tenantId = caller.tenantFor(request.tenantId());
         String username = request.username().toLowerCase(Locale.ROOT);
         return hasher.hash(request.password()).chain(hash -> Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
-                        .chain(() -> users.usernameTaken(username))
-                        .chain(taken -> {
-                            if (taken) {
-                                return Uni.createFrom().failure(ApiProblem.duplicate("SMTP user " + username + " already exists"));
-                            }
+                        .chain(() -> ApiProblem.failIfTaken(users.usernameTaken(username),
+                                "SMTP user " + username + " already exists"))
+                        .chain(() -> {
                             SmtpUser u = new SmtpUser();
                             u.id = UUID.randomUUID();
                             u.tenantId = tenantId;
