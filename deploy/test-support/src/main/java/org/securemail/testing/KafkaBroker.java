@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -128,6 +129,26 @@ public final class KafkaBroker implements AutoCloseable {
         long end = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
             while (records.size() < expected && System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Every record of {@code topic} up to the end offsets it has now: what was acknowledged before the call is all
+     * there, so the caller can assert that something is absent without waiting for a timeout.
+     */
+    public List<ConsumerRecord<String, byte[]>> readToEnd(String topic) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer(topic)) {
+            consumer.unsubscribe();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -35,6 +35,7 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply UNKNOWN_COMMAND = of(500, "5.5.1", "Error: command not recognized");
     public static final Reply LINE_TOO_LONG = of(500, "5.5.2", "Error: command line too long");
     public static final Reply BARE_NEWLINE = of(500, "5.5.2", "Error: bare <CR> or <LF> received");
+    public static final Reply NUL_IN_COMMAND = of(500, "5.5.2", "Error: NUL character received");
     public static final Reply NEED_HELO = of(503, "5.5.1", "Error: send HELO/EHLO first");
     public static final Reply NEED_MAIL = of(503, "5.5.1", "Error: need MAIL command");
     public static final Reply NESTED_MAIL = of(503, "5.5.1", "Error: nested MAIL command");
@@ -64,4 +65,6 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply SENDER_NOT_OWNED = of(553, "5.7.1", "Sender address rejected: not owned by user");
     public static final Reply LINE_TOO_LONG_IN_DATA = of(550, "5.6.0", "Error: message line longer than 998 characters");
     public static final Reply BARE_NEWLINE_IN_DATA = of(550, "5.5.2", "Error: bare <CR> or <LF> received in message");
+    /** A NUL byte in DATA or BDAT: 8BITMIME does not allow it and BINARYMIME is not offered (issue 18). */
+    public static final Reply NUL_IN_DATA = of(550, "5.6.0", "Error: NUL character received in message");
 }

@@ -8,6 +8,9 @@ package org.securemail.ingest.smtp;
  *   <li>Only {@code <CR><LF>.<CR><LF>} ends the message. {@code <LF>.<LF>}, {@code <LF>.<CR><LF>} and
  *       {@code <CR><LF>.<LF>} do not (a bare LF never starts a new line).</li>
  *   <li>A bare CR or bare LF anywhere taints the message: it is read to its real end and then rejected.</li>
+ *   <li>So does a NUL byte anywhere, before or after the dot of a would-be end too: only {@code BINARYMIME}
+ *       (RFC 3030), which is not offered, allows it, and a next hop that drops NUL bytes would otherwise see
+ *       {@code <CR><LF>.<CR><LF>} where we saw message text (issue 18).</li>
  *   <li>A leading dot is removed (dot-unstuffing).</li>
  *   <li>Lines longer than the text line limit taint the message.</li>
  *   <li>Bytes past the size limit are counted, not stored ({@link MessageBuffer}).</li>
@@ -16,7 +19,7 @@ package org.securemail.ingest.smtp;
 public final class DataDecoder {
 
     /** Why a completed message must be refused, or {@code NONE}. */
-    public enum Defect { NONE, BARE_NEWLINE, LINE_TOO_LONG, TOO_BIG, NO_STORAGE }
+    public enum Defect { NONE, BARE_NEWLINE, NUL, LINE_TOO_LONG, TOO_BIG, NO_STORAGE }
 
     private enum State { TEXT, CR, DOT, DOT_CR }
 
@@ -26,6 +29,7 @@ public final class DataDecoder {
     private boolean lineStart = true;
     private int lineLength;
     private boolean bareNewline;
+    private boolean nul;
     private boolean lineTooLong;
     private boolean done;
 
@@ -64,6 +68,9 @@ public final class DataDecoder {
                             runStart = i;
                         }
                         lineStart = false;
+                        if (b == 0) {
+                            nul = true;
+                        }
                         if (++lineLength > maxLine) {
                             lineTooLong = true;
                         }
@@ -133,6 +140,9 @@ public final class DataDecoder {
         }
         if (bareNewline) {
             return Defect.BARE_NEWLINE;
+        }
+        if (nul) {
+            return Defect.NUL;
         }
         if (lineTooLong) {
             return Defect.LINE_TOO_LONG;

@@ -148,9 +148,9 @@ final class SmtpSession implements CommandContext {
             return true;
         }
         String line = InputBuffer.crlfLine(raw);
-        if (line == null) {
+        if (line == null || line.indexOf('\0') >= 0) { // a NUL would reach headers and envelopes (issue 18)
             lineHandler = null;
-            error(Reply.BARE_NEWLINE, "bare_newline");
+            error(line == null ? Reply.BARE_NEWLINE : Reply.NUL_IN_COMMAND, line == null ? "bare_newline" : "nul");
             return true;
         }
         Consumer<String> handler = lineHandler;

@@ -43,6 +43,23 @@ class DataDecoderTest {
     }
 
     @Test
+    void aNulBeforeOrAfterTheDotDoesNotEndDataAndTaintsIt() {
+        for (String fakeEnd : new String[] {"\r\n\0.\r\n", "\r\n.\0\r\n"}) {
+            Run r = run("Subject: x\r\n\r\nbody" + fakeEnd + "MAIL FROM:<a@b>\r\n.\r\n");
+            assertThat(r.decoder.done()).as(fakeEnd).isTrue();
+            assertThat(r.text()).as(fakeEnd).contains("MAIL FROM:<a@b>");
+            assertThat(r.decoder.defect()).as(fakeEnd).isEqualTo(DataDecoder.Defect.NUL);
+        }
+    }
+
+    @Test
+    void aNulAnywhereTaintsTheMessage() {
+        Run r = run("Subject: x\r\n\r\nbo\0dy\r\n.\r\n");
+        assertThat(r.decoder.done()).isTrue();
+        assertThat(r.decoder.defect()).isEqualTo(DataDecoder.Defect.NUL);
+    }
+
+    @Test
     void emptyMessageEndsAtFirstDotLine() {
         Run r = run(".\r\n");
         assertThat(r.decoder.done()).isTrue();

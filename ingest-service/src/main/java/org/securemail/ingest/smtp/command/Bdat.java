@@ -5,8 +5,9 @@ import org.securemail.ingest.smtp.MailTransaction;
 import org.securemail.ingest.smtp.MessageBuffer;
 
 /**
- * BDAT (RFC 3030 CHUNKING): exactly {@code size} octets follow the command, counted, not parsed. A chunk sent out of
- * sequence is read and dropped before its error reply, so the input stays in step.
+ * BDAT (RFC 3030 CHUNKING): exactly {@code size} octets follow the command, counted, not parsed, except that a chunk
+ * with a NUL byte is refused (only BINARYMIME allows one, and it is not offered). A chunk sent out of sequence is read
+ * and dropped before its error reply, so the input stays in step.
  */
 public final class Bdat implements SmtpCommand {
 
@@ -52,6 +53,7 @@ public final class Bdat implements SmtpCommand {
         private final boolean last;
         private final Reply refused;
         private long remaining;
+        private boolean nul;
 
         Chunk(CommandContext session, long size, boolean last, Reply refused) {
             this.session = session;
@@ -67,6 +69,7 @@ public final class Bdat implements SmtpCommand {
             MessageBuffer message = session.transaction().message();
             if (message != null && refused == null) {
                 message.append(in, from, n);
+                nul = nul || containsNul(in, from, from + n);
             }
             remaining -= n;
             return remaining == 0 ? from + n : -1;
@@ -87,11 +90,24 @@ public final class Bdat implements SmtpCommand {
                 MessageIntake.reject(session, Reply.NO_STORAGE, "no_storage");
                 return;
             }
+            if (nul) {
+                MessageIntake.reject(session, Reply.NUL_IN_DATA, "nul");
+                return;
+            }
             if (last) {
                 MessageIntake.accept(session);
             } else {
                 session.reply(Reply.of(250, "2.0.0", "Ok: " + size + " octets received"));
             }
         }
+    }
+
+    private static boolean containsNul(byte[] in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (in[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -4,8 +4,8 @@ import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.DataDecoder;
 
 /**
- * DATA: the message follows, dot-stuffed, up to {@code <CR><LF>.<CR><LF>} (ADR 0023: a bare CR or LF refuses the
- * message after its real end). Not after BDAT in the same transaction.
+ * DATA: the message follows, dot-stuffed, up to {@code <CR><LF>.<CR><LF>} (ADR 0023: a bare CR or LF, or a NUL byte,
+ * refuses the message after its real end). Not after BDAT in the same transaction.
  */
 public final class Data implements SmtpCommand {
 
@@ -47,6 +47,7 @@ public final class Data implements SmtpCommand {
         switch (defect) {
             case TOO_BIG -> MessageIntake.reject(session, Reply.SIZE_EXCEEDED, "size");
             case BARE_NEWLINE -> MessageIntake.reject(session, Reply.BARE_NEWLINE_IN_DATA, "bare_newline");
+            case NUL -> MessageIntake.reject(session, Reply.NUL_IN_DATA, "nul");
             case LINE_TOO_LONG -> MessageIntake.reject(session, Reply.LINE_TOO_LONG_IN_DATA, "line_too_long");
             case NO_STORAGE -> MessageIntake.reject(session, Reply.NO_STORAGE, "no_storage");
             case NONE -> MessageIntake.accept(session);
