@@ -2,8 +2,6 @@ package org.securemail.testing;
 
 import java.util.Map;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 /**
  * Starts a real {@link KafkaBroker} for a {@code @QuarkusTest} and points every Kafka client of the
  * application at it. Tests get the broker through a field annotated {@link InjectKafkaBroker}.
@@ -16,26 +14,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * }
  * }</pre>
  */
-public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
+public class KafkaBrokerResource extends ServerResource<KafkaBroker> {
 
-    private KafkaBroker broker;
-
-    @Override
-    public Map<String, String> start() {
-        broker = KafkaBroker.start();
-        return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
-    }
-
-    @Override
-    public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(broker,
-                new TestInjector.AnnotatedAndMatchesType(InjectKafkaBroker.class, KafkaBroker.class));
-    }
-
-    @Override
-    public void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+    public KafkaBrokerResource() {
+        super(KafkaBroker.class, InjectKafkaBroker.class, KafkaBroker::start, KafkaBroker::close,
+                broker -> Map.of("kafka.bootstrap.servers", broker.bootstrapServers()));
     }
 }

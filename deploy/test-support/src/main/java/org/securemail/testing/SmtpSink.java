@@ -123,8 +123,7 @@ public final class SmtpSink implements AutoCloseable {
             }
             boolean tls = false;
             boolean offeredPipelining = false;
-            String sender = null;
-            List<String> rcpts = new ArrayList<>();
+            Envelope envelope = new Envelope();
             write(out, "220 sink.test ESMTP test sink");
             String line;
             while ((line = readLine(in)) != null) {
@@ -166,24 +165,24 @@ public final class SmtpSink implements AutoCloseable {
                     in = new BufferedInputStream(ssl.getInputStream());
                     out = ssl.getOutputStream();
                     tls = true;
-                    sender = null;
-                    rcpts.clear();
+                    envelope.reset();
                 } else if (upper.startsWith("MAIL FROM:")) {
-                    sender = path(line.substring(10));
-                    rcpts.clear();
+                    envelope.reset();
+                    envelope.sender = path(line.substring(10));
                     write(out, "250 2.1.0 Ok");
                 } else if (upper.startsWith("RCPT TO:")) {
                     String rcpt = path(line.substring(8));
-                    String reply = sender == null ? "503 5.5.1 Error: need MAIL command" : rcptReply.apply(rcpt);
+                    String reply = envelope.sender == null
+                            ? "503 5.5.1 Error: need MAIL command" : rcptReply.apply(rcpt);
                     if (dropAfterRcpt) {
                         return;
                     }
                     if (reply.startsWith("2")) {
-                        rcpts.add(rcpt);
+                        envelope.recipients.add(rcpt);
                     }
                     write(out, reply);
                 } else if (upper.equals("DATA")) {
-                    if (rcpts.isEmpty()) {
+                    if (envelope.recipients.isEmpty()) {
                         write(out, "554 5.5.1 Error: no valid recipients");
                         continue;
                     }
@@ -198,18 +197,17 @@ public final class SmtpSink implements AutoCloseable {
                     }
                     String reply = dataReply;
                     if (reply.startsWith("2")) {
-                        Received message = new Received(sender, List.copyOf(rcpts), data.toString(), tls, id);
+                        Received message = new Received(envelope.sender, List.copyOf(envelope.recipients),
+                                data.toString(), tls, id);
                         if (keepTranscript) {
                             received.add(message);
                         }
                         onMessage.accept(message);
                     }
                     write(out, reply);
-                    sender = null;
-                    rcpts.clear();
+                    envelope.reset();
                 } else if (upper.startsWith("RSET")) {
-                    sender = null;
-                    rcpts.clear();
+                    envelope.reset();
                     write(out, "250 2.0.0 Ok");
                 } else if (upper.startsWith("NOOP")) {
                     write(out, "250 2.0.0 Ok");
@@ -224,6 +222,17 @@ public final class SmtpSink implements AutoCloseable {
             // client went away
         } finally {
             open.remove(socket);
+        }
+    }
+
+    /** The mail transaction of a session: its reverse path and the recipients accepted so far. */
+    private static final class Envelope {
+        String sender;
+        final List<String> recipients = new ArrayList<>();
+
+        void reset() {
+            sender = null;
+            recipients.clear();
         }
     }
 

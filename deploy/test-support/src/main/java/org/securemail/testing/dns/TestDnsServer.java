@@ -1,40 +1,17 @@
 package org.securemail.testing.dns;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.NSRecord;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 
 /**
  * A DNS server for tests: UDP and TCP on one ephemeral loopback port, plain Java (dnsjava for the wire format), no
@@ -95,64 +72,34 @@ public final class TestDnsServer implements AutoCloseable {
         }
     }
 
-    private final DatagramSocket udp;
-    private final ServerSocket tcp;
-    private final Map<String, Zone> zones = new ConcurrentHashMap<>();
-    private volatile Zone otherZones;
-    private final Map<String, List<String>> records = new ConcurrentHashMap<>();
+    private final ZoneAnswers answers = new ZoneAnswers();
+    private final ResolverSlots resolver = new ResolverSlots();
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("test-dns-timer"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(daemon("test-dns-worker"));
     private final AtomicLong totalQueries = new AtomicLong();
-    private final AtomicInteger tcpQueries = new AtomicInteger();
-    private volatile boolean running = true;
+    private final DnsListener listener;
     private volatile boolean silent;
-    private volatile boolean giveUpSilently;
 
-    private volatile int slotLimit = Integer.MAX_VALUE;
-    private volatile Duration deadHold = Duration.ofSeconds(10);
-    private final AtomicInteger slotsUsed = new AtomicInteger();
-    private final AtomicInteger maxSlotsUsed = new AtomicInteger();
-    private final AtomicInteger droppedNoSlot = new AtomicInteger();
-
-    private TestDnsServer(DatagramSocket udp, ServerSocket tcp) {
-        this.udp = udp;
-        this.tcp = tcp;
-        workers.execute(this::serveUdp);
-        workers.execute(this::serveTcp);
+    private TestDnsServer() {
+        this.listener = DnsListener.start(this::handle);
     }
 
     /** Starts on a free loopback port (the same port for UDP and TCP). */
     public static TestDnsServer start() {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 20; attempt++) {
-            DatagramSocket udp = null;
-            try {
-                udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
-                ServerSocket tcp = new ServerSocket();
-                tcp.setReuseAddress(true);
-                tcp.bind(new InetSocketAddress(loopback, udp.getLocalPort()));
-                return new TestDnsServer(udp, tcp);
-            } catch (IOException taken) {
-                if (udp != null) {
-                    udp.close();
-                }
-            }
-        }
-        throw new IllegalStateException("no free loopback port with both UDP and TCP free");
+        return new TestDnsServer();
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
+        return listener.address();
     }
 
     /** host:port, as the service's upstream list wants it. */
     public String hostPort() {
-        return "127.0.0.1:" + udp.getLocalPort();
+        return "127.0.0.1:" + listener.address().getPort();
     }
 
     /** The behaviour of {@code zone}, created (answering) on first use. */
     public Zone zone(String zone) {
-        return zones.computeIfAbsent(normalize(zone), z -> new Zone());
+        return answers.zone(zone);
     }
 
     /**
@@ -160,28 +107,12 @@ public final class TestDnsServer implements AutoCloseable {
      * every other domain sitting on dead authoritative servers, fresh ones included. Zone = last two labels.
      */
     public Zone otherZones() {
-        if (otherZones == null) {
-            otherZones = new Zone();
-        }
-        return otherZones;
+        return answers.otherZones();
     }
 
     /** Explicit records for (name, type) in presentation form ({@code "10 mx1.example.org."} for MX). */
     public TestDnsServer record(String name, String type, String... data) {
-        records.put(key(normalize(name), Type.value(type)), List.of(data));
-        return this;
-    }
-
-    /** Model a recursive resolver: {@code slots} concurrent queries, dead-zone queries hold one for {@code hold}. */
-    public TestDnsServer slots(int slots, Duration hold) {
-        this.slotLimit = slots;
-        this.deadHold = hold;
-        return this;
-    }
-
-    /** {@code true}: a dead-zone query is dropped without an answer when its hold ends (default: SERVFAIL). */
-    public TestDnsServer giveUpSilently(boolean silently) {
-        this.giveUpSilently = silently;
+        answers.record(name, type, data);
         return this;
     }
 
@@ -196,85 +127,42 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     public int tcpQueries() {
-        return tcpQueries.get();
+        return listener.tcpQueries();
     }
 
-    public int maxSlotsUsed() {
-        return maxSlotsUsed.get();
-    }
-
-    public int slotsUsed() {
-        return slotsUsed.get();
-    }
-
-    public int droppedNoSlot() {
-        return droppedNoSlot.get();
+    /** Model a recursive resolver: {@code slots} concurrent queries, dead-zone queries hold one for {@code hold}. */
+    public TestDnsServer slots(int slots, Duration hold) {
+        resolver.limit(slots, hold);
+        return this;
     }
 
     public int slotLimit() {
-        return slotLimit;
+        return resolver.limit();
     }
 
-    // ---- serving ----
-
-    private void serveUdp() {
-        byte[] buffer = new byte[4096];
-        while (running) {
-            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-            try {
-                udp.receive(packet);
-            } catch (IOException closed) {
-                return;
-            }
-            byte[] query = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
-            java.net.SocketAddress from = packet.getSocketAddress();
-            handle(query, false, reply -> {
-                try {
-                    udp.send(new DatagramPacket(reply, reply.length, from));
-                } catch (IOException ignored) {
-                    // the client went away
-                }
-            });
-        }
+    /** Slots in use now. */
+    public int slotsUsed() {
+        return resolver.used();
     }
 
-    private void serveTcp() {
-        while (running) {
-            Socket socket;
-            try {
-                socket = tcp.accept();
-            } catch (IOException closed) {
-                return;
-            }
-            workers.execute(() -> serveConnection(socket));
-        }
+    /** {@code true}: a dead-zone query is dropped without an answer when its hold ends (default: SERVFAIL). */
+    public TestDnsServer giveUpSilently(boolean silently) {
+        resolver.giveUpSilently(silently);
+        return this;
     }
 
-    private void serveConnection(Socket socket) {
-        try (socket; DataInputStream in = new DataInputStream(socket.getInputStream())) {
-            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
-            while (running) {
-                int length = in.readUnsignedShort();
-                byte[] query = in.readNBytes(length);
-                tcpQueries.incrementAndGet();
-                handle(query, true, reply -> {
-                    synchronized (out) {
-                        try {
-                            out.writeShort(reply.length);
-                            out.write(reply);
-                            out.flush();
-                        } catch (IOException ignored) {
-                            // connection closed
-                        }
-                    }
-                });
-            }
-        } catch (IOException closed) {
-            // end of connection
-        }
+    /** The most slots in use at once since the start. */
+    public int maxSlotsUsed() {
+        return resolver.maxUsed();
     }
 
-    private void handle(byte[] wire, boolean overTcp, java.util.function.Consumer<byte[]> send) {
+    /** Queries dropped at once because no slot was free. */
+    public int droppedNoSlot() {
+        return resolver.droppedNoSlot();
+    }
+
+    /** One query: counted, then answered at once, after the zone's delay, or held while its zone is dead. */
+    private void handle(byte[] wire, boolean overTcp, Consumer<byte[]> send) {
         Message query;
         try {
             query = new Message(wire);
@@ -285,21 +173,20 @@ public final class TestDnsServer implements AutoCloseable {
         if (silent) {
             return;
         }
-        Record question = query.getQuestion();
-        String name = normalize(question.getName().toString());
-        Zone zone = zoneOf(name);
+        String name = ZoneAnswers.normalize(query.getQuestion().getName().toString());
+        Zone zone = answers.zoneOf(name);
         if (zone != null) {
             zone.queries.incrementAndGet();
         }
-        if (!acquireSlot()) {
-            droppedNoSlot.incrementAndGet();
+        if (!resolver.acquire()) {
             return;
         }
+        int limit = overTcp ? 65535 : udpLimit(query);
         Runnable answer = () -> {
             try {
-                send.accept(respond(query, name, zone, overTcp).toWire(overTcp ? 65535 : udpLimit(query)));
+                send.accept(answers.respond(query, name, zone, overTcp).toWire(limit));
             } finally {
-                releaseSlot();
+                resolver.release();
             }
         };
         if (zone != null && zone.mode == Mode.DEAD) {
@@ -307,14 +194,14 @@ public final class TestDnsServer implements AutoCloseable {
             timers.schedule(() -> {
                 if (zone.held.remove(answer)) {
                     try {
-                        if (!giveUpSilently) {
-                            send.accept(servfail(query).toWire(overTcp ? 65535 : udpLimit(query)));
+                        if (!resolver.givesUpSilently()) {
+                            send.accept(ZoneAnswers.servfail(query).toWire(limit));
                         }
                     } finally {
-                        releaseSlot();
+                        resolver.release();
                     }
                 }
-            }, deadHold.toMillis(), TimeUnit.MILLISECONDS);
+            }, resolver.deadHold().toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         Duration delay = zone == null ? Duration.ZERO : zone.delay;
@@ -329,138 +216,7 @@ public final class TestDnsServer implements AutoCloseable {
         return query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
     }
 
-    private boolean acquireSlot() {
-        while (true) {
-            int used = slotsUsed.get();
-            if (used >= slotLimit) {
-                return false;
-            }
-            if (slotsUsed.compareAndSet(used, used + 1)) {
-                maxSlotsUsed.accumulateAndGet(used + 1, Math::max);
-                return true;
-            }
-        }
-    }
-
-    private void releaseSlot() {
-        slotsUsed.decrementAndGet();
-    }
-
-    private static Message servfail(Message query) {
-        Message response = new Message(query.getHeader().getID());
-        response.getHeader().setFlag(Flags.QR);
-        response.getHeader().setFlag(Flags.RA);
-        response.getHeader().setRcode(Rcode.SERVFAIL);
-        response.addRecord(query.getQuestion(), Section.QUESTION);
-        return response;
-    }
-
-    private Message respond(Message query, String name, Zone zone, boolean overTcp) {
-        Message response = new Message(query.getHeader().getID());
-        response.getHeader().setFlag(Flags.QR);
-        response.getHeader().setFlag(Flags.RA);
-        if (query.getHeader().getFlag(Flags.RD)) {
-            response.getHeader().setFlag(Flags.RD);
-        }
-        Record question = query.getQuestion();
-        response.addRecord(question, Section.QUESTION);
-        int type = question.getType();
-        try {
-            if (name.isEmpty()) {
-                response.addRecord(new NSRecord(Name.root, DClass.IN, 3600, Name.fromString("a.root-servers.net.")),
-                        Section.ANSWER);
-                return response;
-            }
-            if (zone == null) {
-                response.getHeader().setRcode(Rcode.REFUSED);
-                return response;
-            }
-            switch (zone.mode) {
-                case SERVFAIL -> response.getHeader().setRcode(Rcode.SERVFAIL);
-                case REFUSED -> response.getHeader().setRcode(Rcode.REFUSED);
-                case NXDOMAIN -> {
-                    response.getHeader().setRcode(Rcode.NXDOMAIN);
-                    response.addRecord(soa(zoneName(name)), Section.AUTHORITY);
-                }
-                default -> answer(response, question, name, zone, type);
-            }
-            if (zone.truncate && !overTcp) {
-                Message truncated = new Message(query.getHeader().getID());
-                truncated.getHeader().setFlag(Flags.QR);
-                truncated.getHeader().setFlag(Flags.TC);
-                truncated.addRecord(question, Section.QUESTION);
-                return truncated;
-            }
-        } catch (IOException bad) {
-            response.getHeader().setRcode(Rcode.SERVFAIL);
-        }
-        return response;
-    }
-
-    private void answer(Message response, Record question, String name, Zone zone, int type) throws IOException {
-        Name owner = question.getName();
-        List<String> explicit = records.get(key(name, type));
-        if (explicit != null) {
-            for (String data : explicit) {
-                response.addRecord(Record.fromString(owner, type, DClass.IN, zone.ttl, data, Name.root), Section.ANSWER);
-            }
-            return;
-        }
-        int octet = 1 + Math.floorMod(name.hashCode(), 250);
-        switch (type) {
-            case Type.A -> response.addRecord(new ARecord(owner, DClass.IN, zone.ttl, ipv4(octet)),
-                    Section.ANSWER);
-            case Type.MX -> response.addRecord(new MXRecord(owner, DClass.IN, zone.ttl, 10,
-                    Name.fromString("mx." + zoneName(name) + ".")), Section.ANSWER);
-            case Type.TXT -> response.addRecord(new TXTRecord(owner, DClass.IN, zone.ttl, "v=spf1 -all"), Section.ANSWER);
-            default -> response.addRecord(soa(zoneName(name)), Section.AUTHORITY);
-        }
-    }
-
-    private static InetAddress ipv4(int octet) {
-        try {
-            return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) octet});
-        } catch (java.net.UnknownHostException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
-    private String zoneName(String name) {
-        String best = null;
-        for (String zone : zones.keySet()) {
-            if ((name.equals(zone) || name.endsWith("." + zone)) && (best == null || zone.length() > best.length())) {
-                best = zone;
-            }
-        }
-        if (best != null) {
-            return best;
-        }
-        int last = name.lastIndexOf('.');
-        int previous = last <= 0 ? -1 : name.lastIndexOf('.', last - 1);
-        return previous < 0 ? name : name.substring(previous + 1);
-    }
-
-    private Zone zoneOf(String name) {
-        Zone zone = zones.get(zoneName(name));
-        return zone == null ? otherZones : zone;
-    }
-
-    private static SOARecord soa(String zone) throws TextParseException {
-        Name origin = Name.fromString(zone + ".");
-        return new SOARecord(origin, DClass.IN, 3600, Name.fromString("ns1." + zone + "."),
-                Name.fromString("hostmaster." + zone + "."), 1, 3600, 600, 86400, 300);
-    }
-
-    private static String key(String name, int type) {
-        return type + "/" + name;
-    }
-
-    private static String normalize(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
@@ -471,14 +227,7 @@ public final class TestDnsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        udp.close();
-        try {
-            tcp.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        listener.close();
         timers.shutdownNow();
-        workers.shutdownNow();
     }
 }

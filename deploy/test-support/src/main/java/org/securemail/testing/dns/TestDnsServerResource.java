@@ -2,29 +2,13 @@ package org.securemail.testing.dns;
 
 import java.util.Map;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.securemail.testing.ServerResource;
 
 /** Starts a {@link TestDnsServer} for a {@code @QuarkusTest} and makes it the service's only upstream. */
-public class TestDnsServerResource implements QuarkusTestResourceLifecycleManager {
+public class TestDnsServerResource extends ServerResource<TestDnsServer> {
 
-    private TestDnsServer server;
-
-    @Override
-    public Map<String, String> start() {
-        server = TestDnsServer.start();
-        return Map.of("dns.upstreams", server.hostPort());
-    }
-
-    @Override
-    public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(server,
-                new TestInjector.AnnotatedAndMatchesType(InjectTestDnsServer.class, TestDnsServer.class));
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) {
-            server.close();
-        }
+    public TestDnsServerResource() {
+        super(TestDnsServer.class, InjectTestDnsServer.class, TestDnsServer::start, TestDnsServer::close,
+                server -> Map.of("dns.upstreams", server.hostPort()));
     }
 }

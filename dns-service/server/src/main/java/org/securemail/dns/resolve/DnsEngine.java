@@ -48,7 +48,7 @@ public class DnsEngine {
             thread.setDaemon(true);
             return thread;
         });
-        // Netty keeps a query open as long as the longest caller asks for: the abandoned hold (LookupService)
+        // Netty keeps a query open as long as the longest caller asks for: the abandoned hold (UpstreamResolver)
         this.transport = new NettyUpstreamTransport(vertx.nettyEventLoopGroup().next(),
                 max(config.timeouts().query(), config.limits().abandonedHold()));
         Upstreams upstreams = new Upstreams(Upstreams.parse(config.upstreams()), transport, config.health(),
