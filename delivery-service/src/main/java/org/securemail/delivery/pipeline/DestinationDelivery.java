@@ -1,0 +1,125 @@
+package org.securemail.delivery.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+import org.securemail.delivery.pipeline.RecipientOutcome.Requeue;
+import org.securemail.delivery.routing.Route;
+import org.securemail.delivery.routing.RouteResolver;
+import org.securemail.delivery.scheduler.DestinationScheduler;
+import org.securemail.delivery.smtp.AttemptResult;
+import org.securemail.delivery.smtp.MessageContent;
+import org.securemail.delivery.smtp.SessionResult;
+import org.securemail.delivery.smtp.SmtpTransport;
+import org.securemail.delivery.smtp.Transaction;
+
+/**
+ * One attempt for the recipients of a message at one destination domain: the route (provisioned or MX), a session
+ * slot from the {@link DestinationScheduler}, and one transaction through the {@link SmtpTransport}. Never fails
+ * except for {@link ShutdownDrain.ShuttingDown}: every problem becomes a per-recipient {@link RecipientOutcome}.
+ */
+final class DestinationDelivery {
+
+    private static final Logger LOG = Logger.getLogger(DestinationDelivery.class);
+
+    private final MeterRegistry registry;
+    private final Counter temporaryRouting;
+    private final RouteResolver resolver;
+    private final DestinationScheduler scheduler;
+    private final SmtpTransport transport;
+    private final OutcomeWriter outcomes;
+    private final ShutdownDrain shutdown;
+
+    DestinationDelivery(RouteResolver resolver, DestinationScheduler scheduler, SmtpTransport transport,
+            OutcomeWriter outcomes, ShutdownDrain shutdown, MeterRegistry registry) {
+        this.registry = registry;
+        this.temporaryRouting = Counter.builder("delivery.routing.temporary.failures")
+                .description("destination groups deferred because the route could not be resolved now")
+                .register(registry);
+        this.resolver = resolver;
+        this.scheduler = scheduler;
+        this.transport = transport;
+        this.outcomes = outcomes;
+        this.shutdown = shutdown;
+    }
+
+    Uni<List<RecipientOutcome>> deliver(WorkItem item, String domain, List<String> recipients,
+            MessageContent content) {
+        return resolver.resolve(domain)
+                .onFailure().recoverWithItem(e -> new Route.Temporary("451 4.3.0 routing failed: " + e.getMessage()))
+                .flatMap(route -> {
+                    if (route instanceof Route.Permanent p) {
+                        return Uni.createFrom().item(RecipientOutcome.all(recipients,
+                                AttemptResult.permanent(p.reply(), null)));
+                    }
+                    if (route instanceof Route.Temporary t) {
+                        temporaryRouting.increment();
+                        return Uni.createFrom().item(RecipientOutcome.all(recipients,
+                                AttemptResult.temporary(t.reply(), null), Requeue.ROUTE));
+                    }
+                    return send(item, domain, (Route.Hosts) route, recipients, content);
+                })
+                .onFailure(e -> !(e instanceof ShutdownDrain.ShuttingDown)).recoverWithItem(e -> {
+                    LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
+                    return RecipientOutcome.all(recipients, AttemptResult.temporary(
+                            "451 4.3.0 local error: " + e.getClass().getSimpleName(), null));
+                });
+    }
+
+    private Uni<List<RecipientOutcome>> send(WorkItem item, String domain, Route.Hosts route, List<String> recipients,
+            MessageContent content) {
+        return scheduler.acquire(domain).flatMap(slot -> {
+            if (slot instanceof DestinationScheduler.Refused refused) {
+                return Uni.createFrom().item(RecipientOutcome.all(recipients,
+                        AttemptResult.temporary(refused.reason(), null),
+                        refused.suspended() ? Requeue.SCHEDULE : Requeue.PARK));
+            }
+            DestinationScheduler.Granted granted = (DestinationScheduler.Granted) slot;
+            if (shutdown.over()) {
+                // the shutdown drain is over: open no new session for a record that will not be acknowledged. The
+                // slot is kept (the process is exiting): giving it back would hand it to the next waiter at once,
+                // one nested call per waiting group.
+                return Uni.createFrom().failure(new ShutdownDrain.ShuttingDown());
+            }
+            long start = System.nanoTime();
+            return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
+                    // record delivered recipients before the slot is given back: a delivery is "in flight" (may
+                    // be repeated after a crash) only while it holds one of the destination's session slots
+                    .call(result -> outcomes.delivered(item, result))
+                    .onItemOrFailure().invoke((result, failure) -> {
+                        registry.timer("delivery.session", "connected",
+                                Boolean.toString(result != null && result.connected()))
+                                .record(Duration.ofNanos(System.nanoTime() - start));
+                        scheduler.release(granted, health(result), firstReply(result));
+                    })
+                    .map(result -> {
+                        List<RecipientOutcome> each = new ArrayList<>();
+                        for (String recipient : recipients) {
+                            AttemptResult r = result.results().get(recipient);
+                            each.add(new RecipientOutcome(recipient, r != null ? r
+                                    : AttemptResult.temporary("451 4.3.0 no result for recipient", null)));
+                        }
+                        return each;
+                    });
+        });
+    }
+
+    private static DestinationScheduler.Health health(SessionResult result) {
+        if (result == null) {
+            return DestinationScheduler.Health.UNKNOWN;
+        }
+        return result.connected() ? DestinationScheduler.Health.CONNECTED : DestinationScheduler.Health.CONNECT_FAILED;
+    }
+
+    private static String firstReply(SessionResult result) {
+        if (result == null || result.results().isEmpty()) {
+            return null;
+        }
+        return result.results().values().iterator().next().reply();
+    }
+}
