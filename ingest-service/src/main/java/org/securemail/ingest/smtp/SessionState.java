@@ -9,9 +9,7 @@ public final class SessionState {
     private final String clientIp;
     private String helo;
     private boolean esmtp;
-    private boolean tls;
-    private String tlsProtocol;
-    private String tlsCipher;
+    private Tls tls;
     private SmtpUserRecord user;
 
     public SessionState(Listener listener, String clientIp) {
@@ -44,24 +42,24 @@ public final class SessionState {
 
     /** TLS is active; RFC 3207 §4.2: everything learnt before the handshake is forgotten. */
     public void tlsStarted(String protocol, String cipher) {
-        tls = true;
-        tlsProtocol = protocol;
-        tlsCipher = cipher;
+        tls = new Tls(protocol, cipher);
         helo = null;
         esmtp = false;
         user = null;
     }
 
     public boolean tls() {
-        return tls;
+        return tls != null;
     }
 
+    /** The negotiated protocol, or null in clear text. */
     public String tlsProtocol() {
-        return tlsProtocol;
+        return tls == null ? null : tls.protocol();
     }
 
+    /** The negotiated cipher suite, or null in clear text. */
     public String tlsCipher() {
-        return tlsCipher;
+        return tls == null ? null : tls.cipher();
     }
 
     public void authenticated(SmtpUserRecord authenticated) {
@@ -71,5 +69,9 @@ public final class SessionState {
     /** The authenticated user, or null. */
     public SmtpUserRecord user() {
         return user;
+    }
+
+    /** What the STARTTLS handshake negotiated. */
+    private record Tls(String protocol, String cipher) {
     }
 }

@@ -2,30 +2,22 @@ package org.securemail.provisioning.domain;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.provisioning.policy.PolicyMode;
+import org.securemail.provisioning.tenant.TenantOwned;
 
 /** A mail domain of a tenant: inbound relay route, outbound permission and inspection policy. */
 @Entity
 @Table(name = "domain")
-public class Domain {
-
-    @Id
-    public UUID id;
-
-    @Column(name = "tenant_id", nullable = false)
-    public UUID tenantId;
+public class Domain extends TenantOwned {
 
     /** A-label, lower case; immutable (it is the key on {@code provisioning.domains}). */
     @Column(nullable = false, updatable = false)
@@ -59,12 +51,6 @@ public class Domain {
     @Column(name = "dnsbl_zones", nullable = false)
     public List<String> dnsblZones;
 
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
-
-    @Version
-    public long version;
 }

@@ -74,11 +74,10 @@ public class DomainService {
         d.dnsblZones = policy == null ? List.of() : normaliseZones(policy.dnsblZones());
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
-        return Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
+        return outbox.transaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
                         .chain(() -> ApiProblem.failIfTaken(domains.nameTaken(name), "domain " + name + " already exists"))
                         .chain(() -> domains.persistAndFlush(d))
                         .chain(() -> outbox.domainChanged(DomainMapper.toRecord(d))))
-                .invoke(outbox::committed)
                 .map(x -> DomainMapper.toView(d));
     }
 
@@ -109,7 +108,7 @@ public class DomainService {
      * is incremented, and writes the new state to the outbox in the same transaction.
      */
     public Uni<DomainView> change(Caller caller, UUID id, long expectedVersion, Consumer<Domain> edit) {
-        return Panache.withTransaction(() -> domains.findVisible(caller, id)
+        return outbox.transaction(() -> domains.findVisible(caller, id)
                         .chain(d -> {
                             if (d.version != expectedVersion) {
                                 return Uni.createFrom().failure(ApiProblem.stale("domain", id, expectedVersion, d.version));
@@ -119,13 +118,12 @@ public class DomainService {
                             return domains.flush().replaceWith(d);
                         })
                         .call(d -> outbox.domainChanged(DomainMapper.toRecord(d))))
-                .invoke(outbox::committed)
                 .map(DomainMapper::toView);
     }
 
     /** Deletes the domain and its recipients; publishes a tombstone for each. */
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> domains.findVisible(caller, id)
+        return outbox.transaction(() -> domains.findVisible(caller, id)
                         .chain(d -> recipients.ofDomain(d.tenantId, d.id)
                                 .chain(list -> {
                                     Uni<Void> chain = Uni.createFrom().voidItem();
@@ -136,8 +134,7 @@ public class DomainService {
                                     return chain.chain(() -> recipients.deleteOfDomain(d.tenantId, d.id));
                                 })
                                 .chain(() -> domains.delete(d))
-                                .chain(() -> outbox.domainDeleted(d.name))))
-                .invoke(outbox::committed);
+                                .chain(() -> outbox.domainDeleted(d.name))));
     }
 
     static String normaliseName(String field, String raw) {

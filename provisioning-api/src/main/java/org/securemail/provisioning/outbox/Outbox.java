@@ -1,6 +1,7 @@
 package org.securemail.provisioning.outbox;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,9 +54,12 @@ public class Outbox {
         return append(Topics.PROVISIONING_RECIPIENTS, record.key(), null);
     }
 
-    /** Tells the relay that a transaction with outbox events has committed; call after the commit. */
-    public void committed() {
-        relay.wakeUp();
+    /**
+     * Runs {@code work} in one database transaction, the change and its outbox events together, and wakes the relay
+     * once it has committed (the relay's poll would find the events too, later).
+     */
+    public <T> Uni<T> transaction(Supplier<Uni<T>> work) {
+        return Panache.withTransaction(work).invoke(relay::wakeUp);
     }
 
     private Uni<Void> append(String topic, String key, Object record) {

@@ -36,7 +36,7 @@ public class RecipientService {
 
     public Uni<RecipientView> add(Caller caller, UUID domainId, CreateRecipient request) {
         String localPart = request.localPart().toLowerCase(Locale.ROOT);
-        return Panache.withTransaction(() -> domains.findVisible(caller, domainId)
+        return outbox.transaction(() -> domains.findVisible(caller, domainId)
                         .chain(d -> ApiProblem.failIfTaken(recipients.exists(d.id, localPart),
                                 "recipient " + localPart + "@" + d.name + " already exists").chain(() -> {
                             Recipient r = new Recipient();
@@ -48,8 +48,7 @@ public class RecipientService {
                             return recipients.persistAndFlush(r)
                                     .call(() -> outbox.recipientAdded(record(d, r)))
                                     .map(x -> view(d, r));
-                        })))
-                .invoke(outbox::committed);
+                        })));
     }
 
     public Uni<Page<RecipientView>> list(Caller caller, UUID domainId, PageRequest page) {
@@ -64,12 +63,11 @@ public class RecipientService {
     }
 
     public Uni<Void> remove(Caller caller, UUID domainId, UUID id) {
-        return Panache.withTransaction(() -> domains.findVisible(caller, domainId)
+        return outbox.transaction(() -> domains.findVisible(caller, domainId)
                         .chain(d -> recipients.findVisible(caller, d.id, id)
                                 .call(r -> recipients.delete(r))
                                 .call(r -> outbox.recipientRemoved(record(d, r)))))
-                .replaceWithVoid()
-                .invoke(outbox::committed);
+                .replaceWithVoid();
     }
 
     static RecipientRecord record(Domain d, Recipient r) {

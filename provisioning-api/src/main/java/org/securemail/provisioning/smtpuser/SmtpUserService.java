@@ -40,7 +40,7 @@ public class SmtpUserService {
     public Uni<SmtpUserView> create(Caller caller, CreateSmtpUser request) {
         UUID tenantId = caller.tenantFor(request.tenantId());
         String username = request.username().toLowerCase(Locale.ROOT);
-        return hasher.hash(request.password()).chain(hash -> Panache.withTransaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
+        return hasher.hash(request.password()).chain(hash -> outbox.transaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
                         .chain(() -> ApiProblem.failIfTaken(users.usernameTaken(username),
                                 "SMTP user " + username + " already exists"))
                         .chain(() -> {
@@ -54,7 +54,6 @@ public class SmtpUserService {
                             u.updatedAt = u.createdAt;
                             return users.persistAndFlush(u).call(() -> outbox.userChanged(record(u)));
                         })))
-                .invoke(outbox::committed)
                 .map(SmtpUserView::of);
     }
 
@@ -69,7 +68,7 @@ public class SmtpUserService {
 
     public Uni<SmtpUserView> update(Caller caller, UUID id, UpdateSmtpUser request) {
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hasher.hash(request.password());
-        return newHash.chain(hash -> Panache.withTransaction(() -> users.findVisible(caller, id)
+        return newHash.chain(hash -> outbox.transaction(() -> users.findVisible(caller, id)
                         .chain(u -> {
                             if (u.version != request.version()) {
                                 return Uni.createFrom().failure(ApiProblem.stale("SMTP user", id, request.version(), u.version));
@@ -84,16 +83,14 @@ public class SmtpUserService {
                             return users.flush().replaceWith(u);
                         })
                         .call(u -> outbox.userChanged(record(u)))))
-                .invoke(outbox::committed)
                 .map(SmtpUserView::of);
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> users.findVisible(caller, id)
+        return outbox.transaction(() -> users.findVisible(caller, id)
                         .call(u -> users.delete(u))
                         .call(u -> outbox.userDeleted(u.username)))
-                .replaceWithVoid()
-                .invoke(outbox::committed);
+                .replaceWithVoid();
     }
 
     static SmtpUserRecord record(SmtpUser u) {
