@@ -81,6 +81,14 @@ public interface DeliveryConfig {
 
         /** PEM file of CA certificates trusted for REQUIRED TLS; the JDK trust store when absent. */
         Optional<String> trustPem();
+
+        /**
+         * The names this suite's MX listeners give in their EHLO reply ({@code ingest.hostname}, default
+         * {@code localhost}). A next hop that answers EHLO or HELO with one of them is the suite itself: the mail
+         * bounces with {@code 554 5.4.6 ... loops back to myself} instead of going round (Postfix's check).
+         */
+        @WithDefault("localhost")
+        List<String> ownNames();
     }
 
     interface Scheduler {

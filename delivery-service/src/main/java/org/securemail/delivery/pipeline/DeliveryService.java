@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import jakarta.annotation.PostConstruct;
@@ -21,6 +20,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.messaging.KafkaOutbox;
@@ -207,6 +207,6 @@ public class DeliveryService {
 
     static String domainOf(String recipient) {
         int at = recipient.lastIndexOf('@');
-        return at < 0 ? "" : recipient.substring(at + 1).toLowerCase(Locale.ROOT);
+        return at < 0 ? "" : DomainNames.canonical(recipient.substring(at + 1));
     }
 }

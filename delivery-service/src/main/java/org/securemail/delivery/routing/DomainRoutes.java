@@ -1,10 +1,10 @@
 package org.securemail.delivery.routing;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.provisioning.DomainRecord;
 
 /** The provisioned domains, held in memory from the compacted {@code provisioning.domains} topic. */
@@ -14,7 +14,7 @@ public class DomainRoutes {
 
     /** Applies one record of the compacted topic; a null record (tombstone) removes the domain. */
     public void apply(String domain, DomainRecord record) {
-        String key = domain.toLowerCase(Locale.ROOT);
+        String key = DomainNames.canonical(domain);
         if (record == null) {
             domains.remove(key);
             return;
@@ -24,7 +24,7 @@ public class DomainRoutes {
 
     /** The inbound relay route of {@code domain}, when it is a provisioned inbound domain with next hops. */
     public Optional<DomainRecord> inboundRoute(String domain) {
-        DomainRecord record = domains.get(domain.toLowerCase(Locale.ROOT));
+        DomainRecord record = domains.get(DomainNames.canonical(domain));
         if (record == null || !record.inboundEnabled() || record.nextHops().isEmpty()) {
             return Optional.empty();
         }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
@@ -46,7 +47,7 @@ public class RouteResolver {
     }
 
     public Uni<Route> resolve(String domain) {
-        String name = domain.toLowerCase(Locale.ROOT);
+        String name = DomainNames.canonical(domain);
         if (name.isEmpty()) {
             return Uni.createFrom().item(new Route.Permanent("550 5.1.3 bad recipient address syntax"));
         }

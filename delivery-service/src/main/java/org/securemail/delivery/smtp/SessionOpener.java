@@ -75,7 +75,7 @@ final class SessionOpener {
                     if (ehlo.positive()) {
                         c.esmtp = true;
                         c.parseEhlo(ehlo);
-                        return Future.succeededFuture();
+                        return notOurselves(c, ehlo);
                     }
                     if (ehlo.code() == 421) {
                         return Future.failedFuture(new HopFailure(hostSaid(c.hop, ehlo, "EHLO"), true));
@@ -84,9 +84,21 @@ final class SessionOpener {
                     c.extensions.clear();
                     return c.command("HELO " + heloName, "sending HELO", config.greetingTimeout())
                             .recover(t -> Future.failedFuture(new HopFailure("451 4.4.2 " + t.getMessage(), true)))
-                            .compose(helo -> helo.positive() ? Future.<Void>succeededFuture()
+                            .compose(helo -> helo.positive() ? notOurselves(c, helo)
                                     : Future.failedFuture(new HopFailure(hostSaid(c.hop, helo, "HELO"), true)));
                 });
+    }
+
+    /** Postfix's loop check: a next hop that names itself as this suite in its EHLO/HELO reply is this suite. */
+    private Future<Void> notOurselves(SmtpConnection c, SmtpReply hello) {
+        String name = hello.lines().isEmpty() ? "" : hello.lines().get(0).trim().split("\\s+", 2)[0];
+        boolean loop = config.ownNames().stream().anyMatch(own -> own.equalsIgnoreCase(name));
+        if (!loop) {
+            return Future.succeededFuture();
+        }
+        c.quit(config.commandTimeout());
+        return Future.failedFuture(HopFailure.permanent(
+                "554 5.4.6 mail for " + c.hop.display() + " loops back to myself"));
     }
 
     private Future<Void> startTls(SmtpConnection c) {

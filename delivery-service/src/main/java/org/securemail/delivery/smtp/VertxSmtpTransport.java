@@ -81,6 +81,10 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
                 HopFailure failure = session.cause() instanceof HopFailure f ? f
                         : new HopFailure("451 4.4.2 " + hop.display() + ": " + session.cause().getMessage(), false);
                 LOG.debugf("next hop %s failed: %s", hop.display(), failure.getMessage());
+                if (failure.permanent) {
+                    return Future.succeededFuture(SessionResult.all(tx.recipients(),
+                            AttemptResult.permanent(failure.getMessage(), hop.display()), true, tried));
+                }
                 if (failure.retrySameHop && allowReuse) {
                     return attempt(hops, index, tx, tried, failure.getMessage(), true, false);
                 }

@@ -121,6 +121,23 @@ class RouteResolverTest {
                 new NextHopAddress("10.0.0.2", "10.0.0.2", 2526, TlsPolicy.REQUIRED));
     }
 
+    /** Issue 12: {@code x@customer.test.} went to the MX (the suite itself) and looped for ever. */
+    @Test
+    void aTrailingDotUpperCaseOrUnicodeNameFindsTheProvisionedRoute() {
+        routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,
+                List.of(new NextHop("10.0.0.1", 25, 10, TlsPolicy.NONE)), false, 0, false, null, 1));
+        routes.apply("xn--bcher-kva.test", new DomainRecord("xn--bcher-kva.test", "t1", true,
+                List.of(new NextHop("10.0.0.3", 25, 10, TlsPolicy.NONE)), false, 0, false, null, 1));
+        dns.answer("customer.test", DnsType.MX, "10 mx.securemail.test");
+
+        for (String name : List.of("customer.test.", "CUSTOMER.Test.", " customer.test")) {
+            Route route = resolve(name);
+            assertThat(((Route.Hosts) route).provisioned()).as(name).isTrue();
+            assertThat(((Route.Hosts) route).hops()).extracting(NextHopAddress::ip).as(name).containsExactly("10.0.0.1");
+        }
+        assertThat(((Route.Hosts) resolve("Bücher.test.")).hops()).extracting(NextHopAddress::ip).containsExactly("10.0.0.3");
+    }
+
     @Test
     void aTombstoneRemovesTheProvisionedRoute() {
         routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,

@@ -214,6 +214,24 @@ class VertxSmtpTransportTest {
         assertThat(result.results().get("a@dest.test").reply()).contains("4.4.1").contains("connect to");
     }
 
+    /** Issue 12: the sink greets as {@code sink.test}; configured as one of our own names, it is the suite itself. */
+    @Test
+    void aNextHopThatGreetsWithOurOwnNameIsAMailLoopAndBounces() {
+        VertxSmtpTransport self = new VertxSmtpTransport(vertx,
+                TestSmtpSettings.defaults().withOwnNames("mx.securemail.test", "SINK.test"), "client.test");
+        try {
+            SessionResult result = self.deliver(List.of(hop(TlsPolicy.NONE)), tx(MESSAGE, "a@dest.test"))
+                    .await().atMost(WAIT);
+
+            assertThat(result.results().get("a@dest.test").kind()).isEqualTo(AttemptResult.Kind.PERMANENT_FAILURE);
+            assertThat(result.results().get("a@dest.test").reply()).startsWith("554 5.4.6").contains("loops back to myself");
+            assertThat(sink.commands).noneMatch(c -> c.startsWith("MAIL FROM"));
+            assertThat(sink.received).isEmpty();
+        } finally {
+            self.close();
+        }
+    }
+
     @Test
     void timesOutAStalledGreeting() {
         sink.stall = true;

@@ -18,6 +18,54 @@ public final class ReceivedHeader {
     private ReceivedHeader() {
     }
 
+    /**
+     * The {@code Received} headers in the header section of {@code message} (up to the first empty line; folded
+     * continuation lines are not counted again), as Postfix counts hops. Reads no further than the headers.
+     */
+    public static int count(byte[] message) {
+        int count = 0;
+        int line = 0;
+        while (line < message.length) {
+            int end = lineEnd(message, line);
+            if (end == line) {
+                return count; // the empty line that ends the header section
+            }
+            if (isReceived(message, line, end)) {
+                count++;
+            }
+            line = Math.min(message.length, end + 2);
+        }
+        return count;
+    }
+
+    /** Index of the CR of the CRLF that ends the line starting at {@code from}, or the message length. */
+    private static int lineEnd(byte[] message, int from) {
+        for (int i = from; i + 1 < message.length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return message.length;
+    }
+
+    /** {@code Received} then optional white space (RFC 5322 §4.5.3 obsolete syntax) and a colon. */
+    private static boolean isReceived(byte[] message, int from, int end) {
+        String name = "received";
+        if (end - from < name.length() + 1) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.toLowerCase((char) message[from + i]) != name.charAt(i)) {
+                return false;
+            }
+        }
+        int i = from + name.length();
+        while (i < end && (message[i] == ' ' || message[i] == '\t')) {
+            i++;
+        }
+        return i < end && message[i] == ':';
+    }
+
     /** {@code SMTP}, {@code ESMTP}, {@code ESMTPS}, {@code ESMTPA} or {@code ESMTPSA} (RFC 3848). */
     public static String protocol(boolean esmtp, boolean tls, boolean authenticated) {
         if (!esmtp) {

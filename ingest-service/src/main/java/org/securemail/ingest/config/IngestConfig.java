@@ -55,6 +55,13 @@ public interface IngestConfig {
         @WithDefault("512")
         int maxCommandLine();
 
+        /**
+         * {@code Received} headers a message may already carry (Postfix {@code hopcount_limit}); past it the message
+         * is refused with {@code 554 5.4.6}, so a mail loop ends instead of going round for ever.
+         */
+        @WithDefault("50")
+        int maxHops();
+
         /** Maximum text line length in DATA, excluding CRLF (RFC 5322 §2.1.1). */
         @WithDefault("998")
         int maxTextLine();

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
@@ -87,8 +88,7 @@ public class ProvisioningState {
     }
 
     static String normalizeDomain(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
-        return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+        return DomainNames.canonical(domain);
     }
 
     /** User names are case-insensitive, as the provisioning API stores them (lower case). */

@@ -67,4 +67,6 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply BARE_NEWLINE_IN_DATA = of(550, "5.5.2", "Error: bare <CR> or <LF> received in message");
     /** A NUL byte in DATA or BDAT: 8BITMIME does not allow it and BINARYMIME is not offered (issue 18). */
     public static final Reply NUL_IN_DATA = of(550, "5.6.0", "Error: NUL character received in message");
+    /** More {@code Received} headers than {@code ingest.limits.max-hops}: a mail loop (Postfix's reply). */
+    public static final Reply TOO_MANY_HOPS = of(554, "5.4.6", "Too many hops");
 }

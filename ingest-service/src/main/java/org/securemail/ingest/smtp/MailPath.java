@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.securemail.common.mail.DomainNames;
+
 /**
  * A parsed {@code MAIL FROM:} / {@code RCPT TO:} argument: the address and its ESMTP parameters
  * (RFC 5321 §4.1.2). Lenient like Postfix about a space after the colon and missing angle brackets; strict about
@@ -96,9 +98,9 @@ public record MailPath(String address, Map<String, String> parameters) {
         return at < 0 ? address : address.substring(0, at);
     }
 
-    /** The domain, lower case, or null for the null path. */
+    /** The domain in its canonical form ({@link DomainNames#canonical}), or null for the null path. */
     public String domain() {
         int at = address.lastIndexOf('@');
-        return at < 0 ? null : address.substring(at + 1).toLowerCase(Locale.ROOT);
+        return at < 0 ? null : DomainNames.canonical(address.substring(at + 1));
     }
 }

@@ -1,5 +1,6 @@
 package org.securemail.provisioning.domain;
 
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.provisioning.domain.DomainDtos.DomainView;

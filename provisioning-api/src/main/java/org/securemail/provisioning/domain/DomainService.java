@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.securemail.common.mail.DomainNames;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.TlsPolicy;

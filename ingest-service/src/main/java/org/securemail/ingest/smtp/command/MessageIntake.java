@@ -67,6 +67,11 @@ final class MessageIntake {
         MailTransaction transaction = session.transaction();
         MessageBuffer held = transaction.takeMessage(); // released when the queue has answered, not at the reset
         byte[] bytes = held.toByteArray();
+        if (ReceivedHeader.count(bytes) - 1 > session.deps().config().limits().maxHops()) { // ours is not a hop
+            held.release();
+            reject(session, Reply.TOO_MANY_HOPS, "too_many_hops");
+            return;
+        }
         MailEnvelope envelope = new MailEnvelope(transaction.queueId(), transaction.sender(),
                 List.copyOf(transaction.recipients()), state.clientIp(), state.helo(), state.tlsProtocol(),
                 state.user() == null ? null : state.user().username(), transaction.tenantId(),

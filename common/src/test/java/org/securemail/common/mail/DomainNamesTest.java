@@ -1,4 +1,4 @@
-package org.securemail.provisioning.domain;
+package org.securemail.common.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

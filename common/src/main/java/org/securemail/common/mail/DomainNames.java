@@ -1,4 +1,4 @@
-package org.securemail.provisioning.domain;
+package org.securemail.common.mail;
 
 import java.net.IDN;
 import java.util.Locale;
@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Normalises domain and host names: trimmed, trailing dot removed, IDNA to A-labels ({@link IDN#toASCII} with
- * STD3 rules) and lower case. Returns empty for a name that is not a valid host name.
+ * The one normalisation of domain and host names that ingest, delivery and the API share (issue 12: a trailing dot
+ * or an upper-case letter must not make a provisioned domain look unknown, or its mail loops through the MX):
+ * trimmed, trailing dot removed, IDNA to A-labels ({@link IDN#toASCII} with STD3 rules) and lower case.
  */
 public final class DomainNames {
 
@@ -47,6 +48,18 @@ public final class DomainNames {
             }
         }
         return Optional.of(ascii);
+    }
+
+    /**
+     * The form to compare and route by: {@link #normalise}'s result, or, for what is not a host name (an address
+     * literal such as {@code [192.0.2.1]}, a single label), the input trimmed, in lower case and without a trailing
+     * dot, so that it matches no provisioned domain.
+     */
+    public static String canonical(String input) {
+        return normalise(input).orElseGet(() -> {
+            String lower = input == null ? "" : input.trim().toLowerCase(Locale.ROOT);
+            return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        });
     }
 
     /** The Unicode form of an A-label name, for display. */
