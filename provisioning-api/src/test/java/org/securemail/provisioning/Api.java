@@ -11,7 +11,7 @@ import io.restassured.specification.RequestSpecification;
 /** Test helpers: requests with a given API key, and setup of tenants and keys through the API itself. */
 public final class Api {
 
-    public static final String OPERATOR_KEY = "test-operator-key-0123456789";
+    public static final String OPERATOR_KEY = "test-operator-key-0123456789abcdef";
 
     private Api() {
     }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.securemail.common.net.NetworkPolicy;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -33,6 +35,8 @@ public interface DeliveryConfig {
     Retry retry();
 
     Dns dns();
+
+    Network network();
 
     Shutdown shutdown();
 
@@ -89,6 +93,23 @@ public interface DeliveryConfig {
          */
         @WithDefault("localhost")
         List<String> ownNames();
+    }
+
+    /**
+     * Where delivery may connect on a tenant's or a DNS answer's behalf ({@link NetworkPolicy}, issue 12). Internal
+     * networks are refused unless listed; tenants' next-hop ports must be SMTP ports unless listed.
+     */
+    interface Network {
+        /** Networks allowed despite being internal, e.g. {@code 127.0.0.0/8} for the local stack. */
+        Optional<List<String>> allowedNetworks();
+
+        /** Ports, or ranges {@code low-high}, a tenant's next hop may use. */
+        @WithDefault(NetworkPolicy.SMTP_PORTS)
+        String allowedPorts();
+
+        default NetworkPolicy policy() {
+            return NetworkPolicy.of(allowedNetworks().orElse(List.of()), allowedPorts());
+        }
     }
 
     interface Scheduler {

@@ -106,7 +106,7 @@ public class DeliveryService {
                     + " provisioned routes with IP next hops still work");
         }
         RouteResolver resolver = new RouteResolver(tables.routes(), dns, config.nextHopPort(), config.dns().deadline(),
-                config.dns().ipv6());
+                config.dns().ipv6(), config.network().policy());
         DeliveryConfig.Scheduler s = config.scheduler();
         scheduler = new DestinationScheduler(s.destinationConcurrency(), s.destinationQueueLimit(),
                 s.deadAfterFailures(), s.suspendInitial(), s.suspendMax(), s.queueWait(), timers, System::nanoTime);

@@ -52,6 +52,7 @@ final class OutcomeWriter {
     private final ObjectMapper mapper;
     private final Map<Outcome, Counter> recipientCounters = new LinkedHashMap<>();
     private final Counter bounceMessages;
+    private final Counter dsnsWithheld;
     private final Counter parkedRecipients;
 
     OutcomeWriter(DeliveryConfig config, String hostname, KafkaOutbox outbox, RecipientStateStore state,
@@ -69,6 +70,9 @@ final class OutcomeWriter {
                     .tag("outcome", outcome.name().toLowerCase(Locale.ROOT)).register(registry));
         }
         bounceMessages = Counter.builder("delivery.bounces.sent").description("DSN bounce messages queued")
+                .register(registry);
+        dsnsWithheld = Counter.builder("delivery.bounces.withheld")
+                .description("DSNs not sent because the message was inbound mail from an unauthenticated sender")
                 .register(registry);
         parkedRecipients = Counter.builder("delivery.recipients.parked")
                 .description("recipients parked on delivery.park because their destination's queue was full")
@@ -206,6 +210,14 @@ final class OutcomeWriter {
         MailEnvelope original = item.envelope();
         if (original.nullSender()) {
             LOG.infof("%s: %d recipient(s) failed; no DSN for the null sender", item.queueId(), failures.size());
+            return Uni.createFrom().voidItem();
+        }
+        if (original.direction() != Direction.OUTBOUND) {
+            // backscatter (issue 12): the sender of relayed inbound mail is not authenticated and often forged; the
+            // failure is in the delivery events (and the tenant's tracking), never in a DSN to a stranger
+            dsnsWithheld.increment();
+            LOG.infof("%s: %d recipient(s) failed; no %s DSN for inbound mail from an unauthenticated sender",
+                    item.queueId(), failures.size(), kind);
             return Uni.createFrom().voidItem();
         }
         byte[] report = dsn.build(original, item.raw(), failures, kind, now, schedule.expiry(item.receivedAt()));

@@ -13,11 +13,12 @@ import java.util.function.Function;
 
 import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
-import org.securemail.common.mail.DomainNames;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
+import org.securemail.common.mail.DomainNames;
+import org.securemail.common.net.NetworkPolicy;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.TlsPolicy;
@@ -32,13 +33,16 @@ import org.securemail.dns.client.DnsResolver;
 public class RouteResolver {
 
     private final DomainRoutes routes;
+    private final NetworkPolicy network;
     private final DnsResolver dns;
     private final int defaultPort;
     private final Duration deadline;
     private final boolean ipv6;
 
     /** @param dns null when no resolver is wired: MX routing then defers (provisioned IP routes still work) */
-    public RouteResolver(DomainRoutes routes, DnsResolver dns, int defaultPort, Duration deadline, boolean ipv6) {
+    public RouteResolver(DomainRoutes routes, DnsResolver dns, int defaultPort, Duration deadline, boolean ipv6,
+            NetworkPolicy network) {
+        this.network = network;
         this.routes = routes;
         this.dns = dns;
         this.defaultPort = defaultPort;
@@ -58,15 +62,36 @@ public class RouteResolver {
 
     private Uni<Route> provisioned(DomainRecord record) {
         List<NextHop> hops = sortByPreference(record.nextHops(), NextHop::preference);
-        List<Uni<List<NextHopAddress>>> lookups = new ArrayList<>();
+        List<Uni<Found>> lookups = new ArrayList<>();
         for (NextHop hop : hops) {
-            int port = hop.port() > 0 ? hop.port() : defaultPort;
             TlsPolicy tls = hop.tls() == null ? TlsPolicy.OPPORTUNISTIC : hop.tls();
-            lookups.add(addresses(hop.host(), port, tls).map(a -> a.addresses));
+            if (hop.port() > 0 && !network.allowsPort(hop.port())) {
+                lookups.add(Uni.createFrom().item(Found.refused("port " + hop.port())));
+                continue;
+            }
+            lookups.add(addresses(hop.host(), hop.port() > 0 ? hop.port() : defaultPort, tls));
         }
-        return joinInOrder(lookups).map(all -> all.isEmpty()
-                ? new Route.Temporary("451 4.4.3 no address found for the next hops of " + record.name())
-                : new Route.Hosts(all, true));
+        if (lookups.isEmpty()) {
+            return Uni.createFrom().item(new Route.Temporary("451 4.4.3 no next hop for " + record.name()));
+        }
+        return Uni.join().all(lookups).andFailFast().map(found -> {
+            List<NextHopAddress> all = new ArrayList<>();
+            found.forEach(f -> all.addAll(f.addresses));
+            if (!all.isEmpty()) {
+                return new Route.Hosts(all, true);
+            }
+            return found.stream().allMatch(f -> f.refused != null)
+                    ? refused(record.name(), found)
+                    : new Route.Temporary("451 4.4.3 no address found for the next hops of " + record.name());
+        });
+    }
+
+    /** Every next hop was in a network or on a port the suite may not reach (issue 12): nothing will change that. */
+    private static Route refused(String domain, List<Found> found) {
+        String what = found.stream().map(f -> f.refused).filter(r -> r != null).distinct().limit(3)
+                .reduce((x, y) -> x + ", " + y).orElse("");
+        return new Route.Permanent("550 5.4.4 the next hops of " + domain
+                + " are in networks or on ports this service does not connect to (" + what + ")");
     }
 
     private Uni<Route> mx(String domain) {
@@ -82,6 +107,9 @@ public class RouteResolver {
                 return addresses(domain, defaultPort, TlsPolicy.OPPORTUNISTIC).map(found -> {
                     if (!found.addresses.isEmpty()) {
                         return new Route.Hosts(found.addresses, false);
+                    }
+                    if (found.refused != null) {
+                        return refused(domain, List.of(found));
                     }
                     return found.temporary
                             ? new Route.Temporary("451 4.4.3 Host or domain name not found. Name service error for name="
@@ -136,6 +164,9 @@ public class RouteResolver {
             if (!all.isEmpty()) {
                 return new Route.Hosts(all, false);
             }
+            if (found.stream().allMatch(f -> f.refused != null)) {
+                return refused(domain, found);
+            }
             return temporary
                     ? new Route.Temporary("451 4.4.3 no address for any MX host of " + domain + ": " + detail)
                     : new Route.Permanent("550 5.4.4 no MX host of " + domain + " has an address");
@@ -145,34 +176,50 @@ public class RouteResolver {
     private record Mx(int preference, String host) {
     }
 
-    private record Found(List<NextHopAddress> addresses, boolean temporary, String detail) {
+    /** @param refused what was refused by the {@link NetworkPolicy} when nothing else was found, or null */
+    private record Found(List<NextHopAddress> addresses, boolean temporary, String detail, String refused) {
+
+        static Found refused(String what) {
+            return new Found(List.of(), false, null, what);
+        }
     }
 
     /** A and (optionally) AAAA of {@code host}, or the literal itself. */
     private Uni<Found> addresses(String host, int port, TlsPolicy tls) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare)) {
-            return Uni.createFrom().item(new Found(List.of(new NextHopAddress(bare, bare, port, tls)), false, null));
+            return Uni.createFrom().item(network.allowsLiteral(bare)
+                    ? new Found(List.of(new NextHopAddress(bare, bare, port, tls)), false, null, null)
+                    : Found.refused(bare));
         }
         if (dns == null) {
-            return Uni.createFrom().item(new Found(List.of(), true, "no DNS resolver is configured"));
+            return Uni.createFrom().item(new Found(List.of(), true, "no DNS resolver is configured", null));
         }
         Uni<DnsAnswer> a = dns.resolve(bare, DnsType.A, deadline);
         Uni<DnsAnswer> aaaa = ipv6 ? dns.resolve(bare, DnsType.AAAA, deadline)
                 : Uni.createFrom().item(new DnsAnswer(bare, DnsType.AAAA, DnsStatus.NODATA, List.of(), 0, null));
         return Uni.combine().all().unis(a, aaaa).asTuple().map(t -> {
             List<NextHopAddress> found = new ArrayList<>();
+            String refused = null;
             boolean temporary = false;
             String detail = null;
             for (DnsAnswer answer : List.of(t.getItem1(), t.getItem2())) {
                 if (answer.status().usable()) {
-                    answer.records().forEach(r -> found.add(new NextHopAddress(bare, r.data().trim(), port, tls)));
+                    for (var r : answer.records()) {
+                        String ip = r.data().trim();
+                        if (network.allowsLiteral(ip)) {
+                            found.add(new NextHopAddress(bare, ip, port, tls));
+                        } else {
+                            refused = bare + " (" + ip + ")";
+                        }
+                    }
                 } else if (answer.status().temporary()) {
                     temporary = true;
                     detail = answer.type() + " " + answer.status() + (answer.detail() == null ? "" : " (" + answer.detail() + ")");
                 }
             }
-            return new Found(found, temporary && found.isEmpty(), detail);
+            boolean onlyRefused = found.isEmpty() && !temporary && refused != null;
+            return new Found(found, temporary && found.isEmpty(), detail, onlyRefused ? refused : null);
         });
     }
 
@@ -180,17 +227,6 @@ public class RouteResolver {
         return new Route.Temporary("451 4.4.3 Host or domain name not found. Name service error for name=" + domain
                 + " type=" + type + ": " + answer.status()
                 + (answer.detail() == null ? "" : " (" + answer.detail() + ")"));
-    }
-
-    private static <T> Uni<List<T>> joinInOrder(List<Uni<List<T>>> unis) {
-        if (unis.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        return Uni.join().all(unis).andFailFast().map(lists -> {
-            List<T> all = new ArrayList<>();
-            lists.forEach(all::addAll);
-            return all;
-        });
     }
 
     /** Sorted by preference; equal preferences in random order (RFC 5321 §5.1). */

@@ -19,11 +19,20 @@ import io.vertx.core.net.NetSocket;
  * One client SMTP connection: writes commands, parses (multi-line) replies and hands them, in order, to the
  * readers waiting for them. Pipelining is simply several writes followed by several reads. Every read has a
  * timeout; a timeout or a protocol error closes the connection and fails every pending read.
+ *
+ * <p>A next hop is a stranger (issue 12): a reply has at most {@link #MAX_REPLY_LINES} lines and
+ * {@link #MAX_REPLY_BYTES} bytes, a reply nobody asked for (more replies than commands sent) is a protocol error,
+ * and the bytes of a peer that does not speak SMTP are never repeated in an error: they would reach the tenant's
+ * tracking timeline (an SSH banner, say).
  */
 final class SmtpConnection {
 
     /** Longest reply line accepted (RFC 5321 says 512; be lenient). */
     private static final int MAX_LINE = 4096;
+    /** Lines of one (multi-line) reply; an EHLO reply has a dozen. */
+    static final int MAX_REPLY_LINES = 100;
+    /** Bytes of one reply's text. */
+    static final int MAX_REPLY_BYTES = 64 * 1024;
 
     private final Vertx vertx;
     private NetSocket socket;
@@ -32,6 +41,10 @@ final class SmtpConnection {
 
     private Buffer buffer = Buffer.buffer();
     private List<String> partial = new ArrayList<>();
+    private int partialBytes;
+    /** Replies owed by the server: the greeting, then one per command or message sent. */
+    private int expected = 1;
+    private boolean answered;
     private final ArrayDeque<SmtpReply> unread = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private boolean closed;
@@ -128,16 +141,29 @@ final class SmtpConnection {
         if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
                 || !Character.isDigit(line.charAt(2)) || (line.length() > 3 && line.charAt(3) != ' '
                         && line.charAt(3) != '-')) {
-            fail("protocol error: malformed reply from " + hop.display() + ": " + abbreviate(line));
+            fail(answered ? "protocol error: malformed reply from " + hop.display()
+                    : "protocol error: no SMTP greeting from " + hop.display());
             return false;
         }
         int code = Integer.parseInt(line.substring(0, 3));
         partial.add(line.length() > 4 ? line.substring(4) : "");
+        partialBytes += line.length();
+        if (partial.size() > MAX_REPLY_LINES || partialBytes > MAX_REPLY_BYTES) {
+            fail("protocol error: reply too long from " + hop.display());
+            return false;
+        }
         if (line.length() > 3 && line.charAt(3) == '-') {
             return true;
         }
         SmtpReply reply = new SmtpReply(code, partial);
         partial = new ArrayList<>();
+        partialBytes = 0;
+        answered = true;
+        if (expected == 0) {
+            fail("protocol error: unsolicited reply from " + hop.display());
+            return false;
+        }
+        expected--;
         Waiter waiter = waiters.poll();
         if (waiter == null) {
             unread.add(reply);
@@ -176,14 +202,18 @@ final class SmtpConnection {
         return waiter.promise.future();
     }
 
+    /** One command, or several separated by CRLF (a pipelined batch): each is owed one reply. */
     synchronized void write(String command) {
         if (!closed) {
+            expected += command.split("\r\n", -1).length;
             socket.write(Buffer.buffer(command + "\r\n", StandardCharsets.ISO_8859_1.name()));
         }
     }
 
+    /** Message content ending with the final dot: owed one reply. */
     synchronized void writeRaw(byte[] bytes) {
         if (!closed) {
+            expected++;
             socket.write(Buffer.buffer(bytes));
         }
     }
@@ -238,7 +268,4 @@ final class SmtpConnection {
         command("QUIT", "sending QUIT", timeout).onComplete(ar -> fail("closed after QUIT"));
     }
 
-    private static String abbreviate(String line) {
-        return line.length() > 80 ? line.substring(0, 80) + "..." : line;
-    }
 }

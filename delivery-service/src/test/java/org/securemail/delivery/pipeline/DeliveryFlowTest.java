@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,6 +63,14 @@ class DeliveryFlowTest {
 
     @InjectKafkaBroker
     KafkaBroker broker;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double counter(String name) {
+        Counter c = registry.find(name).counter();
+        return c == null ? 0 : c.count();
+    }
 
     @Inject
     ObjectMapper mapper;
@@ -118,15 +128,21 @@ class DeliveryFlowTest {
         }
     }
 
+    /** An authenticated submission (OUTBOUND): its failures are reported to the sender by DSN. */
     private String queue(String sender, Instant receivedAt, String... recipients) {
         String queueId = "Q" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
-        send(null, queueId, sender, receivedAt, recipients);
+        send(null, queueId, Direction.OUTBOUND, sender, receivedAt, recipients);
         return queueId;
     }
 
     private void send(Integer partition, String queueId, String sender, Instant receivedAt, String... recipients) {
+        send(partition, queueId, Direction.OUTBOUND, sender, receivedAt, recipients);
+    }
+
+    private void send(Integer partition, String queueId, Direction direction, String sender, Instant receivedAt,
+            String... recipients) {
         MailEnvelope envelope = new MailEnvelope(queueId, sender, List.of(recipients), "192.0.2.10", "client.test",
-                null, null, "tenant-1", Direction.INBOUND, receivedAt, 100);
+                null, null, "tenant-1", direction, receivedAt, 100);
         byte[] message = ("From: <" + sender + ">\r\nSubject: test " + queueId + "\r\nMessage-ID: <" + queueId
                 + "@client.test>\r\n\r\nHello.\r\n.leading dot\r\n").getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<String, byte[]> producer = broker.producer()) {
@@ -376,6 +392,28 @@ class DeliveryFlowTest {
 
         await().atMost(WAIT).until(() -> events(queueId, Outcome.DELIVERED).size() == 2);
         assertThat(sink.recipients()).containsExactly("bob@" + domain, "carol@" + domain);
+    }
+
+    /** Issue 12: relayed inbound mail has an unauthenticated, often forged, sender: a later failure is no DSN. */
+    @Test
+    void aFailureOfRelayedInboundMailIsRecordedWithoutBackscatter() {
+        SmtpSink recipientSink = sink();
+        recipientSink.rcptReply = r -> "550 5.1.1 <" + r + ">: user unknown";
+        SmtpSink forgedSenderSink = sink();
+        String recipientDomain = unique("customer");
+        String forgedDomain = unique("forged");
+        provision(recipientDomain, recipientSink);
+        provision(forgedDomain, forgedSenderSink);
+        double withheld = counter("delivery.bounces.withheld");
+
+        String queueId = "Q" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+        send(null, queueId, Direction.INBOUND, "victim@" + forgedDomain, Instant.now(), "nobody@" + recipientDomain);
+
+        await().atMost(WAIT).until(() -> events(queueId, Outcome.BOUNCED).size() == 1);
+        await().atMost(WAIT).until(() -> counter("delivery.bounces.withheld") == withheld + 1);
+        // the DSN would have been queued before the counter moved; nothing reached the forged sender's domain
+        assertThat(forgedSenderSink.received).isEmpty();
+        assertThat(forgedSenderSink.commands).noneMatch(c -> c.startsWith("RCPT TO:<victim@"));
     }
 
     @Test

@@ -78,7 +78,7 @@ class ReadyInputTest {
         TestMail.routeTo(broker, mapper, domain, sink.port());
         MailEnvelope envelope = new MailEnvelope("QREADY1", "alice@" + domain,
                 List.of("bob@" + domain, "gone@" + domain), "192.0.2.1", "client.test", null, null, "t1",
-                Direction.INBOUND, Instant.now(), 40);
+                Direction.OUTBOUND, Instant.now(), 40);
 
         broker.send(Topics.MAIL_READY, "QREADY1", "Subject: ready\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
                 Map.of(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope)));

@@ -72,7 +72,7 @@ class UnsentDsnTest {
         TestMail.routeTo(broker, mapper, domain, sink.port());
         MailEnvelope envelope = new MailEnvelope("QUNSENTDSN1", "alice@origin.test",
                 List.of("bob@" + domain, "gone@" + domain), "192.0.2.1", "client.test", null, null, "t1",
-                Direction.INBOUND, Instant.now(), 40);
+                Direction.OUTBOUND, Instant.now(), 40);
 
         broker.send(Topics.MAIL_ACCEPTED, "QUNSENTDSN1", "Subject: unsent dsn\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
                 Map.of(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope)));

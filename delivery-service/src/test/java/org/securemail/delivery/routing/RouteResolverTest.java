@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
+import org.securemail.common.net.NetworkPolicy;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.TlsPolicy;
@@ -20,7 +21,10 @@ class RouteResolverTest {
 
     private final FakeDnsResolver dns = new FakeDnsResolver();
     private final DomainRoutes routes = new DomainRoutes();
-    private final RouteResolver resolver = new RouteResolver(routes, dns, 2525, DEADLINE, true);
+    /** The tests' next hops are in 10.0.0.0/8 on any port: allowed here, refused by default (see the strict ones). */
+    private final RouteResolver resolver = new RouteResolver(routes, dns, 2525, DEADLINE, true,
+            NetworkPolicy.of(List.of("10.0.0.0/8"), "1-65535"));
+    private final RouteResolver strict = new RouteResolver(routes, dns, 25, DEADLINE, true, NetworkPolicy.strict());
 
     private Route resolve(String domain) {
         return resolver.resolve(domain).await().atMost(Duration.ofSeconds(5));
@@ -138,6 +142,51 @@ class RouteResolverTest {
         assertThat(((Route.Hosts) resolve("Bücher.test.")).hops()).extracting(NextHopAddress::ip).containsExactly("10.0.0.3");
     }
 
+    /** Issue 12: neither a DNS answer nor a tenant's host name is a way into the provider's own network. */
+    @Test
+    void anMxOrANextHopNameThatResolvesToAnInternalAddressIsNotConnectedTo() {
+        dns.answer("internal.test", DnsType.MX, "10 mx.internal.test", "20 mx2.internal.test");
+        dns.answer("mx.internal.test", DnsType.A, "127.0.0.1");
+        dns.answer("mx.internal.test", DnsType.AAAA, "::1");
+        dns.answer("mx2.internal.test", DnsType.A, "169.254.169.254");
+        dns.status("mx2.internal.test", DnsType.AAAA, DnsStatus.NODATA);
+        Route route = strict.resolve("internal.test").await().atMost(Duration.ofSeconds(5));
+        assertThat(route).isInstanceOf(Route.Permanent.class);
+        assertThat(((Route.Permanent) route).reply()).startsWith("550 5.4.4")
+                .contains("does not connect to", "mx.internal.test");
+
+        dns.answer("mixed.test", DnsType.MX, "10 mx.mixed.test");
+        dns.answer("mx.mixed.test", DnsType.A, "10.1.2.3", "192.0.2.44");
+        dns.status("mx.mixed.test", DnsType.AAAA, DnsStatus.NODATA);
+        Route mixed = strict.resolve("mixed.test").await().atMost(Duration.ofSeconds(5));
+        assertThat(((Route.Hosts) mixed).hops()).extracting(NextHopAddress::ip).containsExactly("192.0.2.44");
+
+        routes.apply("tenant.test", new DomainRecord("tenant.test", "t1", true,
+                List.of(new NextHop("relay.tenant.test", 25, 10, TlsPolicy.NONE),
+                        new NextHop("10.9.9.9", 25, 20, TlsPolicy.NONE)), false, 0, false, null, 1));
+        dns.answer("relay.tenant.test", DnsType.A, "192.168.1.20");
+        dns.status("relay.tenant.test", DnsType.AAAA, DnsStatus.NODATA);
+        Route tenant = strict.resolve("tenant.test").await().atMost(Duration.ofSeconds(5));
+        assertThat(tenant).isInstanceOf(Route.Permanent.class);
+        assertThat(((Route.Permanent) tenant).reply()).startsWith("550 5.4.4");
+    }
+
+    @Test
+    void aTenantNextHopOnANonSmtpPortIsNotConnectedTo() {
+        routes.apply("scan.test", new DomainRecord("scan.test", "t1", true,
+                List.of(new NextHop("192.0.2.80", 22, 10, TlsPolicy.NONE),
+                        new NextHop("192.0.2.81", 587, 20, TlsPolicy.NONE)), false, 0, false, null, 1));
+        Route route = strict.resolve("scan.test").await().atMost(Duration.ofSeconds(5));
+        assertThat(((Route.Hosts) route).hops()).extracting(NextHopAddress::ip, NextHopAddress::port)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.81", 587));
+
+        routes.apply("scan.test", new DomainRecord("scan.test", "t1", true,
+                List.of(new NextHop("192.0.2.80", 6379, 10, TlsPolicy.NONE)), false, 0, false, null, 2));
+        Route refused = strict.resolve("scan.test").await().atMost(Duration.ofSeconds(5));
+        assertThat(refused).isInstanceOf(Route.Permanent.class);
+        assertThat(((Route.Permanent) refused).reply()).contains("port 6379");
+    }
+
     @Test
     void aTombstoneRemovesTheProvisionedRoute() {
         routes.apply("customer.test", new DomainRecord("customer.test", "t1", true,
@@ -150,7 +199,7 @@ class RouteResolverTest {
 
     @Test
     void defersMxRoutingWhenNoResolverIsWired() {
-        RouteResolver withoutDns = new RouteResolver(routes, null, 25, DEADLINE, true);
+        RouteResolver withoutDns = new RouteResolver(routes, null, 25, DEADLINE, true, NetworkPolicy.strict());
 
         Route route = withoutDns.resolve("dest.test").await().atMost(Duration.ofSeconds(5));
 

@@ -122,7 +122,9 @@ class OutageIT {
                         "ingest.submission.port", Integer.toString(submissionPort))),
                 new Stack.Service("delivery-service", "delivery-service", Map.of(
                         "delivery.input", "mail.accepted",
-                        "delivery.next-hop-port", Integer.toString(mx.port())))));
+                        "delivery.next-hop-port", Integer.toString(mx.port()),
+                        // every MX answer of the modelled world is 127.0.0.1 (refused by default, issue 12)
+                        "delivery.network.allowed-networks", "127.0.0.0/8"))));
         load = new SubmissionLoad(submissionPort, USER, PASSWORD, USER, CONNECTIONS);
         sampler = new DnsSampler(stack.services.get("dns-service"), resolver1, resolver2);
         deferrals = new DeferralTally(stack.broker);

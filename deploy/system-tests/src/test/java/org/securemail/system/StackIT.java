@@ -38,7 +38,8 @@ class StackIT {
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(mxPort),
                 "ingest.submission.port", Integer.toString(FreePorts.next())));
-        stack.start("delivery-service", "delivery-service", Map.of("delivery.input", "mail.accepted"));
+        stack.start("delivery-service", "delivery-service", Map.of("delivery.input", "mail.accepted",
+                "delivery.network.allowed-networks", "127.0.0.0/8", "delivery.network.allowed-ports", "1-65535"));
     }
 
     @AfterAll

@@ -83,6 +83,18 @@ public interface IngestConfig {
         @WithDefault("0")
         long maxBufferedBytes();
 
+        /** Failed AUTH attempts from one client address within {@link #authLockout()}; then 454 4.7.0. */
+        @WithDefault("10")
+        int maxAuthFailuresPerClient();
+
+        /** Failed AUTH attempts for one user name, from anywhere, within {@link #authLockout()}; then 454 4.7.0. */
+        @WithDefault("5")
+        int maxAuthFailuresPerUser();
+
+        /** How long the failures count, and so how long a lockout lasts at most. */
+        @WithDefault("15m")
+        Duration authLockout();
+
         /** Delay before a 535 reply to a failed AUTH (slows down password guessing; no thread is held). */
         @WithDefault("1s")
         Duration authFailureDelay();

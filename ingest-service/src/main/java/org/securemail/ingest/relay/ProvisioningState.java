@@ -23,6 +23,8 @@ public class ProvisioningState {
     private final Map<String, SmtpUserRecord> users = new ConcurrentHashMap<>();
     private final Map<String, RecipientRecord> recipients = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
+    /** The highest bcrypt cost among the users' hashes: what a check for an unknown user must cost too. */
+    private volatile int bcryptCost;
 
     public Optional<DomainRecord> domain(String name) {
         return Optional.ofNullable(domains.get(normalizeDomain(name)));
@@ -34,6 +36,12 @@ public class ProvisioningState {
 
     public boolean hasRecipient(String localPart, String domain) {
         return recipients.containsKey(recipientKey(localPart, domain));
+    }
+
+    /** The cost of the users' bcrypt hashes (the highest seen; 10 before any user). */
+    public int bcryptCost() {
+        int cost = bcryptCost;
+        return cost == 0 ? 10 : cost;
     }
 
     /** True once every provisioning topic was read up to the end offsets seen at start-up. */
@@ -59,6 +67,10 @@ public class ProvisioningState {
             users.remove(normalizeUser(key));
         } else {
             users.merge(normalizeUser(record.username()), record, (old, neu) -> neu.version() >= old.version() ? neu : old);
+            int cost = Authenticator.cost(record.passwordHash());
+            if (cost > bcryptCost) {
+                bcryptCost = cost;
+            }
         }
     }
 

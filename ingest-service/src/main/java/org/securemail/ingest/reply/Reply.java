@@ -59,6 +59,10 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply STARTTLS_FIRST = of(530, "5.7.0", "Must issue a STARTTLS command first");
     public static final Reply AUTH_NOT_ENABLED = of(503, "5.5.1", "Error: authentication not enabled");
     public static final Reply AUTH_FAILED = of(535, "5.7.8", "Error: authentication failed");
+    /** Too many failures from this address or for this user name (RFC 4954 §6 temporary failure). */
+    public static final Reply AUTH_LOCKED = of(454, "4.7.0", "Too many failed authentication attempts, try again later");
+    /** The authenticated user was disabled or removed since AUTH: the session must authenticate again. */
+    public static final Reply AUTH_REVOKED = of(530, "5.7.0", "Authentication required: the user was disabled or removed");
     public static final Reply AUTH_OK = of(235, "2.7.0", "Authentication successful");
     public static final Reply AUTH_ABORTED = of(501, "5.7.0", "Authentication aborted");
     public static final Reply ALREADY_AUTHENTICATED = of(503, "5.5.1", "Error: already authenticated");

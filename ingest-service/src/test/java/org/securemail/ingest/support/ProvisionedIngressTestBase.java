@@ -22,7 +22,7 @@ public abstract class ProvisionedIngressTestBase extends IngressTestBase {
     private static KafkaBroker provisioned;
 
     @Inject
-    ProvisioningState state;
+    protected ProvisioningState state;
 
     @BeforeEach
     void provisionStandardFixtures() throws Exception {

@@ -25,7 +25,15 @@ public final class RawSmtpClient implements AutoCloseable {
     private OutputStream out;
 
     public RawSmtpClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** Connects from {@code localAddress} (any 127.0.0.0/8 address on Linux), to look like another client. */
+    public RawSmtpClient(int port, String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(15000);
         in = socket.getInputStream();

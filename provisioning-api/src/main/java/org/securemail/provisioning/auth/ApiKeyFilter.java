@@ -3,6 +3,7 @@ package org.securemail.provisioning.auth;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -21,7 +22,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Authenticates every {@code /api/} request by its API key ({@code Authorization: Bearer <key>} or
- * {@code X-API-Key: <key>}). No key or an unknown / revoked key gives 401 problem+json.
+ * {@code X-API-Key: <key>}). No key or an unknown / revoked key gives 401 problem+json; a key over its rate
+ * ({@link RateLimiter}) gets 429 problem+json with {@code Retry-After}.
  */
 public class ApiKeyFilter {
 
@@ -41,6 +43,15 @@ public class ApiKeyFilter {
     MeterRegistry registry;
 
     private volatile String bootstrapHash;
+    private RateLimiter tenantLimiter;
+    private RateLimiter operatorLimiter;
+
+    @PostConstruct
+    void init() {
+        ProvisioningConfig.RateLimit limits = config.rateLimit();
+        tenantLimiter = new RateLimiter(limits.perSecond(), limits.burst(), System::nanoTime);
+        operatorLimiter = new RateLimiter(limits.operatorPerSecond(), limits.operatorBurst(), System::nanoTime);
+    }
 
     @ServerRequestFilter(preMatching = true)
     public Uni<Response> authenticate(ContainerRequestContext request) {
@@ -55,7 +66,7 @@ public class ApiKeyFilter {
         String bootstrap = bootstrapHash();
         if (bootstrap != null && ApiKeys.sameHash(bootstrap, hash)) {
             current.set(Caller.bootstrapOperator());
-            return Uni.createFrom().nullItem();
+            return Uni.createFrom().item(rateLimited(request, hash, Role.OPERATOR));
         }
         return pool.preparedQuery("SELECT id, role, tenant_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL")
                 .execute(Tuple.of(hash))
@@ -64,9 +75,9 @@ public class ApiKeyFilter {
                         return unauthorized(request, "unknown or revoked API key");
                     }
                     Row row = rows.iterator().next();
-                    current.set(new Caller(row.getUUID("id"), Role.valueOf(row.getString("role")),
-                            row.getUUID("tenant_id")));
-                    return null;
+                    Role role = Role.valueOf(row.getString("role"));
+                    current.set(new Caller(row.getUUID("id"), role, row.getUUID("tenant_id")));
+                    return rateLimited(request, hash, role);
                 });
     }
 
@@ -96,6 +107,20 @@ public class ApiKeyFilter {
             }
         }
         return Optional.empty();
+    }
+
+    /** Null when the key may go on, else the 429. */
+    private Response rateLimited(ContainerRequestContext request, String keyHash, Role role) {
+        long retryAfter = (role == Role.OPERATOR ? operatorLimiter : tenantLimiter).acquire(keyHash);
+        if (retryAfter == 0) {
+            return null;
+        }
+        registry.counter("provisioning.rate.limited", "role", role.name().toLowerCase(java.util.Locale.ROOT)).increment();
+        Problem problem = Problem.of(ProblemType.RATE_LIMITED, "this API key sent requests faster than its limit;"
+                + " retry after " + retryAfter + " s",
+                request.getUriInfo().getPath(), List.of());
+        return Response.status(429).type(Problem.MEDIA_TYPE).header(HttpHeaders.RETRY_AFTER, retryAfter)
+                .entity(problem).build();
     }
 
     private Response unauthorized(ContainerRequestContext request, String detail) {

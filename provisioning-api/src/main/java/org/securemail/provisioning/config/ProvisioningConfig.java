@@ -1,7 +1,10 @@
 package org.securemail.provisioning.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+
+import org.securemail.common.net.NetworkPolicy;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,6 +19,30 @@ public interface ProvisioningConfig {
      */
     Optional<String> bootstrapOperatorKey();
 
+    RateLimit rateLimit();
+
+    /**
+     * Requests per API key (issue 12): a token bucket per key and replica; past it {@code 429} with
+     * {@code Retry-After}. With n replicas behind a load balancer a key gets up to n times the rate. Operator keys
+     * (the bootstrap key too) have their own, higher, limit: they provision for many tenants.
+     */
+    interface RateLimit {
+        /** Sustained requests per second per tenant key. */
+        @WithDefault("50")
+        double perSecond();
+
+        /** Requests a tenant key may send at once before the sustained rate applies. */
+        @WithDefault("100")
+        int burst();
+
+        /** Sustained requests per second per operator key. */
+        @WithDefault("500")
+        double operatorPerSecond();
+
+        @WithDefault("1000")
+        int operatorBurst();
+    }
+
     /** bcrypt cost of SMTP user passwords (2^cost rounds). */
     @WithDefault("10")
     int bcryptCost();
@@ -29,6 +56,25 @@ public interface ProvisioningConfig {
     int defaultPageSize();
 
     Outbox outbox();
+
+    Network network();
+
+    /**
+     * Which next hops a tenant may give (issue 12): IP literals in internal networks are refused unless listed, and
+     * ports must be SMTP ports unless listed. Delivery applies the same rules to what names resolve to.
+     */
+    interface Network {
+        /** Networks allowed despite being internal, e.g. {@code 127.0.0.0/8} for the local stack. */
+        Optional<List<String>> allowedNetworks();
+
+        /** Ports, or ranges {@code low-high}, a next hop may use. */
+        @WithDefault(NetworkPolicy.SMTP_PORTS)
+        String allowedPorts();
+
+        default NetworkPolicy policy() {
+            return NetworkPolicy.of(allowedNetworks().orElse(List.of()), allowedPorts());
+        }
+    }
 
     interface Outbox {
 

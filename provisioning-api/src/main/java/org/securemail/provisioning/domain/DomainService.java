@@ -12,10 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.securemail.common.mail.DomainNames;
+import org.securemail.common.net.NetworkPolicy;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.provisioning.api.Page;
+import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.api.PageRequest;
 import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.domain.DomainDtos.CreateDomain;
@@ -53,6 +55,9 @@ public class DomainService {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    ProvisioningConfig config;
 
     public Uni<DomainView> create(Caller caller, CreateDomain request) {
         UUID tenantId = caller.tenantFor(request.tenantId());
@@ -157,10 +162,11 @@ public class DomainService {
         return List.copyOf(out);
     }
 
-    static List<NextHop> normaliseHops(List<NextHopInput> inputs) {
+    private List<NextHop> normaliseHops(List<NextHopInput> inputs) {
         if (inputs == null) {
             return List.of();
         }
+        NetworkPolicy network = config.network().policy();
         List<NextHop> hops = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             NextHopInput in = inputs.get(i);
@@ -169,6 +175,14 @@ public class DomainService {
             String host = isIpLiteral(raw)
                     ? raw.replace("[", "").replace("]", "")
                     : DomainNames.normalise(raw).orElseThrow(() -> invalid(field, "not a valid host name or IP address: " + raw));
+            if (isIpLiteral(raw) && !network.allowsLiteral(host)) {
+                throw invalid(field, "an internal address (loopback, private, link-local, multicast or unspecified)"
+                        + " is not a next hop this service connects to: " + host);
+            }
+            if (in.port() > 0 && !network.allowsPort(in.port())) {
+                throw invalid("nextHops[" + i + "].port", "next hops must use an SMTP port ("
+                        + config.network().allowedPorts() + "): " + in.port());
+            }
             hops.add(new NextHop(host, in.port(), in.preference(), in.tls() == null ? TlsPolicy.OPPORTUNISTIC : in.tls()));
         }
         hops.sort(Comparator.comparingInt(NextHop::preference));

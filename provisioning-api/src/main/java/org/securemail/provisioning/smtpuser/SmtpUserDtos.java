@@ -19,12 +19,12 @@ public final class SmtpUserDtos {
 
     /**
      * @param tenantId required with an operator key
-     * @param password 12 to 200 characters
+     * @param password 12 characters to 72 bytes in UTF-8 (bcrypt's limit)
      */
     public record CreateSmtpUser(
             UUID tenantId,
             @NotBlank @Size(max = 320) @Pattern(regexp = USERNAME, message = "letters, digits, ._%+=- and one optional @domain") String username,
-            @NotNull @Size(min = 12, max = 200) String password,
+            @NotNull @Size(min = 12) @MaxUtf8Bytes(72) String password,
             Boolean enabled) {
 
         @Override
@@ -36,7 +36,7 @@ public final class SmtpUserDtos {
     /** Changes the password (when given) and/or the enabled flag; {@code version} is the one last read. */
     public record UpdateSmtpUser(
             @NotNull Long version,
-            @Size(min = 12, max = 200) String password,
+            @Size(min = 12) @MaxUtf8Bytes(72) String password,
             Boolean enabled) {
 
         @Override

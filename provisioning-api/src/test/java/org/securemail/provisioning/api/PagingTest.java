@@ -69,6 +69,14 @@ class PagingTest {
             public Outbox outbox() {
                 throw new UnsupportedOperationException();
             }
+
+            public RateLimit rateLimit() {
+                throw new UnsupportedOperationException();
+            }
+
+            public Network network() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }

@@ -148,6 +148,33 @@ class DomainApiTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("nextHops"));
     }
 
+    /** Issue 12: a next hop is not a way into the provider's own network, nor a port scanner. */
+    @Test
+    void internalAddressesAndNonSmtpPortsAreNotNextHops() {
+        for (String internal : List.of("127.0.0.1", "10.0.0.5", "192.168.1.1", "169.254.169.254", "[::1]", "0.0.0.0",
+                "::ffff:127.0.0.1", "fd00::25")) {
+            operator().body(Map.of("tenantId", tenant, "name", uniqueDomain(),
+                            "nextHops", List.of(Map.of("host", internal, "port", 25, "preference", 1))))
+                    .post("/api/v1/domains")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("nextHops[0].host"))
+                    .body("errors[0].message", containsString("internal address"));
+        }
+        for (int port : List.of(22, 80, 6379, 9092)) {
+            operator().body(Map.of("tenantId", tenant, "name", uniqueDomain(),
+                            "nextHops", List.of(hop("mx.example.net"), Map.of("host", "192.0.2.7", "port", port, "preference", 1))))
+                    .post("/api/v1/domains")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("nextHops[1].port"));
+        }
+        for (int port : List.of(25, 465, 587, 2525)) {
+            operator().body(Map.of("tenantId", tenant, "name", uniqueDomain(),
+                            "nextHops", List.of(Map.of("host", "192.0.2.7", "port", port, "preference", 1))))
+                    .post("/api/v1/domains")
+                    .then().statusCode(201);
+        }
+    }
+
     @Test
     void malformedJsonAndUnknownFieldsAreRejected() {
         operator().body("{\"name\": ").post("/api/v1/domains")

@@ -87,6 +87,19 @@ class SmtpUserApiTest {
                 .body("type", equalTo("https://securemail.org/problems/unknown-field"));
     }
 
+    /** Issue 12: bcrypt ignores everything past byte 72, so such a password would match any sharing its start. */
+    @Test
+    void passwordsPastBcryptsSeventyTwoBytesAreRefused() {
+        Api.as(key).body(Map.of("username", "long-" + System.nanoTime(), "password", "p".repeat(73)))
+                .post("/api/v1/smtp-users").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("password"));
+        // 30 characters, 75 bytes: counted in bytes, not characters
+        Api.as(key).body(Map.of("username", "utf8-" + System.nanoTime(), "password", "ü€".repeat(15)))
+                .post("/api/v1/smtp-users").then().statusCode(400).body("errors[0].field", equalTo("password"));
+        Api.as(key).body(Map.of("username", "max-" + System.nanoTime(), "password", "p".repeat(72)))
+                .post("/api/v1/smtp-users").then().statusCode(201);
+    }
+
     @Test
     void listIsPaginated() {
         for (int i = 0; i < 3; i++) {

@@ -33,6 +33,7 @@ final class DnsListener implements AutoCloseable {
     private final Handler handler;
     private final ExecutorService workers = Executors.newCachedThreadPool(TestDnsServer.daemon("test-dns-worker"));
     private final AtomicInteger tcpQueries = new AtomicInteger();
+    private final java.util.Set<Integer> udpSourcePorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean running = true;
 
     private DnsListener(DatagramSocket udp, ServerSocket tcp, Handler handler) {
@@ -67,6 +68,11 @@ final class DnsListener implements AutoCloseable {
         return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
     }
 
+    /** The source ports UDP queries came from. */
+    java.util.Set<Integer> udpSourcePorts() {
+        return java.util.Set.copyOf(udpSourcePorts);
+    }
+
     /** Queries received over TCP. */
     int tcpQueries() {
         return tcpQueries.get();
@@ -83,6 +89,7 @@ final class DnsListener implements AutoCloseable {
             }
             byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
             SocketAddress from = packet.getSocketAddress();
+            udpSourcePorts.add(packet.getPort());
             handler.query(query, false, reply -> {
                 try {
                     udp.send(new DatagramPacket(reply, reply.length, from));

@@ -130,6 +130,11 @@ public final class TestDnsServer implements AutoCloseable {
         return listener.tcpQueries();
     }
 
+    /** The distinct source ports the UDP queries came from (a resolver must not use one for all, RFC 5452 §9.2). */
+    public java.util.Set<Integer> udpSourcePorts() {
+        return listener.udpSourcePorts();
+    }
+
     /** Model a recursive resolver: {@code slots} concurrent queries, dead-zone queries hold one for {@code hold}. */
     public TestDnsServer slots(int slots, Duration hold) {
         resolver.limit(slots, hold);

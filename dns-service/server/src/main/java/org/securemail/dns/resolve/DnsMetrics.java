@@ -131,6 +131,13 @@ public final class DnsMetrics {
         registry.counter("dns.cache.failures.released").increment(released);
     }
 
+    /** Answer records not owned by the question name or its CNAME chain, dropped before caching. */
+    public void foreignRecordsDropped(int count) {
+        if (count > 0) {
+            registry.counter("dns.answers.foreign.dropped").increment(count);
+        }
+    }
+
     /** An upstream answered a query after the resolution had stopped waiting for it. */
     public void lateAnswer(Rcode rcode) {
         lateAnswers.computeIfAbsent(rcode, r -> registry.counter("dns.upstream.late.answers", "rcode", r.name()))

@@ -225,7 +225,9 @@ final class UpstreamResolver {
          * (a late one is cached all the same, so the next lookup is answered at once); any other rcode sends the
          * resolution to the next upstream.
          */
-        private void handle(UpstreamHealth upstream, UpstreamResponse response) {
+        private void handle(UpstreamHealth upstream, UpstreamResponse received) {
+            UpstreamResponse response = received.answering(name, type);
+            metrics.foreignRecordsDropped(received.answers().size() - response.answers().size());
             DnsStatus status = finalStatus(response);
             if (status == null) {
                 lastFailure = response.rcode() + " from " + upstream.label();

@@ -22,6 +22,7 @@ import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsSection;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsNameResolverChannelStrategy;
 import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
 import io.netty.resolver.dns.NoopDnsCache;
 import io.netty.resolver.dns.NoopDnsCnameCache;
@@ -30,8 +31,8 @@ import org.securemail.common.dns.DnsType;
 
 /**
  * {@link UpstreamTransport} on Netty's {@link DnsNameResolver}, running on a Netty (Vert.x) event loop: UDP with
- * EDNS0 (payload 1232, the DNS Flag Day 2020 size) and a TCP retry when the answer is truncated. Netty's own caches are
- * switched off: the service has its own.
+ * EDNS0 (payload 1232, the DNS Flag Day 2020 size), a socket of its own per query and a TCP retry when the answer is
+ * truncated. Netty's own caches are switched off: the service has its own.
  */
 public final class NettyUpstreamTransport implements UpstreamTransport, AutoCloseable {
 
@@ -50,6 +51,9 @@ public final class NettyUpstreamTransport implements UpstreamTransport, AutoClos
         }
         this.resolver = new DnsNameResolverBuilder(loop)
                 .datagramChannelType(NioDatagramChannel.class)
+                // a socket, so a random source port, per query: a spoofer must guess the port as well as the id
+                // (RFC 5452 §9.2); one shared socket would give every query the same port (issue 12)
+                .datagramChannelStrategy(DnsNameResolverChannelStrategy.ChannelPerResolution)
                 .socketChannelType(NioSocketChannel.class)
                 .queryTimeoutMillis(queryTimeout.toMillis())
                 .recursionDesired(true)

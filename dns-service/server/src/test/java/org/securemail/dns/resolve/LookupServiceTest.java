@@ -55,6 +55,31 @@ class LookupServiceTest {
         assertThat(engine.published).hasSize(1);
     }
 
+    /** Issue 12: what the answer section holds beyond the question and its CNAME chain never reaches the cache. */
+    @Test
+    void answerRecordsForOtherNamesAreDroppedBeforeCaching() {
+        upstream.zone("example.org", Mode.ANSWER).zone("bank.test", Mode.ANSWER).answerSection("www.example.org", DnsType.A,
+                new DnsRecordData("www.example.org", DnsType.CNAME, 600, "edge.example.org"),
+                new DnsRecordData("edge.example.org", DnsType.A, 600, "192.0.2.10"),
+                new DnsRecordData("bank.test", DnsType.A, 600, "203.0.113.66"),
+                new DnsRecordData("edge.example.org", DnsType.MX, 600, "10 evil.test"),
+                new DnsRecordData("mail.bank.test", DnsType.A, 600, "203.0.113.66"));
+        engine();
+
+        DnsAnswer answer = engine.resolve("www.example.org", DnsType.A);
+
+        assertThat(answer.records()).extracting(DnsRecordData::name, DnsRecordData::data).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("www.example.org", "edge.example.org"),
+                org.assertj.core.groups.Tuple.tuple("edge.example.org", "192.0.2.10"));
+        assertThat(engine.published).allSatisfy(entry -> assertThat(entry.records())
+                .noneMatch(r -> r.data().contains("203.0.113.66") || r.data().contains("evil.test")));
+        assertThat(engine.counter("dns.answers.foreign.dropped")).isEqualTo(3);
+        // the poisoned names were not cached as a side effect: asking for them goes upstream
+        int before = upstream.queries();
+        engine.resolve("bank.test", DnsType.A);
+        assertThat(upstream.queries()).isEqualTo(before + 1);
+    }
+
     @Test
     void clampsPositiveTtlsToTheConfiguredRange() {
         upstream.zone("short.test", Mode.ANSWER).record("a.short.test", DnsType.A, 1, "192.0.2.1")

@@ -57,6 +57,15 @@ public final class FakeUpstream implements UpstreamTransport {
         return this;
     }
 
+    /**
+     * The whole answer section for {@code name}/{@code type}, records as given: other owners too (a CNAME chain, or
+     * the records a poisoner adds).
+     */
+    public FakeUpstream answerSection(String name, DnsType type, DnsRecordData... section) {
+        records.put(type + "/" + normalize(name), List.of(section));
+        return this;
+    }
+
     /** An upstream that never answers anything. */
     public FakeUpstream dead(InetSocketAddress upstream, boolean dead) {
         if (dead) {

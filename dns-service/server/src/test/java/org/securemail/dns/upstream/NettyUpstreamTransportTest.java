@@ -66,4 +66,21 @@ class NettyUpstreamTransportTest implements UpstreamTransportContract {
         assertThat(response.answers()).extracting(DnsRecordData::data).containsExactly("x".repeat(200));
         assertThat(server.tcpQueries()).isPositive();
     }
+
+    /**
+     * Issue 12 (RFC 5452 §9.2): queries do not all leave from one source port, so a spoofer must guess the port as
+     * well as the 16-bit id. Queries held open together each have their own socket.
+     */
+    @Test
+    void queriesLeaveFromManySourcePorts() {
+        server.zone("ports.test").mode(Mode.ANSWER).delay(Duration.ofMillis(300));
+        java.util.List<java.util.concurrent.CompletableFuture<UpstreamResponse>> inFlight = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            inFlight.add(transport.query(server.address(), "n" + i + ".ports.test", DnsType.A, Duration.ofSeconds(5))
+                    .toCompletableFuture());
+        }
+        inFlight.forEach(java.util.concurrent.CompletableFuture::join);
+
+        assertThat(server.udpSourcePorts()).hasSizeGreaterThanOrEqualTo(15);
+    }
 }

@@ -120,6 +120,11 @@ public final class Auth implements SmtpCommand {
     private static void verify(CommandContext session, String username, String password) {
         SessionState state = session.state();
         SessionDependencies deps = session.deps();
+        if (deps.authenticator().locked(state.clientIp(), username)) {
+            LOG.infof("[%s] AUTH refused: too many failures from this address or for this user name", state.clientIp());
+            session.error(Reply.AUTH_LOCKED, "auth_locked");
+            return;
+        }
         session.suspend();
         deps.authenticator().verify(username, password).onComplete(ar -> {
             if (ar.succeeded() && ar.result().isPresent()) {
@@ -129,7 +134,10 @@ public final class Auth implements SmtpCommand {
                 session.reply(Reply.AUTH_OK);
                 session.resume();
             } else {
-                LOG.infof("[%s] AUTH failed for user %s", state.clientIp(), username);
+                deps.authenticator().failed(state.clientIp(), username);
+                // never the raw input: a password typed into the user name field would end up in the log
+                LOG.infof("[%s] AUTH failed (%s)", state.clientIp(),
+                        deps.authenticator().isUser(username) ? "user " + username : "unknown user name");
                 // like Postfix's smtpd_error_sleep_time: slow down password guessing without holding a thread
                 deps.vertx().setTimer(Math.max(1, deps.config().limits().authFailureDelay().toMillis()), t -> {
                     session.error(Reply.AUTH_FAILED, "auth_failed");

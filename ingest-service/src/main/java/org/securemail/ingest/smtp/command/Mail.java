@@ -2,6 +2,7 @@ package org.securemail.ingest.smtp.command;
 
 import java.util.Optional;
 
+import org.securemail.common.provisioning.SmtpUserRecord;
 import org.securemail.ingest.accept.QueueIds;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.Listener;
@@ -28,6 +29,16 @@ public final class Mail implements SmtpCommand {
         if (state.listener() == Listener.SUBMISSION && state.user() == null) {
             session.reject(state.tls() ? Reply.AUTH_REQUIRED : Reply.STARTTLS_FIRST, "auth_required", "MAIL");
             return;
+        }
+        if (state.user() != null) {
+            // a user disabled or removed since AUTH sends nothing more on this session (issue 12)
+            Optional<SmtpUserRecord> current = session.deps().authenticator().stillValid(state.user());
+            if (current.isEmpty()) {
+                state.authenticated(null);
+                session.reject(Reply.AUTH_REVOKED, "auth_revoked", "MAIL");
+                return;
+            }
+            state.authenticated(current.get());
         }
         if (!args.regionMatches(true, 0, "FROM:", 0, 5)) {
             session.error(Reply.of(501, "5.5.4", "Syntax: MAIL FROM:<address>"), "syntax");
