@@ -73,7 +73,11 @@ class DeliveryShutdownIT {
                     "kafka.bootstrap.servers", broker.bootstrapServers(),
                     "delivery.scheduler.destination-concurrency", Integer.toString(CONCURRENCY),
                     "delivery.hostname", "shutdown.test",
-                    "quarkus.log.level", "INFO");
+                    // the sink is on loopback, on a free port: allowed here, never by default (ADR 0059)
+                    "delivery.network.allowed-networks", "127.0.0.0/8",
+                    "delivery.network.allowed-ports", "1-65535",
+                    "quarkus.log.level", "INFO",
+                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG");
             Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
             Path logs = Path.of("target", "it-logs");
             Files.deleteIfExists(logs.resolve("delivery-shutdown-1.log"));
