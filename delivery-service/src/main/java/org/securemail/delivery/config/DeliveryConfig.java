@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.securemail.common.net.NetworkPolicy;
+import org.securemail.common.net.NetworkSettings;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -99,17 +100,10 @@ public interface DeliveryConfig {
      * Where delivery may connect on a tenant's or a DNS answer's behalf ({@link NetworkPolicy}, issue 12). Internal
      * networks are refused unless listed; tenants' next-hop ports must be SMTP ports unless listed.
      */
-    interface Network {
-        /** Networks allowed despite being internal, e.g. {@code 127.0.0.0/8} for the local stack. */
-        Optional<List<String>> allowedNetworks();
-
-        /** Ports, or ranges {@code low-high}, a tenant's next hop may use. */
+    interface Network extends NetworkSettings {
+        @Override
         @WithDefault(NetworkPolicy.SMTP_PORTS)
         String allowedPorts();
-
-        default NetworkPolicy policy() {
-            return NetworkPolicy.of(allowedNetworks().orElse(List.of()), allowedPorts());
-        }
     }
 
     interface Scheduler {

@@ -21,9 +21,8 @@ import io.vertx.core.net.NetSocket;
  * timeout; a timeout or a protocol error closes the connection and fails every pending read.
  *
  * <p>A next hop is a stranger (issue 12): a reply has at most {@link #MAX_REPLY_LINES} lines and
- * {@link #MAX_REPLY_BYTES} bytes, a reply nobody asked for (more replies than commands sent) is a protocol error,
- * and the bytes of a peer that does not speak SMTP are never repeated in an error: they would reach the tenant's
- * tracking timeline (an SSH banner, say).
+ * {@link #MAX_REPLY_BYTES} bytes, and the bytes of a peer that does not speak SMTP are never repeated in an error:
+ * they would reach the tenant's tracking timeline (an SSH banner, say).
  */
 final class SmtpConnection {
 
@@ -42,8 +41,6 @@ final class SmtpConnection {
     private Buffer buffer = Buffer.buffer();
     private List<String> partial = new ArrayList<>();
     private int partialBytes;
-    /** Replies owed by the server: the greeting, then one per command or message sent. */
-    private int expected = 1;
     private boolean answered;
     private final ArrayDeque<SmtpReply> unread = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
@@ -159,11 +156,6 @@ final class SmtpConnection {
         partial = new ArrayList<>();
         partialBytes = 0;
         answered = true;
-        if (expected == 0) {
-            fail("protocol error: unsolicited reply from " + hop.display());
-            return false;
-        }
-        expected--;
         Waiter waiter = waiters.poll();
         if (waiter == null) {
             unread.add(reply);
@@ -202,18 +194,14 @@ final class SmtpConnection {
         return waiter.promise.future();
     }
 
-    /** One command, or several separated by CRLF (a pipelined batch): each is owed one reply. */
     synchronized void write(String command) {
         if (!closed) {
-            expected += command.split("\r\n", -1).length;
             socket.write(Buffer.buffer(command + "\r\n", StandardCharsets.ISO_8859_1.name()));
         }
     }
 
-    /** Message content ending with the final dot: owed one reply. */
     synchronized void writeRaw(byte[] bytes) {
         if (!closed) {
-            expected++;
             socket.write(Buffer.buffer(bytes));
         }
     }

@@ -1,10 +1,10 @@
 package org.securemail.provisioning.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import org.securemail.common.net.NetworkPolicy;
+import org.securemail.common.net.NetworkSettings;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -63,17 +63,10 @@ public interface ProvisioningConfig {
      * Which next hops a tenant may give (issue 12): IP literals in internal networks are refused unless listed, and
      * ports must be SMTP ports unless listed. Delivery applies the same rules to what names resolve to.
      */
-    interface Network {
-        /** Networks allowed despite being internal, e.g. {@code 127.0.0.0/8} for the local stack. */
-        Optional<List<String>> allowedNetworks();
-
-        /** Ports, or ranges {@code low-high}, a next hop may use. */
+    interface Network extends NetworkSettings {
+        @Override
         @WithDefault(NetworkPolicy.SMTP_PORTS)
         String allowedPorts();
-
-        default NetworkPolicy policy() {
-            return NetworkPolicy.of(allowedNetworks().orElse(List.of()), allowedPorts());
-        }
     }
 
     interface Outbox {

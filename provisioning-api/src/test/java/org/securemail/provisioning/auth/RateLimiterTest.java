@@ -50,15 +50,4 @@ class RateLimiterTest {
         assertThatThrownBy(() -> new RateLimiter(0, 3, clock::get)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RateLimiter(1, 0, clock::get)).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void aShortBootstrapKeyStopsTheStart() {
-        assertThatThrownBy(() -> BootstrapKeyCheck.check(java.util.Optional.of("operator")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least 32");
-        assertThatThrownBy(() -> BootstrapKeyCheck.check(java.util.Optional.of(" ".repeat(10) + "x".repeat(31))))
-                .isInstanceOf(IllegalStateException.class);
-        BootstrapKeyCheck.check(java.util.Optional.of("x".repeat(32)));
-        BootstrapKeyCheck.check(java.util.Optional.empty());
-        BootstrapKeyCheck.check(java.util.Optional.of(""));
-    }
 }
