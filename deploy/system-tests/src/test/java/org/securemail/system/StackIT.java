@@ -33,7 +33,10 @@ class StackIT {
         stack = Stack.startInfrastructure();
         mxPort = FreePorts.next();
         stack.start("provisioning-api", "provisioning-api",
-                Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY));
+                Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY,
+                        // the test's sink is on loopback, on a free port: allowed here, never by default (ADR 0059)
+                        "provisioning.network.allowed-networks", "127.0.0.0/8",
+                        "provisioning.network.allowed-ports", "1-65535"));
         stack.start("dns-service", "dns-service/server", Map.of());
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(mxPort),
