@@ -39,6 +39,10 @@ public final class Topics {
     /** Recipient lists. Key: {@code local@domain}. Value: JSON {@code RecipientRecord}; tombstone on delete. */
     public static final String PROVISIONING_RECIPIENTS = "provisioning.recipients";
 
+    /** Domain verification steps (checks and state changes). Key: domain (A-label). Value: JSON {@code DomainVerificationEvent}. */
+    public static final String PROVISIONING_DOMAIN_VERIFICATIONS = "provisioning.domain-verifications";
+    private static final long THIRTY_DAYS_MS = 30L * 24 * 3600 * 1000;
+
     /** Delivery's persistent deferral tiers: {@code delivery.retry.1} .. {@code .5}. Same format as mail.ready plus the {@code sm-delivery} header. Key: queue id. */
     public static final String DELIVERY_RETRY_PREFIX = "delivery.retry.";
     /** Number of delivery retry tiers (the retry schedule's steps; later attempts stay on the last tier). */
@@ -74,7 +78,8 @@ public final class Topics {
                 new TopicSpec(DNS_CACHE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_DOMAINS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_USERS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
-                new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER)));
+                new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
+                new TopicSpec(PROVISIONING_DOMAIN_VERIFICATIONS, 3, false, DEFAULT_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS)));
         for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, DELIVERY_EVENTS, DNS_QUERIES)) {
             int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));

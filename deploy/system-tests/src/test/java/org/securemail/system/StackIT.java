@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.securemail.testing.FreePorts;
 import org.securemail.testing.ServiceProcess;
 import org.securemail.testing.SmtpSink;
+import org.securemail.testing.dns.TestDnsServer;
 
 /**
  * The four packaged services as separate processes against one real broker and one real PostgreSQL: they start,
@@ -27,17 +28,22 @@ class StackIT {
 
     private static Stack stack;
     private static int mxPort;
+    /** The DNS service's upstream: serves the verification TXT records tenants publish. */
+    private static TestDnsServer resolver;
 
     @BeforeAll
     static void startStack() {
         stack = Stack.startInfrastructure();
         mxPort = FreePorts.next();
+        resolver = TestDnsServer.start();
+        resolver.zone("owned.example").ttl(1);
         stack.start("provisioning-api", "provisioning-api",
                 Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY,
+                        "provisioning.verification.poll-interval", "500ms",
                         // the test's sink is on loopback, on a free port: allowed here, never by default (ADR 0059)
                         "provisioning.network.allowed-networks", "127.0.0.0/8",
                         "provisioning.network.allowed-ports", "1-65535"));
-        stack.start("dns-service", "dns-service/server", Map.of());
+        stack.start("dns-service", "dns-service/server", Map.of("dns.upstreams", resolver.hostPort()));
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(mxPort),
                 "ingest.submission.port", Integer.toString(FreePorts.next())));
@@ -49,6 +55,9 @@ class StackIT {
     static void stopStack() {
         if (stack != null) {
             stack.close();
+        }
+        if (resolver != null) {
+            resolver.close();
         }
     }
 
@@ -127,6 +136,37 @@ class StackIT {
                     .untilAsserted(() -> assertThat(api().get("/api/v1/messages/" + queueId))
                             .contains("alice@relay.example").contains("DELIVERED"));
         }
+    }
+
+    /**
+     * Domain ownership end to end (issue 12): a tenant's domain reaches the ingress only once the API has found the
+     * tenant's token in DNS, looked up through the real DNS service (dns.queries over the broker, then the upstream).
+     */
+    @Test
+    void aTenantsDomainTakesEffectOnceItsTokenIsFoundThroughTheDnsService() throws Exception {
+        String recipient = "someone@owned.example";
+        String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Owner\"}"));
+        String key = field(api().post("/api/v1/api-keys", "{\"role\":\"TENANT\",\"tenantId\":\"%s\"}".formatted(tenantId)), "key");
+        OperatorApi tenant = new OperatorApi(stack.services.get("provisioning-api"), key);
+        String created = tenant.post("/api/v1/domains", """
+                {"name":"owned.example","inboundEnabled":true,
+                 "nextHops":[{"host":"127.0.0.1","port":25,"preference":10}]}""");
+        String id = OperatorApi.id(created);
+        assertThat(field(created, "txtName")).isEqualTo("_securemail-verification.owned.example");
+
+        // checked through the DNS service (the upstream synthesises "v=spf1 -all"): pending, not in effect
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> tenant.get("/api/v1/domains/" + id).contains("\"outcome\":\"MISMATCH\""));
+        assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("550 5.7.1");
+
+        resolver.record("_securemail-verification.owned.example", "TXT", "\"" + field(created, "txtValue") + "\"");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(SmtpProbe.rcptReply(mxPort, recipient)).startsWith("250"));
+        assertThat(tenant.get("/api/v1/domains/" + id)).contains("\"state\":\"VERIFIED\"").contains("\"verifiedBy\":\"DNS\"");
+    }
+
+    private static String field(String json, String name) {
+        return json.replaceAll("(?s).*\"" + name + "\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     }
 
     private static OperatorApi api() {

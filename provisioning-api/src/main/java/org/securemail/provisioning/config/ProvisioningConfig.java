@@ -57,6 +57,8 @@ public interface ProvisioningConfig {
 
     Outbox outbox();
 
+    Verification verification();
+
     Network network();
 
     /**
@@ -67,6 +69,37 @@ public interface ProvisioningConfig {
         @Override
         @WithDefault(NetworkPolicy.SMTP_PORTS)
         String allowedPorts();
+    }
+
+    /** Domain verification ({@code docs/provisioning-api.md}, "Domain verification"). */
+    interface Verification {
+
+        /** How often due checks are looked for (also the {@code @Scheduled} period of the verifier). */
+        @WithDefault("10s")
+        Duration pollInterval();
+
+        /** Most claims one poll checks. */
+        @WithDefault("50")
+        int batchSize();
+
+        /** How long one DNS check may take; the DNS service answers by then or the check counts as temporary. */
+        @WithDefault("10s")
+        Duration dnsDeadline();
+
+        /** Delay after the first check that did not verify; doubles after each until {@link #maxRetry()}. */
+        @WithDefault("1m")
+        Duration firstRetry();
+
+        @WithDefault("1h")
+        Duration maxRetry();
+
+        /** A claim not verified this long after it was opened expires (a tenant can ask for a new check). */
+        @WithDefault("7d")
+        Duration window();
+
+        /** Unverified claims a tenant may hold at once (each one costs DNS checks). */
+        @WithDefault("50")
+        int maxPendingPerTenant();
     }
 
     interface Outbox {

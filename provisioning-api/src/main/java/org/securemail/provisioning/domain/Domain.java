@@ -5,6 +5,7 @@ import java.util.List;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -14,7 +15,10 @@ import org.securemail.common.provisioning.NextHop;
 import org.securemail.provisioning.policy.PolicyMode;
 import org.securemail.provisioning.tenant.TenantOwned;
 
-/** A mail domain of a tenant: inbound relay route, outbound permission and inspection policy. */
+/**
+ * A tenant's claim on a mail domain: inbound relay route, outbound permission and inspection policy. It takes effect
+ * (is published on {@code provisioning.domains}) only once {@link #verification} is verified.
+ */
 @Entity
 @Table(name = "domain")
 public class Domain extends TenantOwned {
@@ -53,4 +57,7 @@ public class Domain extends TenantOwned {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    @Embedded
+    public Verification verification = new Verification();
 }

@@ -58,6 +58,26 @@ public final class DomainDtos {
             @NotNull Boolean outboundAllowed) {
     }
 
+    /**
+     * Where the claim stands and what to publish: TXT {@code txtName} with the value {@code txtValue}.
+     *
+     * @param verifiedBy {@code DNS}, {@code OPERATOR} or {@code MIGRATION} once verified
+     * @param lastCheck  the last DNS check or state change, null before the first
+     */
+    public record VerificationView(
+            VerificationState state,
+            String txtName,
+            String txtValue,
+            String verifiedBy,
+            Instant verifiedAt,
+            LastCheck lastCheck,
+            Instant nextCheckAt) {
+    }
+
+    /** @param outcome {@code FOUND}, {@code MISSING}, {@code MISMATCH}, {@code TEMPORARY_FAILURE}, ... */
+    public record LastCheck(Instant at, String outcome, String detail) {
+    }
+
     public record DomainView(
             UUID id,
             UUID tenantId,
@@ -69,6 +89,7 @@ public final class DomainDtos {
             long maxMessageSize,
             boolean outboundAllowed,
             PolicyView policy,
+            VerificationView verification,
             long version,
             Instant createdAt,
             Instant updatedAt) {

@@ -1,5 +1,6 @@
 package org.securemail.provisioning.domain;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,7 +15,10 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
-/** Domains, always queried through the caller's {@link TenantScope}. */
+/**
+ * Domains. The API queries them through the caller's {@link TenantScope}; the claim queries ({@link #verifiedClaim},
+ * {@link #openClaims}, {@link #due}) serve verification, which looks across tenants by design.
+ */
 @ApplicationScoped
 public class DomainRepository implements PanacheRepositoryBase<Domain, UUID> {
 
@@ -36,7 +40,29 @@ public class DomainRepository implements PanacheRepositoryBase<Domain, UUID> {
         return find(scope.hql(), scope.params()).range(0, page.fetch() - 1).list();
     }
 
-    public Uni<Boolean> nameTaken(String name) {
-        return count("name", name).map(n -> n > 0);
+    /** True when {@code tenantId} has a claim on {@code name} already. */
+    public Uni<Boolean> claimedBy(UUID tenantId, String name) {
+        return count("tenantId = ?1 and name = ?2", tenantId, name).map(n -> n > 0);
+    }
+
+    /** The verified claim on {@code name}, or null. */
+    public Uni<Domain> verifiedClaim(String name) {
+        return find("name = ?1 and verification.state = ?2", name, VerificationState.VERIFIED).firstResult();
+    }
+
+    /** The other claims on {@code name} that could still be verified. */
+    public Uni<List<Domain>> openClaims(String name, UUID except) {
+        return list("name = ?1 and id <> ?2 and verification.state in (?3, ?4)", name, except,
+                VerificationState.PENDING, VerificationState.EXPIRED);
+    }
+
+    public Uni<Long> pendingOf(UUID tenantId) {
+        return count("tenantId = ?1 and verification.state = ?2", tenantId, VerificationState.PENDING);
+    }
+
+    /** Pending claims whose DNS check is due, oldest due first. */
+    public Uni<List<Domain>> due(Instant now, int limit) {
+        return find("verification.state = ?1 and verification.nextCheckAt <= ?2 order by verification.nextCheckAt",
+                VerificationState.PENDING, now).range(0, limit - 1).list();
     }
 }

@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import org.securemail.common.mail.DomainNames;
 import org.securemail.common.net.NetworkPolicy;
 import org.securemail.common.provisioning.NextHop;
-import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -24,20 +23,23 @@ import org.securemail.provisioning.domain.DomainDtos.CreateDomain;
 import org.securemail.provisioning.domain.DomainDtos.DomainView;
 import org.securemail.provisioning.domain.DomainDtos.NextHopInput;
 import org.securemail.provisioning.domain.DomainDtos.UpdateDomain;
+import org.securemail.provisioning.domain.verification.DomainVerifications;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.error.FieldError;
 import org.securemail.provisioning.error.ProblemType;
 import org.securemail.provisioning.outbox.Outbox;
 import org.securemail.provisioning.policy.PolicyDtos.PolicyInput;
 import org.securemail.provisioning.policy.PolicyMode;
-import org.securemail.provisioning.recipient.Recipient;
 import org.securemail.provisioning.recipient.RecipientRepository;
 import org.securemail.provisioning.tenant.TenantRepository;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Domain lifecycle. Every change writes its {@code provisioning.domains} event in the same transaction. */
+/**
+ * Domain lifecycle. A change of a verified domain writes its {@code provisioning.domains} event in the same
+ * transaction; an unverified claim stays in the database ({@link DomainPublication}, {@link DomainVerifications}).
+ */
 @ApplicationScoped
 public class DomainService {
 
@@ -58,6 +60,12 @@ public class DomainService {
 
     @Inject
     ProvisioningConfig config;
+
+    @Inject
+    DomainPublication publication;
+
+    @Inject
+    DomainVerifications verifications;
 
     public Uni<DomainView> create(Caller caller, CreateDomain request) {
         UUID tenantId = caller.tenantFor(request.tenantId());
@@ -80,10 +88,13 @@ public class DomainService {
         d.dnsblZones = policy == null ? List.of() : normaliseZones(policy.dnsblZones());
         d.createdAt = Instant.now();
         d.updatedAt = d.createdAt;
+        d.verification = verifications.newClaim(caller, d.createdAt);
         return outbox.transaction(() -> tenants.requireTenantOfRequest(caller, tenantId)
-                        .chain(() -> ApiProblem.failIfTaken(domains.nameTaken(name), "domain " + name + " already exists"))
+                        .chain(() -> ApiProblem.failIfTaken(domains.claimedBy(tenantId, name),
+                                "domain " + name + " already exists"))
+                        .chain(() -> verifications.requireClaimable(d))
                         .chain(() -> domains.persistAndFlush(d))
-                        .chain(() -> outbox.domainChanged(DomainMapper.toRecord(d))))
+                        .chain(() -> verifications.claimed(d)))
                 .map(x -> DomainMapper.toView(d));
     }
 
@@ -123,24 +134,17 @@ public class DomainService {
                             d.updatedAt = Instant.now();
                             return domains.flush().replaceWith(d);
                         })
-                        .call(d -> outbox.domainChanged(DomainMapper.toRecord(d))))
+                        .call(d -> publication.changed(d)))
                 .map(DomainMapper::toView);
     }
 
-    /** Deletes the domain and its recipients; publishes a tombstone for each. */
+    /** Deletes the domain and its recipients; a verified domain publishes a tombstone for each. */
     public Uni<Void> delete(Caller caller, UUID id) {
         return outbox.transaction(() -> domains.findVisible(caller, id)
                         .chain(d -> recipients.ofDomain(d.tenantId, d.id)
-                                .chain(list -> {
-                                    Uni<Void> chain = Uni.createFrom().voidItem();
-                                    for (Recipient r : list) {
-                                        RecipientRecord rec = new RecipientRecord(d.name, r.localPart, d.tenantId.toString());
-                                        chain = chain.chain(() -> outbox.recipientRemoved(rec));
-                                    }
-                                    return chain.chain(() -> recipients.deleteOfDomain(d.tenantId, d.id));
-                                })
-                                .chain(() -> domains.delete(d))
-                                .chain(() -> outbox.domainDeleted(d.name))));
+                                .chain(list -> publication.deleted(d, list))
+                                .chain(() -> recipients.deleteOfDomain(d.tenantId, d.id))
+                                .chain(() -> domains.delete(d))));
     }
 
     static String normaliseName(String field, String raw) {

@@ -92,8 +92,7 @@ public class ProblemMappers {
                 return respond(Problem.of(ProblemType.VERSION_CONFLICT,
                         "the resource was changed concurrently; read it again and retry", path(uri), List.of()));
             }
-            String sqlState = t instanceof PgException pg ? pg.getSqlState()
-                    : t instanceof JDBCException jdbc ? jdbc.getSQLState() : null;
+            String sqlState = sqlState(t);
             if (UNIQUE_VIOLATION.equals(sqlState)) {
                 // the pre-check lost a race with a concurrent request: the database constraint decides
                 return respond(Problem.of(ProblemType.DUPLICATE, "a resource with this name already exists",
@@ -106,6 +105,20 @@ public class ProblemMappers {
         }
         LOG.error("unexpected error on " + path(uri), e);
         return respond(Problem.of(ProblemType.INTERNAL, "unexpected error; see the server log", path(uri), List.of()));
+    }
+
+    /** True when {@code failure} or one of its causes is a unique-constraint violation of the database. */
+    public static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (UNIQUE_VIOLATION.equals(sqlState(t))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sqlState(Throwable t) {
+        return t instanceof PgException pg ? pg.getSqlState() : t instanceof JDBCException jdbc ? jdbc.getSQLState() : null;
     }
 
     static Problem jsonProblem(JsonProcessingException e, String instance) {

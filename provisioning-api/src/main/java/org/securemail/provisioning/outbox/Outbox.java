@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.securemail.common.provisioning.DomainRecord;
+import org.securemail.common.provisioning.DomainVerificationEvent;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
 import org.securemail.common.topics.Topics;
@@ -52,6 +53,10 @@ public class Outbox {
 
     public Uni<Void> recipientRemoved(RecipientRecord record) {
         return append(Topics.PROVISIONING_RECIPIENTS, record.key(), null);
+    }
+
+    public Uni<Void> verificationStep(DomainVerificationEvent event) {
+        return append(Topics.PROVISIONING_DOMAIN_VERIFICATIONS, event.domain(), event);
     }
 
     /**

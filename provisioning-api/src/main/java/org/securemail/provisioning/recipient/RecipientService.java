@@ -7,11 +7,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;
 import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.domain.Domain;
+import org.securemail.provisioning.domain.DomainPublication;
 import org.securemail.provisioning.domain.DomainRepository;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.outbox.Outbox;
@@ -34,6 +34,9 @@ public class RecipientService {
     @Inject
     Outbox outbox;
 
+    @Inject
+    DomainPublication publication;
+
     public Uni<RecipientView> add(Caller caller, UUID domainId, CreateRecipient request) {
         String localPart = request.localPart().toLowerCase(Locale.ROOT);
         return outbox.transaction(() -> domains.findVisible(caller, domainId)
@@ -46,7 +49,7 @@ public class RecipientService {
                             r.localPart = localPart;
                             r.createdAt = Instant.now();
                             return recipients.persistAndFlush(r)
-                                    .call(() -> outbox.recipientAdded(record(d, r)))
+                                    .call(() -> publication.recipientAdded(d, r))
                                     .map(x -> view(d, r));
                         })));
     }
@@ -66,12 +69,8 @@ public class RecipientService {
         return outbox.transaction(() -> domains.findVisible(caller, domainId)
                         .chain(d -> recipients.findVisible(caller, d.id, id)
                                 .call(r -> recipients.delete(r))
-                                .call(r -> outbox.recipientRemoved(record(d, r)))))
+                                .call(r -> publication.recipientRemoved(d, r))))
                 .replaceWithVoid();
-    }
-
-    static RecipientRecord record(Domain d, Recipient r) {
-        return new RecipientRecord(d.name, r.localPart, d.tenantId.toString());
     }
 
     static RecipientView view(Domain d, Recipient r) {

@@ -77,6 +77,10 @@ class PagingTest {
             public Network network() {
                 throw new UnsupportedOperationException();
             }
+
+            public Verification verification() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }
