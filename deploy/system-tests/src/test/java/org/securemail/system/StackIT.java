@@ -40,6 +40,8 @@ class StackIT {
         stack.start("provisioning-api", "provisioning-api",
                 Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY,
                         "provisioning.verification.poll-interval", "500ms",
+                        "provisioning.verification.first-retry", "1s",
+                        "provisioning.verification.max-retry", "2s",
                         // the test's sink is on loopback, on a free port: allowed here, never by default (ADR 0059)
                         "provisioning.network.allowed-networks", "127.0.0.0/8",
                         "provisioning.network.allowed-ports", "1-65535"));

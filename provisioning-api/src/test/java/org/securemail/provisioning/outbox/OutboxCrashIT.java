@@ -215,7 +215,8 @@ class OutboxCrashIT {
 
     private static long outboxRows(Set<String> keys) throws SQLException {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), Postgres.USER, Postgres.PASSWORD);
-                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM outbox_event WHERE record_key = ANY(?)")) {
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM outbox_event WHERE record_key = ANY(?)"
+                        + " AND topic <> '" + Topics.PROVISIONING_DOMAIN_VERIFICATIONS + "'")) {
             s.setArray(1, c.createArrayOf("varchar", keys.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
