@@ -1,0 +1,71 @@
+package org.securemail.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12 item 8: {@code /q/*} and {@code /dns/*} are not reachable through the SMTP load balancer. The production
+ * overlay makes exactly one Service a load balancer, and that Service carries the SMTP ports and no HTTP port; every
+ * service's HTTP port is admitted by a NetworkPolicy only from inside the namespace and from monitoring.
+ */
+class HttpExposureTest {
+
+    private static final Path K8S = Path.of("..", "k8s").toAbsolutePath().normalize();
+    private static final Pattern LOAD_BALANCED = Pattern.compile(
+            "target:\\s*\\n\\s*kind: Service\\s*\\n\\s*name: (\\S+)\\s*\\n\\s*patch: \\|-[^\\n]*\\n(?:\\s+[^\\n]*\\n){0,3}?\\s+value: LoadBalancer");
+
+    @Test
+    void theOnlyLoadBalancerCarriesTheSmtpPortsAndNoHttpPort() throws IOException {
+        String overlay = Files.readString(K8S.resolve("overlays/production/kustomization.yaml"));
+        List<String> loadBalanced = new ArrayList<>();
+        Matcher m = LOAD_BALANCED.matcher(overlay);
+        while (m.find()) {
+            loadBalanced.add(m.group(1));
+        }
+        assertThat(loadBalanced).containsExactly("ingest-smtp");
+
+        String service = document(Files.readString(K8S.resolve("base/ingest-service.yaml")), "Service", "ingest-smtp");
+        assertThat(ports(service)).containsExactlyInAnyOrder("25", "587");
+        assertThat(service).doesNotContain("targetPort: http").doesNotContain("8081");
+    }
+
+    @Test
+    void everyServicesHttpPortIsAdmittedOnlyFromTheClusterAndMonitoring() throws IOException {
+        String kustomization = Files.readString(K8S.resolve("base/kustomization.yaml"));
+        assertThat(kustomization).contains("- network-policy.yaml");
+        String policy = document(Files.readString(K8S.resolve("base/network-policy.yaml")), "NetworkPolicy",
+                "http-in-cluster-only");
+        assertThat(policy).contains("values: [provisioning-api, dns-service, ingest-service, delivery-service]")
+                .contains("- port: http").contains("podSelector: {}").contains("securemail.io/monitoring: \"true\"");
+        String smtp = document(Files.readString(K8S.resolve("base/network-policy.yaml")), "NetworkPolicy",
+                "smtp-from-anywhere");
+        assertThat(smtp).contains("- port: smtp").contains("- port: submission").doesNotContain("port: http");
+    }
+
+    private static String document(String yaml, String kind, String name) {
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.contains("kind: " + kind + "\n") && doc.contains("  name: " + name + "\n")) {
+                return doc;
+            }
+        }
+        throw new AssertionError("no " + kind + " " + name);
+    }
+
+    private static List<String> ports(String service) {
+        List<String> ports = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^\\s+port: (\\d+)$").matcher(service);
+        while (m.find()) {
+            ports.add(m.group(1));
+        }
+        return ports;
+    }
+}
