@@ -32,6 +32,12 @@ final class SmtpConnection {
     static final int MAX_REPLY_LINES = 100;
     /** Bytes of one reply's text. */
     static final int MAX_REPLY_BYTES = 64 * 1024;
+    /**
+     * Most bytes of complete replies that no read has taken yet. Pipelined replies wait here legitimately (a
+     * transaction's replies are far below this); beyond it the peer is sending replies nobody asked for, e.g. to a
+     * connection idle in the cache.
+     */
+    static final int MAX_UNREAD_BYTES = 1024 * 1024;
 
     private final Vertx vertx;
     private NetSocket socket;
@@ -43,6 +49,7 @@ final class SmtpConnection {
     private int partialBytes;
     private boolean answered;
     private final ArrayDeque<SmtpReply> unread = new ArrayDeque<>();
+    private long unreadBytes;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private boolean closed;
     private String closeReason = "connection closed";
@@ -153,12 +160,18 @@ final class SmtpConnection {
             return true;
         }
         SmtpReply reply = new SmtpReply(code, partial);
+        int replyBytes = partialBytes;
         partial = new ArrayList<>();
         partialBytes = 0;
         answered = true;
         Waiter waiter = waiters.poll();
         if (waiter == null) {
             unread.add(reply);
+            unreadBytes += replyBytes;
+            if (unreadBytes > MAX_UNREAD_BYTES) {
+                fail("protocol error: replies nobody asked for from " + hop.display());
+                return false;
+            }
         } else {
             complete(waiter, reply);
         }
@@ -176,6 +189,7 @@ final class SmtpConnection {
     synchronized Future<SmtpReply> read(String stage, Duration timeout) {
         SmtpReply ready = unread.poll();
         if (ready != null) {
+            unreadBytes = unread.isEmpty() ? 0 : Math.max(0, unreadBytes - ready.lines().stream().mapToInt(l -> l.length() + 4).sum());
             return Future.succeededFuture(ready);
         }
         if (closed) {
@@ -216,6 +230,7 @@ final class SmtpConnection {
         synchronized (this) {
             buffer = Buffer.buffer();
             unread.clear();
+            unreadBytes = 0;
         }
         return socket.upgradeToSsl(serverName).onSuccess(v -> tls = true);
     }

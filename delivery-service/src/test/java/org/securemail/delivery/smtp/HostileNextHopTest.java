@@ -137,6 +137,34 @@ class HostileNextHopTest {
     }
 
     /** The peer saw the client close the connection (its read ended or its write failed). */
+    @Test
+    void repliesNobodyAskedForAreCutOffNotBufferedWhileTheConnectionIdlesInTheCache() {
+        serve((in, out) -> {
+            line(out, "220 hostile.test ESMTP");
+            in.readLine(); // EHLO
+            line(out, "250 hostile.test");
+            in.readLine(); // MAIL
+            line(out, "250 2.1.0 Ok");
+            in.readLine(); // RCPT
+            line(out, "250 2.1.5 Ok");
+            in.readLine(); // DATA
+            line(out, "354 go ahead");
+            String l;
+            while ((l = in.readLine()) != null && !l.equals(".")) {
+                // the message
+            }
+            line(out, "250 2.0.0 Ok: queued");
+            // the connection now idles in the client's cache (30 s here): flood it with replies to nothing
+            while (true) {
+                line(out, "250 2.0.0 unsolicited " + "y".repeat(100));
+            }
+        });
+
+        assertThat(deliver().kind()).isEqualTo(AttemptResult.Kind.SUCCESS);
+        // cut at the bound on unread replies, long before the cache's idle time would close it
+        assertThat(awaitHangUp()).isTrue();
+    }
+
     private boolean awaitHangUp() {
         try {
             return clientHungUp.await(WAIT.toSeconds(), TimeUnit.SECONDS);
