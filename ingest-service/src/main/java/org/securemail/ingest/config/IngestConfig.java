@@ -70,11 +70,49 @@ public interface IngestConfig {
         @WithDefault("300s")
         Duration idleTimeout();
 
+        /** Connections over both listeners. */
         @WithDefault("1000")
         int maxConnections();
 
+        /**
+         * Connections to the MX listener; with {@link #submissionMaxConnections()} at most {@link #maxConnections()},
+         * a flood on one listener cannot take the other's slots.
+         */
+        @WithDefault("800")
+        int mxMaxConnections();
+
+        /** Connections to the submission listener. */
+        @WithDefault("200")
+        int submissionMaxConnections();
+
         @WithDefault("50")
         int maxConnectionsPerIp();
+
+        /**
+         * Kernel send buffer of each connection (SO_SNDBUF): with the output back-pressure it bounds what a client that
+         * does not read its replies holds, in the kernel, beside the session's own bounded write queue.
+         */
+        @WithDefault("65536")
+        int socketSendBuffer();
+
+        /**
+         * Total lifetime of a session however busy it is (one byte at a time resets the idle timer); then
+         * {@code 421 4.4.2}. A message waiting for the broker gets its reply first.
+         */
+        @WithDefault("10m")
+        Duration sessionLifetime();
+
+        /**
+         * Minimum data rate of DATA and BDAT in bytes per second (Postfix {@code smtpd_min_data_rate}): every byte
+         * received extends the message's deadline by {@code 1 / rate} seconds; past the deadline {@code 421 4.4.2}.
+         * 0 turns the check off.
+         */
+        @WithDefault("500")
+        long minDataRate();
+
+        /** Time a message starts with before its deadline, before any data earned more. */
+        @WithDefault("30s")
+        Duration minDataRateGrace();
 
         /**
          * Message bytes all sessions together may hold in memory until the broker acknowledges; past it new data

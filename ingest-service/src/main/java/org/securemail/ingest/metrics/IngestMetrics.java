@@ -16,8 +16,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Metrics of the SMTP ingress (Prometheus names in docs/ingest-service.md):
  * {@code smtp_sessions_open}, {@code smtp_sessions_total}, {@code smtp_messages_accepted_total},
- * {@code smtp_rejections_total{reason}}, {@code smtp_received_bytes_total} and the histogram
- * {@code smtp_accept_latency_seconds} (end of DATA to 250).
+ * {@code smtp_rejections_total{reason}}, {@code smtp_received_bytes_total}, {@code smtp_sessions_output_blocked} and the
+ * histogram {@code smtp_accept_latency_seconds} (end of DATA to 250).
  */
 @ApplicationScoped
 public class IngestMetrics {
@@ -29,6 +29,7 @@ public class IngestMetrics {
     private final Map<String, Counter> bytes = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Timer acceptLatency;
+    private final AtomicInteger outputBlocked = new AtomicInteger();
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +39,9 @@ public class IngestMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(15))
+                .register(registry);
+        Gauge.builder("smtp.sessions.output.blocked", outputBlocked, AtomicInteger::get)
+                .description("sessions not read from because their client does not read its replies")
                 .register(registry);
     }
 
@@ -56,6 +60,15 @@ public class IngestMetrics {
         AtomicInteger gauge = open.get(listener);
         if (gauge != null) {
             gauge.decrementAndGet();
+        }
+    }
+
+    /** A session stopped reading because its replies are not being read ({@code true}), or started again. */
+    public void outputBlocked(boolean blocked) {
+        if (blocked) {
+            outputBlocked.incrementAndGet();
+        } else {
+            outputBlocked.decrementAndGet();
         }
     }
 

@@ -49,8 +49,14 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply UNKNOWN_USER = of(550, "5.1.1", "Recipient address rejected: User unknown");
     public static final Reply SHUTTING_DOWN = of(421, "4.3.2", "Service shutting down, try again later");
     public static final Reply TIMEOUT = of(421, "4.4.2", "Error: timeout exceeded");
+    /** {@code ingest.limits.session-lifetime} is over, however busy the session was. */
+    public static final Reply LIFETIME_EXCEEDED = of(421, "4.4.2", "Error: session lifetime exceeded");
+    /** DATA or BDAT came in slower than {@code ingest.limits.min-data-rate}. */
+    public static final Reply DATA_RATE_TOO_LOW = of(421, "4.4.2", "Error: data rate too low");
     public static final Reply TOO_MANY_ERRORS = of(421, "4.7.0", "Error: too many errors");
     public static final Reply TOO_MANY_CONNECTIONS = of(421, "4.7.0", "Error: too many connections");
+    /** The listener (MX or submission) has all its connections in use; the other one may not. */
+    public static final Reply LISTENER_FULL = of(421, "4.7.0", "Error: too many connections to this service");
     public static final Reply TOO_MANY_CONNECTIONS_FROM_IP = of(421, "4.7.0", "Error: too many connections from your address");
     public static final Reply NOT_READY = of(451, "4.3.0", "Error: relay state is loading, try again later");
     public static final Reply NO_STORAGE = of(452, "4.3.1", "Insufficient system storage");

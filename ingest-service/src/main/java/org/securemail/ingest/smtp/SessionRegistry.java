@@ -39,12 +39,13 @@ public class SessionRegistry {
         if (draining) {
             return Reply.SHUTTING_DOWN;
         }
-        Reply refused = limiter.acquire(clientIp);
-        if (refused != null) {
-            metrics.rejected(listener.tag(), "too_many_connections");
-            LOG.infof("NOQUEUE: reject: CONNECT from [%s] listener=%s: %s", clientIp, listener.tag(), refused);
+        ConnectionLimiter.Refusal refused = limiter.acquire(clientIp, listener);
+        if (refused == null) {
+            return null;
         }
-        return refused;
+        metrics.rejected(listener.tag(), refused.reason());
+        LOG.infof("NOQUEUE: reject: CONNECT from [%s] listener=%s: %s", clientIp, listener.tag(), refused.reply());
+        return refused.reply();
     }
 
     void opened(SmtpSession session) {
@@ -54,7 +55,7 @@ public class SessionRegistry {
 
     /** The connection closed: its slot is given back. */
     void closed(SmtpSession session) {
-        limiter.release(session.state().clientIp());
+        limiter.release(session.state().clientIp(), session.state().listener());
         metrics.sessionClosed(session.state().listener().tag());
         open.remove(session);
         if (draining && open.isEmpty()) {

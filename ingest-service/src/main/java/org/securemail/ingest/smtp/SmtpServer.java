@@ -64,6 +64,8 @@ public class SmtpServer {
                 .setHost(cfg.host())
                 .setPort(cfg.port())
                 .setTcpNoDelay(true)
+                // what a client that does not read its replies holds in kernel memory (SMTP replies are small)
+                .setSendBufferSize(config.limits().socketSendBuffer())
                 .setSsl(false); // plain until STARTTLS
         if (keyCert != null) {
             options.setKeyCertOptions(keyCert);

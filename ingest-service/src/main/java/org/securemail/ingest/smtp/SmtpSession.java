@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 
 import org.jboss.logging.Logger;
 import org.securemail.ingest.reply.Reply;
@@ -28,12 +29,23 @@ import org.securemail.ingest.smtp.command.SmtpCommand;
  * group gets all its replies in one write, RFC 2920). When a command needs asynchronous work (end of message →
  * Kafka acknowledgement, AUTH → bcrypt on a worker, STARTTLS → handshake) the socket is paused and the rest of the
  * pipelined input waits until the reply is written.
+ *
+ * <p>Output back-pressure (issue 12): once the socket's write queue is full, because the client does not read its
+ * replies, the session stops reading (and stops processing what it already read) until the queue drains, and replies
+ * are written at least every {@link #MAX_PENDING_OUTPUT} bytes, so a client that pipelines and never reads holds a
+ * bounded amount of memory. Besides the idle timer, a session ends after {@code session-lifetime} however busy it is,
+ * and a message must come in at {@code min-data-rate} or faster ({@link DataRateTimer}).
  */
 final class SmtpSession implements CommandContext {
 
     private static final Logger LOG = Logger.getLogger("org.securemail.ingest.smtp");
 
     private enum Mode { COMMAND, DISCARD_LINE, BODY, CLOSED }
+
+    /** Replies collected beyond this are written before the next command is processed. */
+    static final int MAX_PENDING_OUTPUT = 16 * 1024;
+    /** How long a closing session waits for its last reply to be written before it closes anyway. */
+    private static final long CLOSE_GRACE_MS = 5_000;
 
     private final NetSocket socket;
     private final SessionDependencies deps;
@@ -46,12 +58,19 @@ final class SmtpSession implements CommandContext {
     private BodyReader body;
     private Consumer<String> lineHandler;
     private boolean suspended;
+    /** The client does not read its replies: the socket's write queue is full. */
+    private boolean outputBlocked;
     private Buffer out = Buffer.buffer(256);
 
     private final IdleTimer idle;
+    private final DataRateTimer dataRate;
+    private long lifetimeTimer = -1;
     private int errors;
     private Context context;
-    private boolean closeAfterReply;
+    /** Sent, and the session closed, once the asynchronous work in progress has its reply; null when none. */
+    private Reply closeAfterReply;
+    /** The connection slot was given back (once, by the close event or by {@link #abort()}). */
+    private boolean released;
 
     SmtpSession(NetSocket socket, SessionDependencies deps, SessionRegistry registry, SessionState state) {
         this.socket = socket;
@@ -61,6 +80,8 @@ final class SmtpSession implements CommandContext {
         this.transaction = new MailTransaction(deps.config().limits().maxMessageSize());
         this.idle = new IdleTimer(deps.vertx(), deps.config().limits().idleTimeout().toMillis(), () -> suspended,
                 this::timedOut);
+        this.dataRate = new DataRateTimer(deps.vertx(), deps.config().limits().minDataRate(),
+                deps.config().limits().minDataRateGrace().toNanos(), () -> suspended || outputBlocked, this::tooSlow);
     }
 
     /** Starts a session the server admitted (it holds a connection slot, given back when the connection closes). */
@@ -73,15 +94,35 @@ final class SmtpSession implements CommandContext {
             socket.close();
         });
         socket.handler(this::received);
+        socket.drainHandler(v -> outputDrained());
         idle.start();
+        lifetimeTimer = deps.vertx().setTimer(Math.max(1, deps.config().limits().sessionLifetime().toMillis()),
+                id -> lifetimeOver());
         socket.write("220 " + deps.config().hostname() + " ESMTP Securemail\r\n");
     }
 
     private void closed() {
+        if (released) {
+            return;
+        }
+        released = true;
         mode = Mode.CLOSED;
-        idle.stop();
+        stopTimers();
+        if (outputBlocked) {
+            outputBlocked = false;
+            deps.metrics().outputBlocked(false);
+        }
         transaction.reset();
         registry.closed(this);
+    }
+
+    private void stopTimers() {
+        idle.stop();
+        dataRate.stop();
+        if (lifetimeTimer >= 0) {
+            deps.vertx().cancelTimer(lifetimeTimer);
+            lifetimeTimer = -1;
+        }
     }
 
     /**
@@ -94,12 +135,31 @@ final class SmtpSession implements CommandContext {
                 return;
             }
             if (suspended) {
-                closeAfterReply = true;
+                closeAfterReply = Reply.SHUTTING_DOWN;
                 return;
             }
             reply(Reply.SHUTTING_DOWN);
             close();
         });
+    }
+
+    /** {@code session-lifetime} is over: {@code 421 4.4.2} now, or right after the reply the session waits for. */
+    private void lifetimeOver() {
+        lifetimeTimer = -1;
+        if (mode == Mode.CLOSED) {
+            return;
+        }
+        deps.metrics().rejected(state.listener().tag(), "session_lifetime");
+        LOG.infof("%s: session lifetime exceeded from [%s] listener=%s", transaction.logId(), state.clientIp(),
+                state.listener().tag());
+        if (suspended) {
+            if (closeAfterReply == null) {
+                closeAfterReply = Reply.LIFETIME_EXCEEDED;
+            }
+            return;
+        }
+        reply(Reply.LIFETIME_EXCEEDED);
+        close();
     }
 
     // ---------------------------------------------------------------- framing
@@ -109,12 +169,13 @@ final class SmtpSession implements CommandContext {
             return;
         }
         idle.touch();
+        dataRate.received(buffer.length());
         input.append(buffer.getBytes());
         drain();
     }
 
     private void drain() {
-        while (!suspended && mode != Mode.CLOSED && !input.isEmpty()) {
+        while (!suspended && !outputBlocked && mode != Mode.CLOSED && !input.isEmpty()) {
             if (mode == Mode.BODY) {
                 if (input.feed(body)) {
                     BodyReader ended = body;
@@ -125,8 +186,14 @@ final class SmtpSession implements CommandContext {
             } else if (!readLine()) {
                 break;
             }
+            if (out.length() >= MAX_PENDING_OUTPUT) {
+                flush(); // may block the output, which ends the loop: the rest of the input waits
+            }
         }
         input.compact();
+        if (dataRate.running() && mode != Mode.BODY && transaction.message() == null) {
+            dataRate.stop(); // the message ended (DATA, BDAT LAST, or refused)
+        }
         flush();
     }
 
@@ -191,6 +258,33 @@ final class SmtpSession implements CommandContext {
         if (out.length() > 0 && mode != Mode.CLOSED) {
             socket.write(out);
             out = Buffer.buffer(256);
+            if (!outputBlocked && socket.writeQueueFull()) {
+                outputBlocked = true; // the client does not read: stop reading it until its replies drain
+                deps.metrics().outputBlocked(true);
+                updateReading();
+            }
+        }
+    }
+
+    /** The socket's write queue drained (the client reads again): take up the input where it stopped. */
+    private void outputDrained() {
+        if (!outputBlocked || mode == Mode.CLOSED) {
+            return;
+        }
+        outputBlocked = false;
+        deps.metrics().outputBlocked(false);
+        updateReading();
+        if (!suspended) {
+            drain();
+        }
+    }
+
+    /** Reads from the socket unless the session waits for its own work or for the client to read. */
+    private void updateReading() {
+        if (suspended || outputBlocked) {
+            socket.pause();
+        } else {
+            socket.resume();
         }
     }
 
@@ -220,19 +314,33 @@ final class SmtpSession implements CommandContext {
         Buffer last = out;
         out = Buffer.buffer(0);
         mode = Mode.CLOSED;
-        idle.stop();
-        if (last.length() > 0) {
+        stopTimers();
+        if (last.length() > 0 && !outputBlocked && !socket.writeQueueFull()) {
             socket.write(last).onComplete(ar -> socket.close());
+            // a client that does not read may never take the last reply: close anyway
+            deps.vertx().setTimer(CLOSE_GRACE_MS, id -> abort());
+        } else if (outputBlocked || socket.writeQueueFull()) {
+            abort(); // a client that does not read its replies would not read this one either
         } else {
             socket.close();
         }
+    }
+
+    /**
+     * Closes the connection now, dropping unwritten output (the client gets a reset): {@link NetSocket#close()}, and
+     * a plain Netty close, wait for what was written to reach the client, which never happens when it does not read.
+     * A forcible close fires no close event, so the slot is given back here.
+     */
+    private void abort() {
+        ((NetSocketInternal) socket).channelHandlerContext().channel().unsafe().closeForcibly();
+        closed();
     }
 
     @Override
     public void suspend() {
         suspended = true;
         flush();
-        socket.pause();
+        updateReading();
     }
 
     @Override
@@ -241,13 +349,14 @@ final class SmtpSession implements CommandContext {
         if (mode == Mode.CLOSED) {
             return;
         }
-        if (closeAfterReply) {
-            reply(Reply.SHUTTING_DOWN);
+        if (closeAfterReply != null) {
+            reply(closeAfterReply);
             close();
             return;
         }
         idle.touch();
-        socket.resume();
+        dataRate.resumed();
+        updateReading();
         drain();
     }
 
@@ -279,6 +388,20 @@ final class SmtpSession implements CommandContext {
     public void readBody(BodyReader reader) {
         body = reader;
         mode = Mode.BODY;
+        dataRate.start();
+    }
+
+    /** The message came in slower than {@code min-data-rate}: it is dropped and the session closed. */
+    private void tooSlow() {
+        if (mode == Mode.CLOSED) {
+            return;
+        }
+        deps.metrics().rejected(state.listener().tag(), "data_rate");
+        LOG.infof("%s: data rate too low from [%s] listener=%s", transaction.logId(), state.clientIp(),
+                state.listener().tag());
+        transaction.reset(); // the partial message's memory is given back now
+        reply(Reply.DATA_RATE_TOO_LOW);
+        close();
     }
 
     @Override

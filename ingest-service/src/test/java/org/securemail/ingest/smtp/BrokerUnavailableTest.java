@@ -91,9 +91,8 @@ class BrokerUnavailableTest extends ProvisionedIngressTestBase {
     void messagesBeyondTheMemoryBudgetGet452() throws Exception {
         try (RawSmtpClient c = new RawSmtpClient(mx())) {
             c.greetAndEhlo();
-            assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=400000"))
-                    .isEqualTo("452 4.3.1 Insufficient system storage");
-            c.command("MAIL FROM:<a@elsewhere.test>");
+            // a declared size within the limit reserves nothing (issue 12): the budget runs out as the data arrives
+            assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=400000")).isEqualTo("250 2.1.0 Ok");
             c.command("RCPT TO:<u@" + INBOUND + ">");
             assertThat(c.command("DATA")).startsWith("354");
             String body = ("b".repeat(998) + "\r\n").repeat(350);

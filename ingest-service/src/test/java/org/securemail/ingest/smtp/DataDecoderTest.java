@@ -14,7 +14,7 @@ class DataDecoderTest {
         int end;
 
         Run(long limit, int maxLine) {
-            buffer = new MessageBuffer(limit, 16);
+            buffer = new MessageBuffer(limit);
             decoder = new DataDecoder(buffer, maxLine);
         }
 

@@ -83,12 +83,9 @@ public final class Mail implements SmtpCommand {
             return;
         }
         SessionDependencies deps = session.deps();
+        // SIZE= is checked against the limit only; memory is reserved as the data arrives, not for a declaration
         if (size > deps.config().limits().maxMessageSize()) {
             session.reject(Reply.of(552, "5.3.4", "Message size exceeds fixed limit"), "size", "MAIL");
-            return;
-        }
-        if (size > deps.budget().available()) {
-            session.reject(Reply.NO_STORAGE, "no_storage", "MAIL");
             return;
         }
         String tenantId = null;

@@ -42,10 +42,8 @@ final class MessageIntake {
                 ReceivedHeader.protocol(state.esmtp(), state.tls(), state.user() != null), transaction.queueId(),
                 state.tlsProtocol(), state.tlsCipher(), transaction.recipients(), Instant.now().atZone(ZoneOffset.UTC));
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        long limit = h.length + transaction.sizeLimit();
-        long declared = transaction.declaredSize();
-        int initial = (int) Math.min(limit, declared > 0 ? declared + h.length + 64 : 16 * 1024);
-        MessageBuffer message = new MessageBuffer(limit, initial, session.deps().budget());
+        // memory is reserved as the data arrives; a declared SIZE= reserves nothing (issue 12)
+        MessageBuffer message = new MessageBuffer(h.length + transaction.sizeLimit(), session.deps().budget());
         message.append(h, 0, h.length);
         if (message.starved()) {
             message.release();
@@ -66,7 +64,7 @@ final class MessageIntake {
         SessionState state = session.state();
         MailTransaction transaction = session.transaction();
         MessageBuffer held = transaction.takeMessage(); // released when the queue has answered, not at the reset
-        byte[] bytes = held.toByteArray();
+        byte[] bytes = held.takeBytes(); // its reservation now stands for this array, until the queue answered
         if (ReceivedHeader.count(bytes) - 1 > session.deps().config().limits().maxHops()) { // ours is not a hop
             held.release();
             reject(session, Reply.TOO_MANY_HOPS, "too_many_hops");
