@@ -119,41 +119,20 @@ class HostileNextHopTest {
                 line(out, "250-X-EXTENSION-" + i);
             }
             line(out, "250 8BITMIME");
-            in.readLine(); // MAIL
-            line(out, "250 2.1.0 Ok");
-            in.readLine(); // RCPT
-            line(out, "250 2.1.5 Ok");
-            in.readLine(); // DATA
-            line(out, "354 go ahead");
-            String l;
-            while ((l = in.readLine()) != null && !l.equals(".")) {
-                // the message
-            }
-            line(out, "250 2.0.0 Ok: queued");
+            acceptOneMessage(in, out);
             in.readLine(); // QUIT or the connection cache closing
         });
 
         assertThat(deliver().kind()).isEqualTo(AttemptResult.Kind.SUCCESS);
     }
 
-    /** The peer saw the client close the connection (its read ended or its write failed). */
     @Test
     void repliesNobodyAskedForAreCutOffNotBufferedWhileTheConnectionIdlesInTheCache() {
         serve((in, out) -> {
             line(out, "220 hostile.test ESMTP");
             in.readLine(); // EHLO
             line(out, "250 hostile.test");
-            in.readLine(); // MAIL
-            line(out, "250 2.1.0 Ok");
-            in.readLine(); // RCPT
-            line(out, "250 2.1.5 Ok");
-            in.readLine(); // DATA
-            line(out, "354 go ahead");
-            String l;
-            while ((l = in.readLine()) != null && !l.equals(".")) {
-                // the message
-            }
-            line(out, "250 2.0.0 Ok: queued");
+            acceptOneMessage(in, out);
             // the connection now idles in the client's cache (30 s here): flood it with replies to nothing
             while (true) {
                 line(out, "250 2.0.0 unsolicited " + "y".repeat(100));
@@ -165,6 +144,22 @@ class HostileNextHopTest {
         assertThat(awaitHangUp()).isTrue();
     }
 
+    /** MAIL, RCPT and DATA of one message, each answered as a well-behaved server does. */
+    private static void acceptOneMessage(BufferedReader in, OutputStream out) throws IOException {
+        in.readLine(); // MAIL
+        line(out, "250 2.1.0 Ok");
+        in.readLine(); // RCPT
+        line(out, "250 2.1.5 Ok");
+        in.readLine(); // DATA
+        line(out, "354 go ahead");
+        String l;
+        while ((l = in.readLine()) != null && !l.equals(".")) {
+            // the message
+        }
+        line(out, "250 2.0.0 Ok: queued");
+    }
+
+    /** The peer saw the client close the connection (its read ended or its write failed). */
     private boolean awaitHangUp() {
         try {
             return clientHungUp.await(WAIT.toSeconds(), TimeUnit.SECONDS);
