@@ -8,6 +8,8 @@ import static org.hamcrest.Matchers.not;
 
 import org.junit.jupiter.api.Test;
 
+import org.securemail.testing.Management;
+
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -36,15 +38,23 @@ class OpenApiAndHealthTest {
     }
 
     @Test
+    void healthAndMetricsAreNotOnTheApiPort() {
+        // issue 12 item 8 / ADR 0062: whatever fronts the API port (a load balancer, an ingress) never reaches /q/*
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get(Management.url("health/live")).then().statusCode(200);
+    }
+
+    @Test
     void readinessNeedsOnlyTheDatabase() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(Management.url("health/ready")).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.name", not(org.hamcrest.Matchers.hasItem("Kafka connection health check")));
     }
 
     @Test
     void outboxAndAuthMetricsAreExported() {
         given().get("/api/v1/tenants").then().statusCode(401);
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(Management.url("metrics")).then().statusCode(200)
                 .body(containsString("provisioning_auth_failures_total"))
                 .body(containsString("provisioning_outbox_backlog"))
                 .body(containsString("provisioning_outbox_published_total"))

@@ -56,10 +56,16 @@ public final class DomainNames {
      * dot, so that it matches no provisioned domain.
      */
     public static String canonical(String input) {
-        return normalise(input).orElseGet(() -> {
-            String lower = input == null ? "" : input.trim().toLowerCase(Locale.ROOT);
-            return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
-        });
+        return normalise(input).orElseGet(() -> lowerWithoutRootDot(input == null ? "" : input));
+    }
+
+    /**
+     * {@code name} trimmed, in lower case and without its trailing (root) dot, nothing else: the comparison form of
+     * any DNS name, including those that are not host names ({@code _dmarc.example.org}, reverse-lookup names).
+     */
+    public static String lowerWithoutRootDot(String name) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     /** The Unicode form of an A-label name, for display. */

@@ -46,6 +46,7 @@ import org.securemail.testing.SmtpSink;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.KafkaBrokerResource;
+import org.securemail.testing.Management;
 
 /**
  * The whole delivery flow against a real Kafka broker and real SMTP servers (the scriptable sink): routing,
@@ -437,9 +438,9 @@ class DeliveryFlowTest {
         String queueId = queue("alice@origin.test", Instant.now(), "bob@" + domain);
         await().atMost(WAIT).until(() -> events(queueId, Outcome.DELIVERED).size() == 1);
 
-        io.restassured.RestAssured.given().get("/q/health/ready").then().statusCode(200)
+        io.restassured.RestAssured.given().get(Management.url("health/ready")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("delivery-tables"));
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+        io.restassured.RestAssured.given().get(Management.url("metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("delivery_recipients_total{outcome=\"delivered\"}"))
                 .body(org.hamcrest.Matchers.containsString("delivery_messages_in_flight"))
                 .body(org.hamcrest.Matchers.containsString("delivery_session_seconds_count"));

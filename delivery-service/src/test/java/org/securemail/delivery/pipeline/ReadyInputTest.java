@@ -30,6 +30,7 @@ import org.securemail.testing.SmtpSink;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.KafkaBrokerResource;
+import org.securemail.testing.Management;
 
 /**
  * {@code delivery.input=mail.ready}: the switch a deployment makes once the inspection stage publishes inspected mail
@@ -65,7 +66,7 @@ class ReadyInputTest {
     @Test
     @Order(1)
     void exposesTheDeliveryMetricsBeforeTheFirstRecord() {
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+        io.restassured.RestAssured.given().get(Management.url("metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("delivery_messages_in_flight 0.0"))
                 .body(org.hamcrest.Matchers.containsString("delivery_recipients_total{outcome=\"delivered\"} 0.0"));
     }

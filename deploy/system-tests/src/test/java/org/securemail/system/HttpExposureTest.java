@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 12 item 8: {@code /q/*} and {@code /dns/*} are not reachable through the SMTP load balancer. The production
  * overlay makes exactly one Service a load balancer, and that Service carries the SMTP ports and no HTTP port; every
- * service's HTTP port is admitted by a NetworkPolicy only from inside the namespace and from monitoring.
+ * service's HTTP and management ports are admitted by a NetworkPolicy only from inside the namespace and from
+ * monitoring; {@code /q/*} is served on the management port only (the packaged services: {@code StackIT}).
  */
 class HttpExposureTest {
 
@@ -35,7 +36,24 @@ class HttpExposureTest {
 
         String service = document(Files.readString(K8S.resolve("base/ingest-service.yaml")), "Service", "ingest-smtp");
         assertThat(ports(service)).containsExactlyInAnyOrder("25", "587");
-        assertThat(service).doesNotContain("targetPort: http").doesNotContain("8081");
+        assertThat(service).doesNotContain("targetPort: http").doesNotContain("8081")
+                .doesNotContain("management").doesNotContain("9000");
+    }
+
+    @Test
+    void probesAndScrapesUseTheManagementPort() throws IOException {
+        for (String name : List.of("provisioning-api", "dns-service", "ingest-service", "delivery-service")) {
+            String deployment = document(Files.readString(K8S.resolve("base/" + name + ".yaml")), "Deployment", name);
+            assertThat(deployment).as(name).contains("- name: management\n              containerPort: 9000")
+                    .contains("prometheus.io/port: \"9000\"").contains("_MANAGEMENT_PORT");
+            Matcher probes = Pattern.compile("path: /q/health/\\w+\\n\\s+port: (\\w+)").matcher(deployment);
+            int count = 0;
+            while (probes.find()) {
+                assertThat(probes.group(1)).as(name + " probe port").isEqualTo("management");
+                count++;
+            }
+            assertThat(count).as(name + " probes").isEqualTo(3);
+        }
     }
 
     @Test
@@ -45,10 +63,11 @@ class HttpExposureTest {
         String policy = document(Files.readString(K8S.resolve("base/network-policy.yaml")), "NetworkPolicy",
                 "http-in-cluster-only");
         assertThat(policy).contains("values: [provisioning-api, dns-service, ingest-service, delivery-service]")
-                .contains("- port: http").contains("podSelector: {}").contains("securemail.io/monitoring: \"true\"");
+                .contains("- port: http").contains("- port: management").contains("podSelector: {}").contains("securemail.io/monitoring: \"true\"");
         String smtp = document(Files.readString(K8S.resolve("base/network-policy.yaml")), "NetworkPolicy",
                 "smtp-from-anywhere");
-        assertThat(smtp).contains("- port: smtp").contains("- port: submission").doesNotContain("port: http");
+        assertThat(smtp).contains("- port: smtp").contains("- port: submission").doesNotContain("port: http")
+                .doesNotContain("port: management");
     }
 
     private static String document(String yaml, String kind, String name) {

@@ -90,6 +90,16 @@ class StackIT {
         }
     }
 
+    /** Issue 12 item 8, ADR 0062: whatever fronts a service's HTTP port never reaches its health and metrics. */
+    @Test
+    void healthAndMetricsAreOnlyOnTheManagementPort() {
+        for (ServiceProcess service : stack.services.values()) {
+            assertThat(service.applicationPortStatus("/q/metrics")).as(service.log().toString()).isEqualTo(404);
+            assertThat(service.applicationPortStatus("/q/health/ready")).as(service.log().toString()).isEqualTo(404);
+            assertThat(service.httpStatus("/q/health/ready")).as(service.log().toString()).isEqualTo(200);
+        }
+    }
+
     @Test
     void livenessAnswersOnEveryService() {
         for (ServiceProcess service : stack.services.values()) {

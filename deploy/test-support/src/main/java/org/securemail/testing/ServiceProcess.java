@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) run as a separate JVM process, the way
  * the local stack and Kubernetes run it. For tests that need a real process: kill -9, restart, several services.
+ * Each has two HTTP ports, as in production (ADR 0062): the application's, and the management interface's, which
+ * serves {@code /q/*} (health, metrics); {@link #get} sends a {@code /q/} path to the latter.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -27,14 +29,17 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path jar;
     private final Path log;
     private final int httpPort;
+    private final int managementPort;
     private final Map<String, String> properties;
     private Process process;
 
-    private ServiceProcess(String name, Path jar, Path log, int httpPort, Map<String, String> properties) {
+    private ServiceProcess(String name, Path jar, Path log, int httpPort, int managementPort,
+            Map<String, String> properties) {
         this.name = name;
         this.jar = jar;
         this.log = log;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.properties = properties;
     }
 
@@ -42,8 +47,8 @@ public final class ServiceProcess implements AutoCloseable {
      * @param name       used for the log file name
      * @param jar        path to {@code quarkus-run.jar}
      * @param logDir     where {@code <name>.log} is written (appended across restarts)
-     * @param properties Quarkus config passed as {@code -D} system properties; {@code quarkus.http.port} is set to a
-     *                   free port unless given
+     * @param properties Quarkus config passed as {@code -D} system properties; {@code quarkus.http.port} and
+     *                   {@code quarkus.management.port} are set to free ports unless given
      */
     public static ServiceProcess of(String name, Path jar, Path logDir, Map<String, String> properties) {
         if (!Files.isRegularFile(jar)) {
@@ -51,12 +56,14 @@ public final class ServiceProcess implements AutoCloseable {
         }
         Map<String, String> props = new LinkedHashMap<>(properties);
         int port = Integer.parseInt(props.computeIfAbsent("quarkus.http.port", k -> Integer.toString(FreePorts.next())));
+        int management = Integer.parseInt(props.computeIfAbsent("quarkus.management.port",
+                k -> Integer.toString(FreePorts.next())));
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ServiceProcess(name, jar, logDir.resolve(name + ".log"), port, props);
+        return new ServiceProcess(name, jar, logDir.resolve(name + ".log"), port, management, props);
     }
 
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
@@ -109,8 +116,22 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A GET on this service: {@code /q/...} on the management port, anything else on the application port. */
     public HttpResponse<String> get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        return get(path.startsWith("/q/") ? managementPort : httpPort, path);
+    }
+
+    /** The HTTP status of a GET on the application port whatever the path (to show what it does not serve), or -1. */
+    public int applicationPortStatus(String path) {
+        try {
+            return get(httpPort, path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -122,6 +143,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    public int managementPort() {
+        return managementPort;
     }
 
     public Path log() {

@@ -5,14 +5,54 @@ import java.util.Arrays;
 
 import org.securemail.ingest.smtp.command.BodyReader;
 
-/** The bytes a session received and has not processed yet: whatever the client pipelined past the current command. */
+/**
+ * The bytes a session received and has not processed yet: whatever the client pipelined past the current command.
+ * It frames command lines ({@link #nextLine}) and hands message data to a {@link BodyReader} ({@link #feed}).
+ */
 final class InputBuffer {
+
+    /** What {@link #nextLine} found. */
+    enum Framed { INCOMPLETE, LINE, TOO_LONG, BARE_NEWLINE, NUL }
 
     private static final byte[] EMPTY = new byte[0];
 
     private byte[] bytes = EMPTY;
     private int pos;
     private int len;
+    /** The rest of an overlong line is being dropped up to its end. */
+    private boolean discarding;
+    private String line;
+
+    /**
+     * Frames the next command line: {@code LINE} (its text is then {@link #line()}), {@code INCOMPLETE} until its LF
+     * arrived, or what is wrong with it. An overlong line is never buffered: it is dropped up to its end, which then
+     * gives {@code TOO_LONG}. A NUL would reach headers and envelopes (issue 18).
+     */
+    Framed nextLine(int maxLine) {
+        int lf = lineFeed();
+        if (lf < 0) {
+            if (discarding || remaining() > maxLine) {
+                discarding = true;
+                skipAll();
+            }
+            return Framed.INCOMPLETE;
+        }
+        byte[] raw = take(lf + 1);
+        if (discarding || raw.length > maxLine) {
+            discarding = false;
+            return Framed.TOO_LONG;
+        }
+        line = crlfLine(raw);
+        if (line == null) {
+            return Framed.BARE_NEWLINE;
+        }
+        return line.indexOf('\0') >= 0 ? Framed.NUL : Framed.LINE;
+    }
+
+    /** The text of the line {@link #nextLine} framed last, without its CRLF. */
+    String line() {
+        return line;
+    }
 
     void append(byte[] chunk) {
         if (pos >= len) {

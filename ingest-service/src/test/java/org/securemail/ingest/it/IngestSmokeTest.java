@@ -41,7 +41,7 @@ class IngestSmokeTest extends IngressTestBase {
 
     @Test
     void relaysOnlyProvisionedDomainsAndQueuesDurably() throws Exception {
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("provisioning-state"));
+        given().get(management("health/ready")).then().statusCode(200).body(containsString("provisioning-state"));
         assertThat(rcptReply("x@" + INBOUND)).isEqualTo("550 5.7.1 Relay access denied");
 
         Fixtures.provision(broker, JSON);
@@ -70,7 +70,7 @@ class IngestSmokeTest extends IngressTestBase {
                     .isEqualTo("235 2.7.0 Authentication successful");
         }
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(management("metrics")).then().statusCode(200)
                 .body(containsString("smtp_messages_accepted_total{listener=\"mx\"} 1.0"));
     }
 }

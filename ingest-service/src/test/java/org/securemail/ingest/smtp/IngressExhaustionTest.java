@@ -103,9 +103,7 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
 
     @Test
     void aDeclaredSizeReservesNoMemoryUntilTheDataArrives() throws Exception {
-        awaitFreeSlot(mx());
-        try (RawSmtpClient c = new RawSmtpClient(mx())) {
-            c.greetAndEhlo();
+        try (RawSmtpClient c = greeted()) {
             // 20 MB declared, within the 25 MiB limit but far above the 8 MiB budget: allowed, nothing reserved
             assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=20000000")).isEqualTo("250 2.1.0 Ok");
             assertThat(c.command("RCPT TO:<u@" + INBOUND + ">")).startsWith("250");
@@ -125,9 +123,7 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
 
     @Test
     void aDeclaredSizeAboveTheLimitIsStillRefused() throws Exception {
-        awaitFreeSlot(mx());
-        try (RawSmtpClient c = new RawSmtpClient(mx())) {
-            c.greetAndEhlo();
+        try (RawSmtpClient c = greeted()) {
             assertThat(c.command("MAIL FROM:<a@elsewhere.test> SIZE=26214401"))
                     .isEqualTo("552 5.3.4 Message size exceeds fixed limit");
         }
@@ -135,10 +131,9 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
 
     @Test
     void aSessionEndsAfterItsLifetimeHoweverBusyItIs() throws Exception {
-        awaitFreeSlot(mx());
-        try (RawSmtpClient c = new RawSmtpClient(mx())) {
-            long start = System.nanoTime();
-            c.greetAndEhlo();
+        try (RawSmtpClient c = admitted(mx())) {
+            long start = System.nanoTime(); // the session began a moment earlier: the lower bound below holds
+            c.ehlo();
             // a NOOP every 200 ms keeps the idle timer from ever firing
             trickle.scheduleAtFixedRate(() -> send(c, "NOOP\r\n"), 0, 200, TimeUnit.MILLISECONDS);
             String reply;
@@ -154,12 +149,7 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
 
     @Test
     void aSenderBelowTheMinimumDataRateIsCutOff() throws Exception {
-        awaitFreeSlot(mx());
-        try (RawSmtpClient c = new RawSmtpClient(mx())) {
-            c.greetAndEhlo();
-            c.command("MAIL FROM:<a@elsewhere.test>");
-            c.command("RCPT TO:<u@" + INBOUND + ">");
-            assertThat(c.command("DATA")).startsWith("354");
+        try (RawSmtpClient c = inData()) {
             long start = System.nanoTime();
             // one byte every 100 ms: 10 bytes/s against a minimum of 1000 after a 1 s grace, yet never idle
             trickle.scheduleAtFixedRate(() -> send(c, "x"), 0, 100, TimeUnit.MILLISECONDS);
@@ -174,12 +164,7 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
 
     @Test
     void aFastSenderIsNotCutOffByTheDataRate() throws Exception {
-        awaitFreeSlot(mx());
-        try (RawSmtpClient c = new RawSmtpClient(mx())) {
-            c.greetAndEhlo();
-            c.command("MAIL FROM:<a@elsewhere.test>");
-            c.command("RCPT TO:<u@" + INBOUND + ">");
-            assertThat(c.command("DATA")).startsWith("354");
+        try (RawSmtpClient c = inData()) {
             // 100 lines of 1 kB every 50 ms for about 2.5 s (2 MB/s), well past the grace period
             String lines = ("f".repeat(998) + "\r\n").repeat(100);
             for (int i = 0; i < 50; i++) {
@@ -224,6 +209,22 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
                 c.close();
             }
         }
+    }
+
+    /** An MX session past EHLO, once the listener has a free slot. */
+    private static RawSmtpClient greeted() throws IOException {
+        RawSmtpClient c = admitted(mx());
+        c.ehlo();
+        return c;
+    }
+
+    /** An MX session with one accepted recipient, after the server's 354 to DATA. */
+    private static RawSmtpClient inData() throws IOException {
+        RawSmtpClient c = greeted();
+        assertThat(c.command("MAIL FROM:<a@elsewhere.test>")).startsWith("250");
+        assertThat(c.command("RCPT TO:<u@" + INBOUND + ">")).startsWith("250");
+        assertThat(c.command("DATA")).startsWith("354");
+        return c;
     }
 
     /** A connection the server greeted; retried while earlier tests' connections are still being closed. */

@@ -47,6 +47,11 @@ public abstract class IngressTestBase {
         return SmtpPortsResource.submissionPort();
     }
 
+    /** The URL of {@code /q/<path>} on the management interface (not the HTTP port, ADR 0062). */
+    protected static String management(String path) {
+        return "http://127.0.0.1:" + SmtpPortsResource.managementPort() + "/q/" + path;
+    }
+
     protected static String base64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -91,7 +96,7 @@ public abstract class IngressTestBase {
 
     /** The value of a metric without labels on /q/metrics, NaN when absent. */
     protected static double metric(String name) {
-        for (String line : given().get("/q/metrics").asString().split("\n")) {
+        for (String line : given().get(management("metrics")).asString().split("\n")) {
             if (line.startsWith(name + " ")) {
                 return Double.parseDouble(line.substring(name.length() + 1).trim());
             }

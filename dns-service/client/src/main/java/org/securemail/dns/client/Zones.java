@@ -1,6 +1,6 @@
 package org.securemail.dns.client;
 
-import java.util.Locale;
+import org.securemail.common.mail.DomainNames;
 
 import com.google.common.net.InternetDomainName;
 
@@ -13,10 +13,9 @@ public final class Zones {
     private Zones() {
     }
 
-    /** Lower case, without the trailing dot. */
+    /** Lower case, without the trailing dot ({@link DomainNames#lowerWithoutRootDot}). */
     public static String normalize(String name) {
-        String lower = name.trim().toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return DomainNames.lowerWithoutRootDot(name);
     }
 
     /**

@@ -9,6 +9,7 @@ import com.google.common.net.InetAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.dns.DnsRecordType;
 import org.securemail.common.dns.DnsType;
+import org.securemail.common.mail.DomainNames;
 
 /** RDATA to presentation form for the types the service resolves (names may be compressed: RFC 1035 4.1.4). */
 final class WireFormat {
@@ -127,8 +128,7 @@ final class WireFormat {
     }
 
     static String normalizeName(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return DomainNames.lowerWithoutRootDot(name);
     }
 
     /** The index just after the name starting at {@code index} (a pointer ends the name in place). */

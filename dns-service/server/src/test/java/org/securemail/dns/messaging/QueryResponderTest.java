@@ -21,6 +21,7 @@ import org.securemail.testing.dns.TestDnsServerResource;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
 import org.securemail.testing.KafkaBrokerResource;
+import org.securemail.testing.Management;
 
 /**
  * The Kafka side against a real broker: the request/reply wire protocol a {@code KafkaRequestReply} requester uses,
@@ -57,7 +58,8 @@ class QueryResponderTest {
         int partitions = Topics.all().stream().filter(t -> t.name().equals(Topics.DNS_QUERIES)).findFirst()
                 .orElseThrow().partitions();
         // alone in the group: every partition, the whole cap (before the first assignment the gauges read 1 of 1)
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(RestAssured.get("/q/metrics").asString())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                RestAssured.get(Management.url("metrics")).asString())
                 .contains("dns_queries_partitions_total " + (double) partitions)
                 .contains("dns_queries_partitions_assigned " + (double) partitions));
     }

@@ -13,6 +13,7 @@ import org.securemail.testing.dns.InjectTestDnsServer;
 import org.securemail.testing.dns.TestDnsServer;
 import org.securemail.testing.dns.TestDnsServerResource;
 import org.securemail.testing.KafkaBrokerResource;
+import org.securemail.testing.Management;
 
 /** The operator endpoints against the packaged engine, a real test DNS server and a real broker. */
 @QuarkusTest
@@ -79,11 +80,13 @@ class DnsResourceTest {
     void exportsTheDnsMetrics() {
         given().when().get("/dns/A/metrics.rest-a.test").then().statusCode(200);
 
-        given().when().get("/q/metrics")
+        given().when().get(Management.url("metrics"))
                 .then().statusCode(200)
                 .body(containsString("dns_inflight"))
                 .body(containsString("dns_cache_misses_total"))
                 .body(containsString("dns_upstream_inflight"))
                 .body(containsString("dns_upstream_rtt_seconds"));
+        // issue 12 item 8 / ADR 0062: /q/* is on the management interface only
+        given().when().get("/q/metrics").then().statusCode(404);
     }
 }

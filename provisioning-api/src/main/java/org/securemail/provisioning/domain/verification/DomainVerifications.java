@@ -72,12 +72,7 @@ public class DomainVerifications {
 
     /** 409 if another tenant holds the name, or if a tenant would exceed its unverified claims. */
     public Uni<Void> requireClaimable(Domain d) {
-        Uni<Void> notHeld = domains.verifiedClaim(d.name).map(holder -> {
-            if (holder != null && !holder.id.equals(d.id)) {
-                throw ApiProblem.conflict("domain " + d.name + " is verified by another tenant");
-            }
-            return null;
-        });
+        Uni<Void> notHeld = requireHeldByNobodyElse(d);
         if (d.verification.verified()) {
             return notHeld;
         }
@@ -113,7 +108,7 @@ public class DomainVerifications {
         if (d.verification.verified()) {
             return Uni.createFrom().item(d);
         }
-        return requireHeldByNobody(d).chain(() -> {
+        return requireHeldByNobodyElse(d).chain(() -> {
             Verification v = d.verification;
             if (v.state != VerificationState.PENDING) {
                 v.pendingSince = now;
@@ -216,9 +211,10 @@ public class DomainVerifications {
         return domains.flush().chain(() -> step(d, CheckOutcome.CLAIMED_ELSEWHERE, v.lastCheckDetail));
     }
 
-    private Uni<Void> requireHeldByNobody(Domain d) {
+    /** 409 if a claim other than {@code d} is verified for its name. */
+    private Uni<Void> requireHeldByNobodyElse(Domain d) {
         return domains.verifiedClaim(d.name).map(holder -> {
-            if (holder != null) {
+            if (holder != null && !holder.id.equals(d.id)) {
                 throw ApiProblem.conflict("domain " + d.name + " is verified by another tenant");
             }
             return null;

@@ -2,8 +2,11 @@ package org.securemail.provisioning.domain.verification;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -47,6 +50,16 @@ public class DomainVerifier {
 
     @Inject
     MeterRegistry registry;
+
+    private final Map<CheckOutcome, Counter> checks = new EnumMap<>(CheckOutcome.class);
+
+    @PostConstruct
+    void registerMeters() {
+        for (CheckOutcome outcome : CheckOutcome.values()) {
+            checks.put(outcome, Counter.builder("provisioning.domain.verification.checks")
+                    .description("DNS checks of domain claims, by outcome").tag("outcome", outcome.name()).register(registry));
+        }
+    }
 
     @Scheduled(identity = "domain-verifier", every = "${provisioning.verification.poll-interval:10s}",
             delayed = "${provisioning.verification.poll-interval:10s}",
@@ -96,8 +109,7 @@ public class DomainVerifier {
     private Uni<Void> apply(Checked c) {
         Domain d = c.domain();
         String token = d.verification.token;
-        Counter.builder("provisioning.domain.verification.checks").description("DNS checks of domain claims, by outcome")
-                .tag("outcome", c.result().outcome().name()).register(registry).increment();
+        checks.get(c.result().outcome()).increment();
         return Panache.withTransaction(() -> verifications.applyCheck(d.id, token, c.result(), Instant.now()))
                 .onFailure(ProblemMappers::isUniqueViolation)
                 .recoverWithUni(() -> Panache.withTransaction(() -> verifications.refuse(d.id, Instant.now())))
