@@ -21,7 +21,8 @@ import org.securemail.delivery.smtp.Transaction;
 /**
  * One attempt for the recipients of a message at one destination domain: the route (provisioned or MX), a session
  * slot from the {@link DestinationScheduler}, and one transaction through the {@link SmtpTransport}. Never fails
- * except for {@link ShutdownDrain.ShuttingDown}: every problem becomes a per-recipient {@link RecipientOutcome}.
+ * except for {@link ShutdownDrain.ShuttingDown}: every problem becomes a per-recipient {@link RecipientOutcome},
+ * except that once the shutdown drain is over a temporary failure leaves the record for redelivery instead.
  */
 final class DestinationDelivery {
 
@@ -64,11 +65,21 @@ final class DestinationDelivery {
                     }
                     return send(item, domain, (Route.Hosts) route, recipients, content);
                 })
-                .onFailure(e -> !(e instanceof ShutdownDrain.ShuttingDown)).recoverWithItem(e -> {
+                .onFailure(e -> !(e instanceof ShutdownDrain.ShuttingDown) && !shutdown.over()).recoverWithItem(e -> {
                     LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
                     return RecipientOutcome.all(recipients, AttemptResult.temporary(
                             "451 4.3.0 local error: " + e.getClass().getSimpleName(), null));
-                });
+                })
+                .flatMap(outcomes -> shutdown.over() && anyTemporary(outcomes)
+                        // the drain is over: a temporary failure now is most likely the shutdown itself (sessions
+                        // cut, producers closing). Deferring it would hold the mail back for the first retry delay
+                        // (minutes); leaving the record unacknowledged has the next owner try again at once.
+                        ? Uni.createFrom().failure(new ShutdownDrain.ShuttingDown())
+                        : Uni.createFrom().item(outcomes));
+    }
+
+    private static boolean anyTemporary(List<RecipientOutcome> outcomes) {
+        return outcomes.stream().anyMatch(o -> o.result().kind() == AttemptResult.Kind.TEMPORARY_FAILURE);
     }
 
     private Uni<List<RecipientOutcome>> send(WorkItem item, String domain, Route.Hosts route, List<String> recipients,
