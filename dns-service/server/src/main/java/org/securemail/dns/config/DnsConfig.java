@@ -169,9 +169,18 @@ public interface DnsConfig {
         @WithDefault("30s")
         Duration probeMax();
 
-        /** Name and type asked to check that an upstream answers at all (root NS is in every resolver's cache). */
+        /**
+         * Name asked to check that an upstream answers at all (root NS is in the cache of every resolver with root
+         * hints; a stub or restricted resolver may need another question, e.g. a name of the operator's own zone).
+         * Whatever it is, a suspended upstream is also asked the last question an upstream answered, and any
+         * response to either reinstates it.
+         */
         @WithDefault(".")
         String probeName();
+
+        /** Type of the probe question. */
+        @WithDefault("NS")
+        org.securemail.common.dns.DnsType probeType();
 
         /**
          * Lowest per-query timeout derived from the smoothed RTT. The upstream is a recursive resolver: its cache

@@ -236,6 +236,7 @@ final class UpstreamResolver {
             }
             // the zone's servers answer: its queries do not sit in the upstream until its timeout
             zones.answered(zone);
+            upstreams.answered(name, type);
             boolean first = closed.compareAndSet(false, true);
             List<DnsRecordData> records = status == DnsStatus.NXDOMAIN ? List.of() : response.answers();
             DnsCacheEntry entry = cache.storeResult(name, type, status, records, response.negativeTtlSeconds());

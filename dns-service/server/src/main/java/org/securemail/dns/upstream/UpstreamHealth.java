@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Consecutive timeouts alone do not prove an upstream dead: a healthy recursive resolver times out on every query
  * for a dead zone. So after {@code suspendAfter} timeouts in a row the upstream is only {@link State#PROBING probed}
- * with a name every resolver answers; only a silent probe suspends it. A suspended upstream is probed again on a
- * doubling backoff and reinstated by the first answer.
+ * with a name every resolver answers; only a silent probe suspends it, and only when no other query was answered
+ * while the probe was out (any response proves the upstream alive, whatever the probe's question). A suspended
+ * upstream is probed again on a doubling backoff and reinstated by the first answer.
  */
 public final class UpstreamHealth {
 
@@ -32,6 +33,7 @@ public final class UpstreamHealth {
     private long nextProbeAtMillis;
     private long probeBackoffMillis;
     private boolean probeInFlight;
+    private long answersAtProbe;
 
     public UpstreamHealth(String label, InetSocketAddress address) {
         this.label = label;
@@ -134,6 +136,7 @@ public final class UpstreamHealth {
             return false;
         }
         probeInFlight = true;
+        answersAtProbe = answers.get();
         return true;
     }
 
@@ -142,11 +145,30 @@ public final class UpstreamHealth {
         onResponse(rttMillis);
     }
 
-    public synchronized void onProbeFailed(long nowMillis, Duration initial, Duration max) {
+    /**
+     * The probe got no response. The upstream is suspended unless it answered another query meanwhile: a resolver
+     * that answers traffic is alive, and one that does not answer the probe's question must not lose its traffic.
+     *
+     * @return true when this moved the upstream to SUSPENDED
+     */
+    public synchronized boolean onProbeFailed(long nowMillis, Duration initial, Duration max) {
         probeInFlight = false;
+        if (answers.get() > answersAtProbe) {
+            if (state == State.PROBING) {
+                state = State.UP;
+            }
+            return false;
+        }
+        boolean wasUp = state != State.SUSPENDED;
         probeBackoffMillis = probeBackoffMillis == 0 ? initial.toMillis() : Math.min(max.toMillis(), probeBackoffMillis * 2);
         state = State.SUSPENDED;
         nextProbeAtMillis = nowMillis + probeBackoffMillis;
+        return wasUp;
+    }
+
+    /** True while a probe of this upstream is out. */
+    public synchronized boolean probeInFlight() {
+        return probeInFlight;
     }
 
     public synchronized long nextProbeAtMillis() {

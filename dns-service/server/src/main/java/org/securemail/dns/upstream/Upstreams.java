@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 import org.securemail.common.dns.DnsType;
@@ -25,6 +27,13 @@ public final class Upstreams {
     private final DnsConfig.Health config;
     private final Duration queryTimeout;
     private final Clock clock;
+
+    /** The last question an upstream answered (NOERROR or NXDOMAIN): a suspended upstream is asked it too. */
+    private volatile Question lastAnswered;
+
+    /** A question the probe asks. */
+    record Question(String name, DnsType type) {
+    }
 
     public Upstreams(List<UpstreamHealth> all, UpstreamTransport transport, DnsConfig.Health config,
             Duration queryTimeout, Clock clock) {
@@ -97,30 +106,60 @@ public final class Upstreams {
         }
     }
 
-    /** Sends the probes that are due (called by a periodic timer and when an upstream starts PROBING). */
+    /** Notes a question that an upstream answered, for the probes of suspended upstreams. */
+    public void answered(String name, DnsType type) {
+        Question last = lastAnswered;
+        if (last == null || !last.name().equals(name) || last.type() != type) {
+            lastAnswered = new Question(name, type);
+        }
+    }
+
+    /**
+     * Sends the probes that are due (called by a periodic timer and when an upstream starts PROBING). A probe asks
+     * the configured question and, for a suspended upstream, the last question an upstream answered: any response to
+     * either proves the upstream alive, so a resolver that cannot answer the configured question (no root hints) is
+     * still reinstated as soon as it answers real traffic.
+     */
     public void probeDue() {
         long now = clock.millis();
         for (UpstreamHealth upstream : all) {
             if (!upstream.claimProbe(now)) {
                 continue;
             }
+            List<Question> questions = new ArrayList<>();
+            questions.add(new Question(config.probeName(), config.probeType()));
+            Question last = lastAnswered;
+            if (upstream.state() == UpstreamHealth.State.SUSPENDED && last != null && !questions.contains(last)) {
+                questions.add(last);
+            }
             long sent = System.nanoTime();
-            transport.query(upstream.address(), config.probeName(), DnsType.NS, queryTimeout)
-                    .whenComplete((response, failure) -> {
-                        if (failure == null) {
-                            boolean wasSuspended = upstream.state() == UpstreamHealth.State.SUSPENDED;
-                            upstream.onProbeAnswered(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
-                            if (wasSuspended) {
-                                LOG.infof("upstream %s answers again: reinstated", upstream.label());
+            AtomicInteger silent = new AtomicInteger(questions.size());
+            AtomicBoolean settled = new AtomicBoolean();
+            for (Question question : questions) {
+                transport.query(upstream.address(), question.name(), question.type(), queryTimeout)
+                        .whenComplete((response, failure) -> {
+                            if (failure == null && settled.compareAndSet(false, true)) {
+                                boolean wasSuspended = upstream.state() == UpstreamHealth.State.SUSPENDED;
+                                upstream.onProbeAnswered(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+                                if (wasSuspended) {
+                                    LOG.infof("upstream %s answers again: reinstated", upstream.label());
+                                }
+                            } else if (failure != null && silent.decrementAndGet() == 0
+                                    && settled.compareAndSet(false, true)) {
+                                probeUnanswered(upstream);
                             }
-                        } else {
-                            boolean wasUp = upstream.state() != UpstreamHealth.State.SUSPENDED;
-                            upstream.onProbeFailed(clock.millis(), config.probeInitial(), config.probeMax());
-                            if (wasUp) {
-                                LOG.warnf("upstream %s does not answer the probe: suspended", upstream.label());
-                            }
-                        }
-                    });
+                        });
+            }
+        }
+    }
+
+    private void probeUnanswered(UpstreamHealth upstream) {
+        if (upstream.onProbeFailed(clock.millis(), config.probeInitial(), config.probeMax())) {
+            LOG.warnf("upstream %s answers neither the probe (%s %s) nor any other query: suspended",
+                    upstream.label(), config.probeName(), config.probeType());
+        } else if (upstream.state() == UpstreamHealth.State.UP) {
+            LOG.infof("upstream %s did not answer the probe (%s %s) but answered other queries: not suspended",
+                    upstream.label(), config.probeName(), config.probeType());
         }
     }
 }
