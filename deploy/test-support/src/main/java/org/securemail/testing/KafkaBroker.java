@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaClusterTestKit cluster;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KafkaBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
@@ -155,8 +157,12 @@ public final class KafkaBroker implements AutoCloseable {
         return records;
     }
 
+    /** Stops the broker (a test may stop it early, to model an outage; the second close does nothing). */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             cluster.close();
         } catch (Exception e) {

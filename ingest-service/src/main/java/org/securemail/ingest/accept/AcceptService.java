@@ -35,6 +35,7 @@ public class AcceptService {
     private final Vertx vertx;
     private final IngestMetrics metrics;
     private final Duration deadline;
+    private final QueueWrites writes = new QueueWrites(java.time.Clock.systemUTC());
 
     @Inject
     public AcceptService(MailQueue queue, Vertx vertx, IngestMetrics metrics, IngestConfig config) {
@@ -48,6 +49,11 @@ public class AcceptService {
         this.deadline = deadline;
     }
 
+    /** The outcome of the latest writes, for the operator's view. */
+    public QueueWrites.Status writes() {
+        return writes.status();
+    }
+
     /** Must be called on a Vert.x context (the session's event loop). */
     public Future<Reply> accept(MailEnvelope envelope, byte[] message, String listener) {
         Context context = vertx.getOrCreateContext();
@@ -59,6 +65,7 @@ public class AcceptService {
             if (decided.compareAndSet(false, true)) {
                 stored.cancel(false); // a send still waiting in the queue must not happen after this 451
                 metrics.rejected(listener, "queue_timeout");
+                writes.failed("no acknowledgement within " + deadline.toMillis() + " ms");
                 LOG.warnf("%s: reject: queue did not acknowledge within %d ms; from=<%s> nrcpt=%d size=%d: %s",
                         envelope.queueId(), deadline.toMillis(), envelope.sender(), envelope.recipients().size(),
                         envelope.size(), Reply.QUEUE_TEMPFAIL);
@@ -72,12 +79,14 @@ public class AcceptService {
             vertx.cancelTimer(timer);
             if (error == null) {
                 metrics.accepted(listener, envelope.size(), System.nanoTime() - started);
+                writes.stored();
                 LOG.infof("%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s auth=%s",
                         envelope.queueId(), envelope.sender(), envelope.recipients().size(), envelope.size(),
                         envelope.clientIp(), listener, envelope.tlsProtocol(), envelope.authIdentity());
                 reply.complete(Reply.of(250, "2.0.0", "Ok: queued as " + envelope.queueId()));
             } else {
                 metrics.rejected(listener, "queue_error");
+                writes.failed(error.getClass().getSimpleName());
                 LOG.warnf("%s: reject: queue write failed: %s; from=<%s> nrcpt=%d: %s", envelope.queueId(),
                         error.toString(), envelope.sender(), envelope.recipients().size(), Reply.QUEUE_TEMPFAIL);
                 reply.complete(Reply.QUEUE_TEMPFAIL);
