@@ -1,11 +1,23 @@
 package org.securemail.provisioning;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import org.securemail.testing.Management;
@@ -30,6 +42,70 @@ class OpenApiAndHealthTest {
                 .body("paths.'/api/v1/domains'.post.responses", hasKey("409"))
                 .body("paths.'/api/v1/domains'.post.responses.'400'.content", hasKey("application/problem+json"))
                 .body("paths.'/api/v1/messages'.get.responses", hasKey("401"));
+    }
+
+    /**
+     * Issue 16 item 8: client generators need a unique operation id per operation (they were {@code get}, {@code list},
+     * {@code create} in several resources), and a reader needs a summary and an example of what goes in and out.
+     */
+    @Test
+    void everyOperationHasAUniqueIdASummaryAndExamplesOfItsBodies() throws Exception {
+        JsonNode doc = new ObjectMapper().readTree(given().accept("application/json").get("/q/openapi").then()
+                .statusCode(200).extract().asString());
+        JsonNode schemas = doc.path("components").path("schemas");
+        Map<String, String> ids = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        int operations = 0;
+        for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                if (!Set.of("get", "post", "put", "delete", "patch").contains(op.getKey())) {
+                    continue;
+                }
+                operations++;
+                String where = op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+                String id = op.getValue().path("operationId").asText("");
+                String before = ids.put(id, where);
+                if (id.isEmpty() || before != null) {
+                    problems.add(where + ": operation id '" + id + "' missing or also used by " + before);
+                }
+                if (op.getValue().path("summary").asText("").isBlank()) {
+                    problems.add(where + ": no summary");
+                }
+                JsonNode request = op.getValue().path("requestBody").path("content").path("application/json");
+                if (!request.isMissingNode() && !hasExample(request.path("schema"), schemas)) {
+                    problems.add(where + ": request body without an example");
+                }
+                for (Map.Entry<String, JsonNode> response : op.getValue().path("responses").properties()) {
+                    JsonNode body = response.getValue().path("content").path("application/json");
+                    if (response.getKey().startsWith("2") && !body.isMissingNode()
+                            && !hasExample(body.path("schema"), schemas)) {
+                        problems.add(where + ": " + response.getKey() + " response without an example");
+                    }
+                }
+            }
+        }
+        assertThat(operations).as("operations in the document").isGreaterThanOrEqualTo(29);
+        assertThat(problems).isEmpty();
+    }
+
+    /** An example on the schema (through its $ref), or on the schema of its items (a page of them). */
+    private static boolean hasExample(JsonNode schema, JsonNode schemas) {
+        JsonNode resolved = resolve(schema, schemas);
+        if (example(resolved)) {
+            return true;
+        }
+        JsonNode items = resolved.path("properties").path("items").path("items");
+        return !items.isMissingNode() && example(resolve(items, schemas));
+    }
+
+    /** OpenAPI 3.1 schemas carry {@code examples} (a list); 3.0 ones {@code example}. */
+    private static boolean example(JsonNode schema) {
+        return schema.has("example") || schema.path("examples").size() > 0;
+    }
+
+    private static JsonNode resolve(JsonNode schema, JsonNode schemas) {
+        String ref = schema.path("$ref").asText("");
+        return ref.isEmpty() ? schema : schemas.path(ref.substring(ref.lastIndexOf('/') + 1));
     }
 
     @Test

@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -44,23 +45,27 @@ public class ApiKeyResource {
     ProvisioningConfig config;
 
     @POST
+    @Operation(operationId = "createApiKey", summary = "Create an API key; the key is shown only in this response")
     public Uni<RestResponse<CreatedApiKey>> create(@Valid @NotNull CreateApiKey body) {
         return service.create(caller.get(), body).map(k -> Created.at("/api/v1/api-keys/" + k.id(), k));
     }
 
     @GET
+    @Operation(operationId = "listApiKeys", summary = "List API keys (prefixes only), a page at a time")
     public Uni<Page<ApiKeyView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return service.list(caller.get(), PageRequest.of(limit, cursor, config));
     }
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getApiKey", summary = "Read one API key (prefix only)")
     public Uni<ApiKeyView> get(@PathParam("id") UUID id) {
         return service.get(caller.get(), id);
     }
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "revokeApiKey", summary = "Revoke an API key")
     public Uni<Void> revoke(@PathParam("id") UUID id) {
         return service.revoke(caller.get(), id);
     }

@@ -1,5 +1,6 @@
 package org.securemail.provisioning.domain;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -26,6 +27,7 @@ public final class DomainDtos {
     private DomainDtos() {
     }
 
+    @Schema(example = "{\"host\": \"mx1.example.com\", \"port\": 25, \"preference\": 10, \"tls\": \"OPPORTUNISTIC\"}")
     public record NextHopInput(
             @NotBlank @Size(max = 253) String host,
             @Min(1) @Max(65535) int port,
@@ -37,6 +39,7 @@ public final class DomainDtos {
      * @param tenantId required with an operator key; a tenant key may omit it (its own tenant)
      * @param name     Unicode or A-label; stored as lower-case A-labels
      */
+    @Schema(example = "{\"tenantId\": \"3f0c2a9e-8d1b-4c55-9a7e-2b6f1d0c4e11\", \"name\": \"example.com\", \"inboundEnabled\": true, \"nextHops\": [{\"host\": \"mx1.example.com\", \"port\": 25, \"preference\": 10, \"tls\": \"OPPORTUNISTIC\"}], \"recipientListOnly\": false, \"maxMessageSize\": 26214400, \"outboundAllowed\": true, \"policy\": {\"spf\": \"TAG\", \"dmarc\": \"TAG\", \"dnsblZones\": [\"zen.example-dnsbl.org\"]}}")
     public record CreateDomain(
             UUID tenantId,
             @NotBlank @Size(max = 253) String name,
@@ -49,6 +52,7 @@ public final class DomainDtos {
     }
 
     /** Full replacement of a domain's relay settings; {@code version} is the one last read (optimistic locking). */
+    @Schema(example = "{\"version\": 3, \"inboundEnabled\": true, \"nextHops\": [{\"host\": \"mx1.example.com\", \"port\": 25, \"preference\": 10, \"tls\": \"OPPORTUNISTIC\"}], \"recipientListOnly\": true, \"maxMessageSize\": 26214400, \"outboundAllowed\": true}")
     public record UpdateDomain(
             @NotNull Long version,
             @NotNull Boolean inboundEnabled,
@@ -64,6 +68,7 @@ public final class DomainDtos {
      * @param verifiedBy {@code DNS}, {@code OPERATOR} or {@code MIGRATION} once verified
      * @param lastCheck  the last DNS check or state change, null before the first
      */
+    @Schema(example = "{\"state\": \"PENDING\", \"txtName\": \"_securemail-verification.example.com\", \"txtValue\": \"securemail-verification=5kq2v9x4m7c1\", \"lastCheck\": {\"at\": \"2026-12-06T10:16:00Z\", \"outcome\": \"MISSING\", \"detail\": \"no TXT record at _securemail-verification.example.com\"}, \"nextCheckAt\": \"2026-12-06T10:18:00Z\"}")
     public record VerificationView(
             VerificationState state,
             String txtName,
@@ -75,9 +80,11 @@ public final class DomainDtos {
     }
 
     /** @param outcome {@code FOUND}, {@code MISSING}, {@code MISMATCH}, {@code TEMPORARY_FAILURE}, ... */
+    @Schema(example = "{\"at\": \"2026-12-06T10:16:00Z\", \"outcome\": \"MISSING\", \"detail\": \"no TXT record at _securemail-verification.example.com\"}")
     public record LastCheck(Instant at, String outcome, String detail) {
     }
 
+    @Schema(example = "{\"id\": \"7a41c3d2-5e6f-4a8b-9c0d-1e2f3a4b5c6d\", \"tenantId\": \"3f0c2a9e-8d1b-4c55-9a7e-2b6f1d0c4e11\", \"name\": \"example.com\", \"unicodeName\": \"example.com\", \"inboundEnabled\": true, \"nextHops\": [{\"host\": \"mx1.example.com\", \"port\": 25, \"preference\": 10, \"tls\": \"OPPORTUNISTIC\"}], \"recipientListOnly\": false, \"maxMessageSize\": 26214400, \"outboundAllowed\": true, \"policy\": {\"spf\": \"TAG\", \"dmarc\": \"TAG\", \"dnsblZones\": [], \"version\": 1}, \"verification\": {\"state\": \"VERIFIED\", \"txtName\": \"_securemail-verification.example.com\", \"txtValue\": \"securemail-verification=5kq2v9x4m7c1\", \"verifiedBy\": \"DNS\", \"verifiedAt\": \"2026-12-06T10:20:00Z\"}, \"version\": 1, \"createdAt\": \"2026-12-06T10:15:30Z\", \"updatedAt\": \"2026-12-06T10:20:00Z\"}")
     public record DomainView(
             UUID id,
             UUID tenantId,

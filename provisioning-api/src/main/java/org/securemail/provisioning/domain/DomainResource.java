@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -45,12 +46,14 @@ public class DomainResource {
     ProvisioningConfig config;
 
     @POST
+    @Operation(operationId = "createDomain", summary = "Claim a domain; it takes effect once verified")
     public Uni<RestResponse<DomainView>> create(@Valid @NotNull CreateDomain body) {
         return service.create(caller.get(), body).map(d -> Created.at("/api/v1/domains/" + d.id(), d));
     }
 
     /** Domains visible to the caller, by id; {@code name} filters on one domain name (Unicode or A-label). */
     @GET
+    @Operation(operationId = "listDomains", summary = "List domains, a page at a time")
     public Uni<Page<DomainView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor,
             @QueryParam("name") String name) {
         return service.list(caller.get(), PageRequest.of(limit, cursor, config), name);
@@ -58,18 +61,21 @@ public class DomainResource {
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getDomain", summary = "Read one domain with its verification state")
     public Uni<DomainView> get(@PathParam("id") UUID id) {
         return service.get(caller.get(), id);
     }
 
     @PUT
     @Path("{id}")
+    @Operation(operationId = "updateDomain", summary = "Replace a domain's relay settings (optimistic locking on version)")
     public Uni<DomainView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateDomain body) {
         return service.update(caller.get(), id, body);
     }
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteDomain", summary = "Delete a domain")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(caller.get(), id);
     }

@@ -1,5 +1,6 @@
 package org.securemail.provisioning.policy;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
@@ -15,10 +16,12 @@ public final class PolicyDtos {
     }
 
     /** A policy given at domain creation; absent members take the defaults (SPF tag, DMARC tag, no DNSBL). */
+    @Schema(example = "{\"spf\": \"TAG\", \"dmarc\": \"REJECT\", \"dnsblZones\": [\"zen.example-dnsbl.org\"]}")
     public record PolicyInput(PolicyMode spf, PolicyMode dmarc, @Size(max = 10) List<@NotBlank String> dnsblZones) {
     }
 
     /** Full replacement of a domain's policy; {@code version} is the domain version last read. */
+    @Schema(example = "{\"spf\": \"TAG\", \"dmarc\": \"REJECT\", \"dnsblZones\": [\"zen.example-dnsbl.org\"], \"version\": 3}")
     public record UpdatePolicy(
             @NotNull PolicyMode spf,
             @NotNull PolicyMode dmarc,
@@ -26,6 +29,7 @@ public final class PolicyDtos {
             @NotNull Long version) {
     }
 
+    @Schema(example = "{\"spf\": \"TAG\", \"dmarc\": \"REJECT\", \"dnsblZones\": [\"zen.example-dnsbl.org\"], \"version\": 4}")
     public record PolicyView(PolicyMode spf, PolicyMode dmarc, List<String> dnsblZones, long version) {
 
         public static PolicyView of(Domain d) {

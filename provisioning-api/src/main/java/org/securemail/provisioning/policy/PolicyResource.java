@@ -13,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.securemail.provisioning.auth.CurrentCaller;
 import org.securemail.provisioning.policy.PolicyDtos.PolicyView;
@@ -34,11 +35,13 @@ public class PolicyResource {
     CurrentCaller caller;
 
     @GET
+    @Operation(operationId = "getDomainPolicy", summary = "Read a domain's inbound security policy")
     public Uni<PolicyView> get(@PathParam("domainId") UUID domainId) {
         return policies.get(caller.get(), domainId);
     }
 
     @PUT
+    @Operation(operationId = "updateDomainPolicy", summary = "Replace a domain's inbound security policy")
     public Uni<PolicyView> update(@PathParam("domainId") UUID domainId, @Valid @NotNull UpdatePolicy body) {
         return policies.replace(caller.get(), domainId, body);
     }

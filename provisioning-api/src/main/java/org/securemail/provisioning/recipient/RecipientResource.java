@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -43,6 +44,7 @@ public class RecipientResource {
     ProvisioningConfig config;
 
     @POST
+    @Operation(operationId = "addRecipient", summary = "Add a recipient to a domain's recipient list")
     public Uni<RestResponse<RecipientView>> add(@PathParam("domainId") UUID domainId,
             @Valid @NotNull CreateRecipient body) {
         return service.add(caller.get(), domainId, body)
@@ -50,6 +52,7 @@ public class RecipientResource {
     }
 
     @GET
+    @Operation(operationId = "listRecipients", summary = "List a domain's recipients, a page at a time")
     public Uni<Page<RecipientView>> list(@PathParam("domainId") UUID domainId, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         return service.list(caller.get(), domainId, PageRequest.of(limit, cursor, config));
@@ -57,12 +60,14 @@ public class RecipientResource {
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getRecipient", summary = "Read one recipient")
     public Uni<RecipientView> get(@PathParam("domainId") UUID domainId, @PathParam("id") UUID id) {
         return service.get(caller.get(), domainId, id);
     }
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "removeRecipient", summary = "Remove a recipient from a domain's recipient list")
     public Uni<Void> remove(@PathParam("domainId") UUID domainId, @PathParam("id") UUID id) {
         return service.remove(caller.get(), domainId, id);
     }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -45,29 +46,34 @@ public class SmtpUserResource {
     ProvisioningConfig config;
 
     @POST
+    @Operation(operationId = "createSmtpUser", summary = "Create a submission user (SMTP AUTH credentials)")
     public Uni<RestResponse<SmtpUserView>> create(@Valid @NotNull CreateSmtpUser body) {
         return service.create(caller.get(), body).map(u -> Created.at("/api/v1/smtp-users/" + u.id(), u));
     }
 
     @GET
+    @Operation(operationId = "listSmtpUsers", summary = "List submission users, a page at a time")
     public Uni<Page<SmtpUserView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return service.list(caller.get(), PageRequest.of(limit, cursor, config));
     }
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getSmtpUser", summary = "Read one submission user")
     public Uni<SmtpUserView> get(@PathParam("id") UUID id) {
         return service.get(caller.get(), id);
     }
 
     @PUT
     @Path("{id}")
+    @Operation(operationId = "updateSmtpUser", summary = "Change a submission user's password or enabled flag")
     public Uni<SmtpUserView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateSmtpUser body) {
         return service.update(caller.get(), id, body);
     }
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteSmtpUser", summary = "Delete a submission user")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(caller.get(), id);
     }

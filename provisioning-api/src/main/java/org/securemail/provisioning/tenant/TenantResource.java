@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -45,29 +46,34 @@ public class TenantResource {
     ProvisioningConfig config;
 
     @POST
+    @Operation(operationId = "createTenant", summary = "Create a tenant (operator)")
     public Uni<RestResponse<TenantView>> create(@Valid @NotNull CreateTenant body) {
         return service.create(caller.get(), body).map(t -> Created.at("/api/v1/tenants/" + t.id(), t));
     }
 
     @GET
+    @Operation(operationId = "listTenants", summary = "List tenants, a page at a time")
     public Uni<Page<TenantView>> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         return service.list(caller.get(), PageRequest.of(limit, cursor, config));
     }
 
     @GET
     @Path("{id}")
+    @Operation(operationId = "getTenant", summary = "Read one tenant")
     public Uni<TenantView> get(@PathParam("id") UUID id) {
         return service.get(caller.get(), id);
     }
 
     @PUT
     @Path("{id}")
+    @Operation(operationId = "updateTenant", summary = "Rename a tenant (optimistic locking on version)")
     public Uni<TenantView> update(@PathParam("id") UUID id, @Valid @NotNull UpdateTenant body) {
         return service.update(caller.get(), id, body);
     }
 
     @DELETE
     @Path("{id}")
+    @Operation(operationId = "deleteTenant", summary = "Delete a tenant (operator)")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return service.delete(caller.get(), id);
     }

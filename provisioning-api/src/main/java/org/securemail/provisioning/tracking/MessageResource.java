@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.api.Page;
@@ -42,6 +43,7 @@ public class MessageResource {
 
     @GET
     @Path("{queueId}")
+    @Operation(operationId = "getMessageTimeline", summary = "A message's timeline: acceptance and every delivery attempt per recipient")
     public Uni<MessageTimeline> get(@PathParam("queueId") String queueId) {
         return tracking.timeline(caller.get(), queueId);
     }
@@ -52,6 +54,7 @@ public class MessageResource {
      * BOUNCED); {@code tenantId} is for operators.
      */
     @GET
+    @Operation(operationId = "searchMessages", summary = "Search messages by sender, recipient or time, a page at a time")
     public Uni<Page<MessageSummary>> search(@QueryParam("sender") String sender,
             @QueryParam("recipient") String recipient, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("status") String status, @QueryParam("tenantId") UUID tenantId,

@@ -10,6 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.auth.Caller;
@@ -45,6 +46,7 @@ public class VerificationResource {
     /** Schedules a DNS check of the claim for the next poll (202); a verified claim is returned as it is. */
     @POST
     @Path("check")
+    @Operation(operationId = "checkDomainVerification", summary = "Look for the verification TXT record now")
     public Uni<RestResponse<DomainView>> check(@PathParam("id") UUID id) {
         Caller c = caller.get();
         return outbox.transaction(() -> domains.findVisible(c, id).chain(d -> verifications.reopen(d, Instant.now())))
@@ -54,6 +56,7 @@ public class VerificationResource {
     /** Operator only: verifies the claim by hand; 409 if another tenant holds the name. */
     @POST
     @Path("verify")
+    @Operation(operationId = "verifyDomainByHand", summary = "Mark a domain verified without DNS (operator)")
     public Uni<DomainView> verify(@PathParam("id") UUID id) {
         Caller c = caller.get();
         c.requireOperator();
