@@ -170,6 +170,7 @@ public class DeliveryService {
         work.subscribe().with(
                         done -> {
                             gate.release();
+                            LOG.debugf("%s: finished; acknowledging its record", item.queueId());
                             message.ack();
                         },
                         failure -> {
@@ -189,6 +190,7 @@ public class DeliveryService {
         List<String> pending = item.envelope().recipients().stream().distinct()
                 .filter(r -> !state.isFinal(item.queueId(), r)).toList();
         if (pending.isEmpty()) {
+            LOG.debugf("%s: every recipient already has a final outcome", item.queueId());
             return Uni.createFrom().voidItem();
         }
         Map<String, List<String>> byDomain = new LinkedHashMap<>();

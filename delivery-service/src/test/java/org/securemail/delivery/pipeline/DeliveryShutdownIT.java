@@ -82,7 +82,8 @@ class DeliveryShutdownIT {
                     // fails only for a record that was committed without a delivery or a retry record
                     "delivery.retry.delays", "1s,2s,4s,8s,16s",
                     "quarkus.log.level", "INFO",
-                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG");
+                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG",
+                    "quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "DEBUG");
             Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
             Path logs = Path.of("target", "it-logs");
             Files.deleteIfExists(logs.resolve("delivery-shutdown-1.log"));
