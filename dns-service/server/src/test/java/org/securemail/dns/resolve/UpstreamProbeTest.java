@@ -41,14 +41,23 @@ class UpstreamProbeTest {
         resolver.otherZones().mode(TestDnsServer.Mode.DEAD); // the root too: `. NS` is never answered
         loop = new NioEventLoopGroup(1);
         transport = new NettyUpstreamTransport(loop.next(), Duration.ofSeconds(1));
-        engine = new TestEngine(transport,
+        engine("dns.health.suspend-after", "3");
+    }
+
+    /** A fresh engine with one upstream (the resolver), short timeouts, and {@code extra} settings. */
+    private void engine(String... extra) {
+        if (engine != null) {
+            engine.close();
+        }
+        List<String> properties = new ArrayList<>(List.of(
                 "dns.upstreams", resolver.hostPort(),
                 "dns.timeouts.query", "1s",
                 "dns.timeouts.resolution", "1200ms",
                 "dns.health.min-timeout", "1s",
-                "dns.health.suspend-after", "3",
                 "dns.health.probe-initial", "200ms",
-                "dns.limits.abandoned-hold", "1s");
+                "dns.limits.abandoned-hold", "1s"));
+        properties.addAll(List.of(extra));
+        engine = new TestEngine(transport, properties.toArray(String[]::new));
         upstream = engine.upstreams.all().get(0);
     }
 
@@ -101,15 +110,9 @@ class UpstreamProbeTest {
 
     @Test
     void theProbeQuestionIsTheOperatorsToChoose() {
-        engine.close();
-        engine = new TestEngine(transport,
-                "dns.upstreams", resolver.hostPort(),
-                "dns.timeouts.query", "1s",
-                "dns.timeouts.resolution", "1200ms",
-                "dns.health.suspend-after", "1",
+        engine("dns.health.suspend-after", "1",
                 "dns.health.probe-name", "probe.alive.test",
                 "dns.health.probe-type", "TXT");
-        upstream = engine.upstreams.all().get(0);
         int probesBefore = resolver.zone("alive.test").queries();
         lookups("y%d.dead.test", 1);
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
