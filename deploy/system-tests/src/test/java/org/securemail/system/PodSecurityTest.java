@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13 item 5: every pod of the suite runs as a non-root user without privileges, on a read-only root file system
+ * Issue 13 item 5: scaling rules, and every pod of the suite runs as a non-root user without privileges, on a read-only root file system
  * with only {@code /tmp} writable, under the runtime's default seccomp profile, and spreads its replicas over zones and
  * nodes. A careless edit of a manifest fails here.
  */
@@ -48,6 +48,40 @@ class PodSecurityTest {
                     .contains("matchLabels:\n              app.kubernetes.io/name: " + service + "\n");
             assertThat(manifest).as(service).contains("kind: PodDisruptionBudget");
         }
+    }
+
+    /** Delivery and the DNS service scale on their consumer-group lag (KEDA), ingest on CPU (HPA), within partitions. */
+    @Test
+    void productionScalesTheMailPathOnLagAndIngestOnCpu() throws IOException {
+        Path overlay = BASE.resolveSibling("overlays").resolve("production");
+        assertThat(Files.readString(overlay.resolve("kustomization.yaml"))).contains("- autoscaling.yaml")
+                .contains("namespace: securemail");
+        String scaling = Files.readString(overlay.resolve("autoscaling.yaml"));
+        for (String[] target : new String[][] {{"delivery-service", "delivery-mail-in", "mail.accepted"},
+                {"dns-service", "dns-service", "dns.queries"}}) {
+            String scaled = document(scaling, "ScaledObject", target[0]);
+            assertThat(scaled).as(target[0]).contains("type: kafka").contains("consumerGroup: " + target[1] + "\n")
+                    .contains("topic: " + target[2] + "\n").contains("maxReplicaCount: 6 ")
+                    .contains("bootstrapServersFromEnv: KAFKA_BOOTSTRAP_SERVERS");
+        }
+        assertThat(document(scaling, "HorizontalPodAutoscaler", "ingest-service")).contains("name: cpu")
+                .contains("kind: Deployment\n    name: ingest-service");
+        // the groups and topics named there are the ones the services use
+        assertThat(Files.readString(BASE.resolve("../../../delivery-service/src/main/resources/application.properties")))
+                .contains("mp.messaging.incoming.mail-in.group.id=delivery-mail-in")
+                .contains("delivery.input=${DELIVERY_INPUT:mail.accepted}");
+        assertThat(Files.readString(BASE.resolve("../../../dns-service/server/src/main/resources/application.properties")))
+                .contains("mp.messaging.incoming.dns-queries.group.id=dns-service")
+                .contains("mp.messaging.incoming.dns-queries.topic=dns.queries");
+    }
+
+    private static String document(String yaml, String kind, String name) {
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.contains("kind: " + kind + "\n") && doc.contains("  name: " + name + "\n")) {
+                return doc;
+            }
+        }
+        throw new AssertionError("no " + kind + " " + name);
     }
 
     private static String deployment(String service) throws IOException {
