@@ -97,8 +97,10 @@ final class CrashDiagnostics {
                 }
                 String state = admin.describeConsumerGroups(List.of(group.getKey())).all().get(30, TimeUnit.SECONDS)
                         .get(group.getKey()).groupState().toString();
+                long records = end.values().stream().mapToLong(Long::longValue).sum();
                 out.append("  ").append(group.getKey()).append(" [").append(state).append("] lag ").append(total)
-                        .append(": ").append(String.join(" ", parts)).append('\n');
+                        .append(" of ").append(records).append(" records: ").append(String.join(" ", parts))
+                        .append('\n');
             }
         }
         return out.toString();

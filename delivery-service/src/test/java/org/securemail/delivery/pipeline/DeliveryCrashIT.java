@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.Direction;
@@ -49,18 +50,17 @@ class DeliveryCrashIT {
                 TestMail.routeTo(broker, mapper, domain, sink.port());
             }
             Set<String> expected = new HashSet<>();
-            try (KafkaProducer<String, byte[]> producer = broker.producer()) {
-                for (int i = 0; i < MESSAGES; i++) {
-                    String queueId = "CRASH" + i;
-                    List<String> rcpts = List.of("a" + i + "@" + DOMAINS.get(i % 3), "b" + i + "@" + DOMAINS.get((i + 1) % 3));
-                    expected.addAll(rcpts);
-                    MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", rcpts, "192.0.2.1",
-                            "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    producer.send(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
-                            "Subject: crash " + i + "\r\n\r\nbody\r\n"));
-                }
-                producer.flush();
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < MESSAGES; i++) {
+                String queueId = "CRASH" + i;
+                List<String> rcpts = List.of("a" + i + "@" + DOMAINS.get(i % 3), "b" + i + "@" + DOMAINS.get((i + 1) % 3));
+                expected.addAll(rcpts);
+                MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", rcpts, "192.0.2.1",
+                        "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
+                records.add(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
+                        "Subject: crash " + i + "\r\n\r\nbody\r\n"));
             }
+            TestMail.produceAll(broker, records);
 
             Map<String, String> config = Map.of(
                     "kafka.bootstrap.servers", broker.bootstrapServers(),

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -58,18 +59,17 @@ class DeliveryShutdownIT {
             };
             TestMail.routeTo(broker, mapper, DOMAIN, sink.port());
             Set<String> expected = new HashSet<>();
-            try (KafkaProducer<String, byte[]> producer = broker.producer()) {
-                for (int i = 0; i < MESSAGES; i++) {
-                    String queueId = "STOP" + i;
-                    String rcpt = "r" + i + "@" + DOMAIN;
-                    expected.add(rcpt);
-                    MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", List.of(rcpt), "192.0.2.1",
-                            "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                    producer.send(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
-                            "Subject: stop " + i + "\r\n\r\nbody\r\n"));
-                }
-                producer.flush();
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < MESSAGES; i++) {
+                String queueId = "STOP" + i;
+                String rcpt = "r" + i + "@" + DOMAIN;
+                expected.add(rcpt);
+                MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", List.of(rcpt), "192.0.2.1",
+                        "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
+                records.add(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
+                        "Subject: stop " + i + "\r\n\r\nbody\r\n"));
             }
+            TestMail.produceAll(broker, records);
             Map<String, String> config = Map.of(
                     "kafka.bootstrap.servers", broker.bootstrapServers(),
                     "delivery.scheduler.destination-concurrency", Integer.toString(CONCURRENCY),
@@ -82,8 +82,7 @@ class DeliveryShutdownIT {
                     // fails only for a record that was committed without a delivery or a retry record
                     "delivery.retry.delays", "1s,2s,4s,8s,16s",
                     "quarkus.log.level", "INFO",
-                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG",
-                    "quarkus.log.category.\"io.smallrye.reactive.messaging.kafka\".level", "DEBUG");
+                    "quarkus.log.category.\"org.securemail.delivery\".level", "DEBUG");
             Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
             Path logs = Path.of("target", "it-logs");
             Files.deleteIfExists(logs.resolve("delivery-shutdown-1.log"));

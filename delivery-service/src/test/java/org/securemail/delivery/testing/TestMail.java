@@ -1,12 +1,17 @@
 package org.securemail.delivery.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.provisioning.DomainRecord;
@@ -36,5 +41,23 @@ public final class TestMail {
                 message.getBytes(StandardCharsets.UTF_8));
         record.headers().add(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope));
         return record;
+    }
+
+    /**
+     * Writes every record and waits for each acknowledgement, so a test never starts on an input topic that silently
+     * lacks some of its records (an unchecked send can time out on a loaded machine, and the missing mail would then
+     * look like a loss of the service under test).
+     */
+    public static void produceAll(KafkaBroker broker, List<ProducerRecord<String, byte[]>> records) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (ProducerRecord<String, byte[]> record : records) {
+                acks.add(producer.send(record));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(60, TimeUnit.SECONDS);
+            }
+        }
     }
 }
