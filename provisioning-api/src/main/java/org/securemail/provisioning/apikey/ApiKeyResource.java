@@ -16,6 +16,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -45,6 +48,8 @@ public class ApiKeyResource {
     ProvisioningConfig config;
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreatedApiKey.class)))
     @Operation(operationId = "createApiKey", summary = "Create an API key; the key is shown only in this response")
     public Uni<RestResponse<CreatedApiKey>> create(@Valid @NotNull CreateApiKey body) {
         return service.create(caller.get(), body).map(k -> Created.at("/api/v1/api-keys/" + k.id(), k));

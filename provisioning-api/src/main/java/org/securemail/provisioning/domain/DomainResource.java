@@ -17,6 +17,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -46,6 +49,8 @@ public class DomainResource {
     ProvisioningConfig config;
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
     @Operation(operationId = "createDomain", summary = "Claim a domain; it takes effect once verified")
     public Uni<RestResponse<DomainView>> create(@Valid @NotNull CreateDomain body) {
         return service.create(caller.get(), body).map(d -> Created.at("/api/v1/domains/" + d.id(), d));

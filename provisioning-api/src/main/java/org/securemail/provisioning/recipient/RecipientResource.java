@@ -16,6 +16,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -44,6 +47,8 @@ public class RecipientResource {
     ProvisioningConfig config;
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RecipientView.class)))
     @Operation(operationId = "addRecipient", summary = "Add a recipient to a domain's recipient list")
     public Uni<RestResponse<RecipientView>> add(@PathParam("domainId") UUID domainId,
             @Valid @NotNull CreateRecipient body) {

@@ -17,6 +17,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -46,6 +49,8 @@ public class SmtpUserResource {
     ProvisioningConfig config;
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SmtpUserView.class)))
     @Operation(operationId = "createSmtpUser", summary = "Create a submission user (SMTP AUTH credentials)")
     public Uni<RestResponse<SmtpUserView>> create(@Valid @NotNull CreateSmtpUser body) {
         return service.create(caller.get(), body).map(u -> Created.at("/api/v1/smtp-users/" + u.id(), u));

@@ -17,6 +17,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
@@ -46,6 +49,8 @@ public class TenantResource {
     ProvisioningConfig config;
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TenantView.class)))
     @Operation(operationId = "createTenant", summary = "Create a tenant (operator)")
     public Uni<RestResponse<TenantView>> create(@Valid @NotNull CreateTenant body) {
         return service.create(caller.get(), body).map(t -> Created.at("/api/v1/tenants/" + t.id(), t));

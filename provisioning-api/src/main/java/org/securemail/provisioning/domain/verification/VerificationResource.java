@@ -11,6 +11,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.auth.Caller;
@@ -46,7 +49,9 @@ public class VerificationResource {
     /** Schedules a DNS check of the claim for the next poll (202); a verified claim is returned as it is. */
     @POST
     @Path("check")
-    @Operation(operationId = "checkDomainVerification", summary = "Look for the verification TXT record now")
+    @APIResponse(responseCode = "202", description = "Accepted; checked at the next poll, see verification.lastCheck",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DomainView.class)))
+    @Operation(operationId = "checkDomainVerification", summary = "Look for the verification TXT record at the next poll")
     public Uni<RestResponse<DomainView>> check(@PathParam("id") UUID id) {
         Caller c = caller.get();
         return outbox.transaction(() -> domains.findVisible(c, id).chain(d -> verifications.reopen(d, Instant.now())))
