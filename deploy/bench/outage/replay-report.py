@@ -93,7 +93,7 @@ def fmt(x, unit=""):
 
 
 def phase_id(arg):
-    return arg if arg == "c" else int(arg)
+    return int(arg) if arg.isdigit() else arg
 
 
 def samples(state, n):
@@ -342,6 +342,10 @@ def table(state, out):
     lines.append("# the resolvers stopped (phase 4)")
     c = rows[0]
     if "sent" in c:
+        warm = read_env(os.path.join(state, "phasec.env")).get("warm")
+        if warm:
+            lines.append("# CONTROL RUN of the cold burst: BURST_WARM=%s (%s warmed before the burst)"
+                         % (warm, "every burst domain's DNS" if warm == "dns" else "the JVMs, by the same burst to the hosted domains"))
         lines.append("# cold burst (%s, every cache cold, healthy domains only, each its first time): submitted %s msg/s;"
                      " delivered %.2f msg/s in the window %d-%d s after the start (the healthy/s column: the same);"
                      " %s delivered within 5 s; all delivered %s after the start"
