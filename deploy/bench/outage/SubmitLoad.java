@@ -4,6 +4,7 @@
 //        --group healthy,3,healthy-domains.txt --group hosted,1,hosted-domains.txt,fresh
 //        [--host 127.0.0.1] [--rate 20] [--connections 4] [--duration 60] [--count 0] [--size 1024]
 //        [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout 60] [--quiet] [--round-robin]
+//        [--hard-stop]
 //
 // Each message has one recipient, user<N>@<domain>, with the domain drawn from the groups by weight
 // (a group is NAME,WEIGHT,FILE[,fresh]; FILE holds one domain a line; "fresh" puts a new random label in
@@ -13,7 +14,9 @@
 // The rate is global and steady: message i is due at start + i/rate, whichever connection is free sends it
 // (if all connections are busy the message goes out late; the summary reports how late). Connections are
 // persistent (RSET-free: one transaction after the other) and re-opened after an error or a 421.
-// Stops after --duration seconds or --count messages, whichever comes first (0 = no count limit).
+// Stops after --duration seconds or --count messages, whichever comes first (0 = no count limit). A message due
+// before the end but late is still sent; with --hard-stop nothing is sent after --duration seconds of wall time
+// (a burst "as fast as the connections can" for a fixed time: a high --rate and --hard-stop).
 //
 // Output: a summary (human lines, then "RESULT key=value" lines for scripts). --log FILE gets one CSV line
 // per message: submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text
@@ -78,7 +81,7 @@ public class SubmitLoad {
     long durationMs = 60_000;
     long count = 0;
     int size = 1024;
-    boolean startTls = true, auth = true, quiet = false, roundRobin = false;
+    boolean startTls = true, auth = true, quiet = false, roundRobin = false, hardStop = false;
     int replyTimeoutMs = 60_000;
     BufferedWriter log;
 
@@ -104,6 +107,7 @@ public class SubmitLoad {
             String a = args[i];
             if (a.equals("--quiet")) { quiet = true; continue; }
             if (a.equals("--round-robin")) { roundRobin = true; continue; }
+            if (a.equals("--hard-stop")) { hardStop = true; continue; }
             if (!a.startsWith("--") || i + 1 >= args.length) usage("bad argument " + a);
             String v = args[++i];
             switch (a) {
@@ -143,7 +147,8 @@ public class SubmitLoad {
     static void usage(String why) {
         System.err.println("SubmitLoad: " + why + "\nusage: java SubmitLoad.java --port P --user U --password P --from ADDR "
                 + "--group NAME,WEIGHT,FILE[,fresh] ... [--host H] [--rate MSGS_PER_S] [--connections N] [--duration S] "
-                + "[--count N] [--size BYTES] [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout S] [--quiet]");
+                + "[--count N] [--size BYTES] [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout S] [--quiet] "
+                + "[--round-robin] [--hard-stop]");
         System.exit(2);
     }
 
@@ -179,6 +184,7 @@ public class SubmitLoad {
         if (count > 0 && i >= count) return -1;
         long dueNanos = startNanos + (long) (i * 1e9 / rate);
         if (dueNanos - startNanos >= durationMs * 1_000_000L) return -1;
+        if (hardStop && System.nanoTime() - startNanos >= durationMs * 1_000_000L) return -1;
         long wait = dueNanos - System.nanoTime();
         if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait); // pacing the load, not synchronisation
         else lateMillis.add(-wait / 1_000_000);

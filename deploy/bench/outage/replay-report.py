@@ -2,7 +2,7 @@
 """Figures of the outage replay, computed from the raw records only (never from the services' own metrics
 for loss, throughput or latency).
 
-  replay-report.py STATE_DIR phase N      figures of phase N (prints "key=value" lines and a human summary)
+  replay-report.py STATE_DIR phase N      figures of phase N (c, 1-5; prints a human summary)
   replay-report.py STATE_DIR pending N [GROUP]
                                           accepted messages of phase N (of GROUP) not yet received at the MX
   replay-report.py STATE_DIR table OUT    the final phase table, printed and written to OUT
@@ -14,6 +14,8 @@ Inputs in STATE_DIR:
   phaseN-samples.txt     one line a second: ts_ms r1_current r2_current dns_inflight dns_inflight_cap
                          dns_upstream_inflight_max dns_slow_budget_used
   phaseN-unbound.txt     `dns-world stats -m` at the end of the phase (counters since the phase start)
+  phasec-metrics-start.txt, phasec-metrics-end.txt
+                         the DNS service's dns_* meters (/q/metrics) before and after the cold burst
 """
 import csv
 import re
@@ -23,7 +25,8 @@ import sys
 ON_TIME_MS = 5000  # healthy mail delivered within this many ms of its acceptance counts as on time
 HEALTHY_GROUP = os.environ.get("HEALTHY_PREFIX", "healthy") + ".test"
 HOSTED_GROUP = os.environ.get("HOSTED_PREFIX", "hosted") + ".test"
-NAMES = {1: "baseline", 2: "outage", 3: "recovery", 4: "resolvers down", 5: "no protections"}
+BURST_WINDOW_MS = (5000, 20000)  # the cold burst's delivered msg/s: receipts 5-20 s after its start
+NAMES = {"c": "cold burst", 1: "baseline", 2: "outage", 3: "recovery", 4: "resolvers down", 5: "no protections"}
 
 
 def group_of(recipient):
@@ -64,7 +67,7 @@ def read_mx(state):
 
 
 def read_submit(state, n):
-    path = os.path.join(state, "phase%d-submit.csv" % n)
+    path = os.path.join(state, "phase%s-submit.csv" % n)
     rows = []
     if os.path.exists(path):
         with open(path, newline="") as f:
@@ -89,9 +92,13 @@ def fmt(x, unit=""):
     return "%s%s" % (x, unit)
 
 
+def phase_id(arg):
+    return int(arg) if arg.isdigit() else arg
+
+
 def samples(state, n):
     out = []
-    path = os.path.join(state, "phase%d-samples.txt" % n)
+    path = os.path.join(state, "phase%s-samples.txt" % n)
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
@@ -103,7 +110,7 @@ def samples(state, n):
 
 def phase(state, n, mx=None):
     first, dups = mx if mx is not None else read_mx(state)
-    env = read_env(os.path.join(state, "phase%d.env" % n))
+    env = read_env(os.path.join(state, "phase%s.env" % n))
     rows = read_submit(state, n)
     r = {"phase": n, "name": NAMES.get(n, str(n))}
     if not env:
@@ -139,6 +146,9 @@ def phase(state, n, mx=None):
     r["h_lat_p50"], r["h_lat_p99"] = pct(h_lat, 0.5), pct(h_lat, 0.99)
     h_sent = [k for k in keys if k[2] == HEALTHY_GROUP and k[3] >= h_from]
     r["h_on_time"] = (sum(1 for x in h_lat if x <= ON_TIME_MS) / len(h_sent)) if h_sent else None
+    r["on_time"] = (sum(1 for x in lat if x <= ON_TIME_MS) / len(keys)) if keys else None
+    if n == "c":
+        burst(state, env, rows, keys, first, r)
     # throughput at the MX during the window that matters: the whole phase (1), after the event (2, 4, 5)
     w0 = event if n in (2, 4, 5) else start
     secs = max(1e-3, (end - w0) / 1000.0)
@@ -163,12 +173,66 @@ def phase(state, n, mx=None):
         r["dns_upstream_peak"] = int(max(ups)) if ups else None
         slow = [x[6] for x in s if x[6] is not None]
         r["dns_slow_peak"] = int(max(slow)) if slow else None
-    ub = read_env(os.path.join(state, "phase%d-unbound.txt" % n))
+    ub = read_env(os.path.join(state, "phase%s-unbound.txt" % n))
     if ub:
         mx_ = [int(ub.get(k, 0) or 0) for k in ("resolver1.max", "resolver2.max")]
         r["resolver_max"] = max(mx_)
         r["resolver_exceeded"] = sum(int(ub.get(k, 0) or 0) for k in ("resolver1.exceeded", "resolver2.exceeded"))
     return r
+
+
+def read_meters(path):
+    """The dns_* lines of one /q/metrics scrape: {(name, labels): value}."""
+    meters = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                m = re.match(r"^(dns_[a-z_]+)(\{[^}]*\})?\s+(\S+)", line)
+                if m:
+                    meters[(m.group(1), m.group(2) or "")] = float(m.group(3))
+    return meters
+
+
+def label(labels, key):
+    m = re.search(key + r'="([^"]*)"', labels)
+    return m.group(1) if m else "?"
+
+
+def counts(d):
+    return ", ".join("%s %d" % kv for kv in sorted(d.items(), key=lambda kv: -kv[1])) if d else "none"
+
+
+def burst(state, env, rows, keys, first, r):
+    """The cold burst: submission and delivery rates, and the DNS service's sheds and timeouts over the phase."""
+    start, end = int(env["start_ms"]), int(env["end_ms"])
+    subs = [int(x["submitted_ms"]) for x in rows]
+    r["submit_rate"] = len(rows) / max(1e-3, (max(subs) - start) / 1000.0) if subs else None
+    w0, w1 = start + BURST_WINDOW_MS[0], start + BURST_WINDOW_MS[1]
+    mine = {(k[0], k[1]) for k in keys}
+    got = [first[k] for k in mine if k in first and w0 <= first[k] <= w1]
+    r["burst_window"] = BURST_WINDOW_MS
+    r["thr_window"] = len(got) / ((w1 - w0) / 1000.0)
+    last = [first[k] for k in mine if k in first]
+    r["drain_s"] = (max(last) - start) / 1000.0 if last and len(last) == len(mine) else None
+    a = read_meters(os.path.join(state, "phasec-metrics-start.txt"))
+    b = read_meters(os.path.join(state, "phasec-metrics-end.txt"))
+    if not b:
+        return
+
+    def delta(name, key):
+        out = {}
+        for (n, labels), v in b.items():
+            if n == name:
+                k = label(labels, key)
+                out[k] = out.get(k, 0) + v - a.get((n, labels), 0.0)
+        return {k: int(round(v)) for k, v in out.items() if round(v) != 0}
+    r["shed"] = delta("dns_queries_shed_total", "cap")
+    r["timeouts"] = delta("dns_upstream_timeouts_total", "upstream")
+    r["late"] = delta("dns_upstream_late_answers_total", "rcode")
+    r["answers"] = delta("dns_answers_total", "status")
+    r["misses"] = delta("dns_cache_misses_total", "x").get("?", 0)
+    peaks = [v for (n, labels), v in b.items() if n == "dns_upstream_inflight_max"]
+    r["dns_upstream_max"] = int(max(peaks)) if peaks else None
 
 
 def recovery(state, env, first, r):
@@ -195,7 +259,7 @@ def baseline_ratio(r, base, key):
 
 def print_phase(r, base):
     n = r["phase"]
-    print("phase %d (%s)" % (n, r["name"]))
+    print("phase %s (%s)" % (n, r["name"]))
     if n == 3 and "waiting_at_thaw" in r:
         print("  hosted-domain messages waiting when the servers came back: %d" % r["waiting_at_thaw"])
         print("  every one delivered %s after the thaw, with no operator action%s"
@@ -210,6 +274,16 @@ def print_phase(r, base):
     print("  delivered %d of %d accepted so far, duplicates %d; end-to-end latency p50 %s p99 %s"
           % (r["delivered"], r["accepted"], r["duplicates"], fmt(r["lat_p50"], " ms"), fmt(r["lat_p99"], " ms")))
     print("  at the MX over %.0f s: %.2f msg/s in total, %.2f msg/s to healthy domains" % (r["window_s"], r["thr_all"], r["thr_healthy"]))
+    if n == "c":
+        print("  submitted %s msg/s; delivered %.2f msg/s in the window %d-%d s after the start; %s delivered within 5 s;"
+              " everything delivered %s after the start"
+              % (fmt(r.get("submit_rate")), r["thr_window"], r["burst_window"][0] // 1000, r["burst_window"][1] // 1000,
+                 ("%.1f%%" % (100 * r["on_time"])) if r.get("on_time") is not None else "-", fmt(r.get("drain_s"), " s")))
+        if "shed" in r:
+            print("  dns-service: BUSY sheds by cap %s; upstream timeouts %s; late answers %s; answers %s; cache misses %s;"
+                  " per-upstream in-flight max %s"
+                  % (counts(r["shed"]), counts(r["timeouts"]), counts(r["late"]), counts(r["answers"]), r["misses"],
+                     fmt(r.get("dns_upstream_max"))))
     if n in (2, 5):
         print("  healthy throughput / baseline: %s" % fmt(baseline_ratio(r, base, "thr_healthy")))
         print("  hosted-domain messages waiting at the end of the phase: %d of %d" % (r["hosted_waiting_at_end"], r["hosted_accepted"]))
@@ -228,8 +302,8 @@ def print_phase(r, base):
 
 def table(state, out):
     mx = read_mx(state)
-    rows = [phase(state, n, mx) for n in (1, 2, 3, 4, 5)]
-    base = rows[0]
+    rows = [phase(state, n, mx) for n in ("c", 1, 2, 3, 4, 5)]
+    base = rows[1]
     env = read_env(os.path.join(state, "replay.env"))
     lines = ["# Outage replay (issue 7), %s, %s" % (env.get("date", "?"), env.get("machine", "?")),
              "# rate %s msg/s over %s connections, phases of %s s, healthy:hosted weights %s; %s"
@@ -245,6 +319,9 @@ def table(state, out):
         if "sent" not in r:
             lines.append("%-15s not run" % r["name"])
             continue
+        if r["phase"] == "c":
+            r["thr_healthy"] = r["thr_window"]
+            r.setdefault("dns_upstream_peak", r.get("dns_upstream_max"))
         key = "thr_all" if r["phase"] == 4 else "thr_healthy"
         ratio = baseline_ratio(r, base, key) if r["phase"] in (2, 4, 5) else None
         res = "%s/%s" % (fmt(max(r.get("resolver_peak") or 0, r.get("resolver_max") or 0)), fmt(r.get("resolver_cap")))
@@ -263,6 +340,21 @@ def table(state, out):
     lines.append("# docs/outage-replay.md); up_infl = the DNS service's peak queries in flight to one upstream (cap 48 by")
     lines.append("# default); vs_baseline = healthy-domain throughput after the freeze (phases 2, 5) or all throughput after")
     lines.append("# the resolvers stopped (phase 4)")
+    c = rows[0]
+    if "sent" in c:
+        warm = read_env(os.path.join(state, "phasec.env")).get("warm")
+        if warm:
+            lines.append("# CONTROL RUN of the cold burst: BURST_WARM=%s (%s warmed before the burst)"
+                         % (warm, "every burst domain's DNS" if warm == "dns" else "the JVMs, by the same burst to the hosted domains"))
+        lines.append("# cold burst (%s, every cache cold, healthy domains only, each its first time): submitted %s msg/s;"
+                     " delivered %.2f msg/s in the window %d-%d s after the start (the healthy/s column: the same);"
+                     " %s delivered within 5 s; all delivered %s after the start"
+                     % (env.get("burst", "?"), fmt(c.get("submit_rate")), c["thr_window"], c["burst_window"][0] // 1000,
+                        c["burst_window"][1] // 1000, ("%.1f%%" % (100 * c["on_time"])) if c.get("on_time") is not None else "-",
+                        fmt(c.get("drain_s"), " s")))
+        if "shed" in c:
+            lines.append("# cold burst, dns-service: BUSY sheds by cap %s; upstream timeouts %s; late answers %s"
+                         % (counts(c["shed"]), counts(c["timeouts"]), counts(c["late"])))
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     with open(out, "w") as f:
@@ -275,12 +367,12 @@ def main():
         sys.exit(2)
     state, cmd = sys.argv[1], sys.argv[2]
     if cmd == "phase":
-        n = int(sys.argv[3])
+        n = phase_id(sys.argv[3])
         base = phase(state, 1) if n != 1 else {}
         r = phase(state, n)
         print_phase(r, base if n != 1 else r)
     elif cmd == "pending":
-        n = int(sys.argv[3])
+        n = phase_id(sys.argv[3])
         grp = sys.argv[4] if len(sys.argv) > 4 else None
         first, _ = read_mx(state)
         rows = [x for x in read_submit(state, n) if x["reply_code"].startswith("2")]

@@ -76,6 +76,8 @@ public class DeliveryService {
     private OutcomeWriter outcomes;
     private DestinationDelivery destinations;
     private Counter invalidRecords;
+    /** From the acceptance of a new message to the start of its delivery: Kafka and the admission gate. */
+    private io.micrometer.core.instrument.Timer admissionWait;
 
     private final java.util.concurrent.ScheduledExecutorService timers =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -115,6 +117,8 @@ public class DeliveryService {
         String hostname = config.hostname().orElseGet(VertxSmtpTransport::defaultHeloName);
         outcomes = new OutcomeWriter(config, hostname, outbox, state, mapper, registry);
         destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry);
+        admissionWait = io.micrometer.core.instrument.Timer.builder("delivery.admission.wait")
+                .description("from the acceptance of a new message to the start of its delivery").register(registry);
         invalidRecords = Counter.builder("delivery.records.invalid")
                 .description("records sent to the dead-letter topic because they cannot be read").register(registry);
         timers.scheduleAtFixedRate(() -> {
@@ -158,6 +162,9 @@ public class DeliveryService {
     }
 
     private void start(WorkItem item, Message<byte[]> message) {
+        if (item.attempt() == 1 && item.dueAt() == null && item.receivedAt() != null) {
+            admissionWait.record(Duration.ofMillis(Math.max(0, Instant.now().toEpochMilli() - item.receivedAt().toEpochMilli())));
+        }
         Uni<Void> work;
         try {
             work = process(item);

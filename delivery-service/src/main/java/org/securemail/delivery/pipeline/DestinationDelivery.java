@@ -35,6 +35,11 @@ final class DestinationDelivery {
     private final SmtpTransport transport;
     private final OutcomeWriter outcomes;
     private final ShutdownDrain shutdown;
+    /** Time to a route (provisioned or MX, with the DNS lookups), and the wait for a destination session slot. */
+    private final io.micrometer.core.instrument.Timer routeTimer;
+    private final io.micrometer.core.instrument.Timer slotTimer;
+    /** The SMTP part of a session (connection, transaction), without the outcome writes that follow it. */
+    private final io.micrometer.core.instrument.Timer transactionTimer;
 
     DestinationDelivery(RouteResolver resolver, DestinationScheduler scheduler, SmtpTransport transport,
             OutcomeWriter outcomes, ShutdownDrain shutdown, MeterRegistry registry) {
@@ -42,6 +47,12 @@ final class DestinationDelivery {
         this.temporaryRouting = Counter.builder("delivery.routing.temporary.failures")
                 .description("destination groups deferred because the route could not be resolved now")
                 .register(registry);
+        this.routeTimer = io.micrometer.core.instrument.Timer.builder("delivery.route")
+                .description("time to the route of a destination group (DNS lookups included)").register(registry);
+        this.slotTimer = io.micrometer.core.instrument.Timer.builder("delivery.slot.wait")
+                .description("wait for a session slot of the destination").register(registry);
+        this.transactionTimer = io.micrometer.core.instrument.Timer.builder("delivery.transaction")
+                .description("the SMTP part of a session, without the outcome writes").register(registry);
         this.resolver = resolver;
         this.scheduler = scheduler;
         this.transport = transport;
@@ -51,8 +62,10 @@ final class DestinationDelivery {
 
     Uni<List<RecipientOutcome>> deliver(WorkItem item, String domain, List<String> recipients,
             MessageContent content) {
+        long routing = System.nanoTime();
         return resolver.resolve(domain)
                 .onFailure().recoverWithItem(e -> new Route.Temporary("451 4.3.0 routing failed: " + e.getMessage()))
+                .invoke(route -> routeTimer.record(Duration.ofNanos(System.nanoTime() - routing)))
                 .flatMap(route -> {
                     if (route instanceof Route.Permanent p) {
                         return Uni.createFrom().item(RecipientOutcome.all(recipients,
@@ -84,7 +97,9 @@ final class DestinationDelivery {
 
     private Uni<List<RecipientOutcome>> send(WorkItem item, String domain, Route.Hosts route, List<String> recipients,
             MessageContent content) {
-        return scheduler.acquire(domain).flatMap(slot -> {
+        long asked = System.nanoTime();
+        return scheduler.acquire(domain).invoke(slot -> slotTimer.record(Duration.ofNanos(System.nanoTime() - asked)))
+                .flatMap(slot -> {
             if (slot instanceof DestinationScheduler.Refused refused) {
                 return Uni.createFrom().item(RecipientOutcome.all(recipients,
                         AttemptResult.temporary(refused.reason(), null),
@@ -99,6 +114,7 @@ final class DestinationDelivery {
             }
             long start = System.nanoTime();
             return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
+                    .invoke(result -> transactionTimer.record(Duration.ofNanos(System.nanoTime() - start)))
                     // record delivered recipients before the slot is given back: a delivery is "in flight" (may
                     // be repeated after a crash) only while it holds one of the destination's session slots
                     .call(result -> outcomes.delivered(item, result))

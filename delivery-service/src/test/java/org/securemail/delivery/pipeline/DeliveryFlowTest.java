@@ -443,7 +443,12 @@ class DeliveryFlowTest {
         io.restassured.RestAssured.given().get(Management.url("metrics")).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("delivery_recipients_total{outcome=\"delivered\"}"))
                 .body(org.hamcrest.Matchers.containsString("delivery_messages_in_flight"))
-                .body(org.hamcrest.Matchers.containsString("delivery_session_seconds_count"));
+                .body(org.hamcrest.Matchers.containsString("delivery_session_seconds_count"))
+                // where a delivery's time goes: before it starts, the route, the session slot, the SMTP part
+                .body(org.hamcrest.Matchers.containsString("delivery_admission_wait_seconds_count"))
+                .body(org.hamcrest.Matchers.containsString("delivery_route_seconds_count"))
+                .body(org.hamcrest.Matchers.containsString("delivery_slot_wait_seconds_count"))
+                .body(org.hamcrest.Matchers.containsString("delivery_transaction_seconds_count"));
     }
 
     @Test

@@ -1,10 +1,15 @@
 package org.securemail.dns.messaging;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -16,7 +21,9 @@ import org.securemail.dns.resolve.LookupService;
 /**
  * The replier of the Kafka request/reply on {@code dns.queries}: each query is answered on the reply topic the
  * requester named (SmallRye propagates the correlation id). Queries are answered concurrently, bounded by twice the
- * in-flight cap; the request is acknowledged once its reply is written.
+ * in-flight cap; the request is acknowledged once its reply is written. {@code dns.queries.wait} is the time a request
+ * spent in Kafka (its record timestamp to the moment it is read), {@code dns.queries.answer} the time from then to
+ * its answer: together, where a lookup of a mail service waits.
  */
 @ApplicationScoped
 public class QueryResponder {
@@ -30,6 +37,12 @@ public class QueryResponder {
     @Inject
     DnsConfig config;
 
+    @Inject
+    MeterRegistry registry;
+
+    private volatile Timer waited;
+    private volatile Timer answered;
+
     @Incoming(QUERIES)
     @Outgoing(REPLIES)
     public Multi<Message<DnsAnswer>> answer(Multi<Message<DnsQuery>> queries) {
@@ -41,6 +54,35 @@ public class QueryResponder {
             return Uni.createFrom().completionStage(query.nack(new IllegalArgumentException("not a DnsQuery")))
                     .replaceWith((Message<DnsAnswer>) null);
         }
-        return lookups.answer(query.getPayload()).map(query::withPayload);
+        long read = System.currentTimeMillis();
+        long readNanos = System.nanoTime();
+        query.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(meta -> {
+            if (meta.getTimestamp() != null && meta.getTimestamp().toEpochMilli() > 0) {
+                waitTimer().record(Duration.ofMillis(Math.max(0, read - meta.getTimestamp().toEpochMilli())));
+            }
+        });
+        return lookups.answer(query.getPayload())
+                .invoke(() -> answerTimer().record(Duration.ofNanos(System.nanoTime() - readNanos)))
+                .map(query::withPayload);
+    }
+
+    private Timer waitTimer() {
+        Timer timer = waited;
+        if (timer == null) {
+            timer = Timer.builder("dns.queries.wait").description("time a request spent in Kafka before it was read")
+                    .publishPercentiles(0.5, 0.99).register(registry);
+            waited = timer;
+        }
+        return timer;
+    }
+
+    private Timer answerTimer() {
+        Timer timer = answered;
+        if (timer == null) {
+            timer = Timer.builder("dns.queries.answer").description("time from reading a request to its answer")
+                    .publishPercentiles(0.5, 0.99).register(registry);
+            answered = timer;
+        }
+        return timer;
     }
 }

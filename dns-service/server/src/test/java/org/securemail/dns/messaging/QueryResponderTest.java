@@ -51,6 +51,9 @@ class QueryResponderTest {
         ConsumerRecord<String, byte[]> reply = awaitReply("corr-1");
         String body = new String(reply.value(), StandardCharsets.UTF_8);
         assertThat(body).contains("\"status\":\"ANSWER\"").contains("5 mx.kafka-a.test");
+        // where a lookup waits: in Kafka before it is read, then in the service until its answer
+        assertThat(RestAssured.get(Management.url("metrics")).asString())
+                .contains("dns_queries_wait_seconds_count").contains("dns_queries_answer_seconds_count");
     }
 
     @Test
