@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -77,7 +78,7 @@ public class DeliveryService {
     private DestinationDelivery destinations;
     private Counter invalidRecords;
     /** From the acceptance of a new message to the start of its delivery: Kafka and the admission gate. */
-    private io.micrometer.core.instrument.Timer admissionWait;
+    private Timer admissionWait;
 
     private final java.util.concurrent.ScheduledExecutorService timers =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -117,7 +118,7 @@ public class DeliveryService {
         String hostname = config.hostname().orElseGet(VertxSmtpTransport::defaultHeloName);
         outcomes = new OutcomeWriter(config, hostname, outbox, state, mapper, registry);
         destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry);
-        admissionWait = io.micrometer.core.instrument.Timer.builder("delivery.admission.wait")
+        admissionWait = Timer.builder("delivery.admission.wait")
                 .description("from the acceptance of a new message to the start of its delivery").register(registry);
         invalidRecords = Counter.builder("delivery.records.invalid")
                 .description("records sent to the dead-letter topic because they cannot be read").register(registry);
@@ -163,7 +164,8 @@ public class DeliveryService {
 
     private void start(WorkItem item, Message<byte[]> message) {
         if (item.attempt() == 1 && item.dueAt() == null && item.receivedAt() != null) {
-            admissionWait.record(Duration.ofMillis(Math.max(0, Instant.now().toEpochMilli() - item.receivedAt().toEpochMilli())));
+            Duration waited = Duration.between(item.receivedAt(), Instant.now());
+            admissionWait.record(waited.isNegative() ? Duration.ZERO : waited);
         }
         Uni<Void> work;
         try {

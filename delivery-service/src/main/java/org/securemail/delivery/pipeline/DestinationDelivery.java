@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 import org.securemail.delivery.pipeline.RecipientOutcome.Requeue;
@@ -36,10 +37,10 @@ final class DestinationDelivery {
     private final OutcomeWriter outcomes;
     private final ShutdownDrain shutdown;
     /** Time to a route (provisioned or MX, with the DNS lookups), and the wait for a destination session slot. */
-    private final io.micrometer.core.instrument.Timer routeTimer;
-    private final io.micrometer.core.instrument.Timer slotTimer;
+    private final Timer routeTimer;
+    private final Timer slotTimer;
     /** The SMTP part of a session (connection, transaction), without the outcome writes that follow it. */
-    private final io.micrometer.core.instrument.Timer transactionTimer;
+    private final Timer transactionTimer;
 
     DestinationDelivery(RouteResolver resolver, DestinationScheduler scheduler, SmtpTransport transport,
             OutcomeWriter outcomes, ShutdownDrain shutdown, MeterRegistry registry) {
@@ -47,11 +48,11 @@ final class DestinationDelivery {
         this.temporaryRouting = Counter.builder("delivery.routing.temporary.failures")
                 .description("destination groups deferred because the route could not be resolved now")
                 .register(registry);
-        this.routeTimer = io.micrometer.core.instrument.Timer.builder("delivery.route")
+        this.routeTimer = Timer.builder("delivery.route")
                 .description("time to the route of a destination group (DNS lookups included)").register(registry);
-        this.slotTimer = io.micrometer.core.instrument.Timer.builder("delivery.slot.wait")
+        this.slotTimer = Timer.builder("delivery.slot.wait")
                 .description("wait for a session slot of the destination").register(registry);
-        this.transactionTimer = io.micrometer.core.instrument.Timer.builder("delivery.transaction")
+        this.transactionTimer = Timer.builder("delivery.transaction")
                 .description("the SMTP part of a session, without the outcome writes").register(registry);
         this.resolver = resolver;
         this.scheduler = scheduler;
