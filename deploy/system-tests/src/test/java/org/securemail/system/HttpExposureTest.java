@@ -1,6 +1,7 @@
 package org.securemail.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.securemail.system.Manifests.document;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,15 +69,6 @@ class HttpExposureTest {
                 "smtp-from-anywhere");
         assertThat(smtp).contains("- port: smtp").contains("- port: submission").doesNotContain("port: http")
                 .doesNotContain("port: management");
-    }
-
-    private static String document(String yaml, String kind, String name) {
-        for (String doc : yaml.split("(?m)^---\\s*$")) {
-            if (doc.contains("kind: " + kind + "\n") && doc.contains("  name: " + name + "\n")) {
-                return doc;
-            }
-        }
-        throw new AssertionError("no " + kind + " " + name);
     }
 
     private static List<String> ports(String service) {

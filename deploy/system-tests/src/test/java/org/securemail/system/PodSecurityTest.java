@@ -1,6 +1,7 @@
 package org.securemail.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.securemail.system.Manifests.document;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,15 +74,6 @@ class PodSecurityTest {
         assertThat(Files.readString(BASE.resolve("../../../dns-service/server/src/main/resources/application.properties")))
                 .contains("mp.messaging.incoming.dns-queries.group.id=dns-service")
                 .contains("mp.messaging.incoming.dns-queries.topic=dns.queries");
-    }
-
-    private static String document(String yaml, String kind, String name) {
-        for (String doc : yaml.split("(?m)^---\\s*$")) {
-            if (doc.contains("kind: " + kind + "\n") && doc.contains("  name: " + name + "\n")) {
-                return doc;
-            }
-        }
-        throw new AssertionError("no " + kind + " " + name);
     }
 
     private static String deployment(String service) throws IOException {
