@@ -2,6 +2,7 @@ package org.securemail.dns.messaging;
 
 import java.time.Duration;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -40,8 +41,16 @@ public class QueryResponder {
     @Inject
     MeterRegistry registry;
 
-    private volatile Timer waited;
-    private volatile Timer answered;
+    private Timer waited;
+    private Timer answered;
+
+    @PostConstruct
+    void timers() {
+        waited = Timer.builder("dns.queries.wait").description("time a request spent in Kafka before it was read")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        answered = Timer.builder("dns.queries.answer").description("time from reading a request to its answer")
+                .publishPercentiles(0.5, 0.99).register(registry);
+    }
 
     @Incoming(QUERIES)
     @Outgoing(REPLIES)
@@ -58,31 +67,11 @@ public class QueryResponder {
         long readNanos = System.nanoTime();
         query.getMetadata(IncomingKafkaRecordMetadata.class).ifPresent(meta -> {
             if (meta.getTimestamp() != null && meta.getTimestamp().toEpochMilli() > 0) {
-                waitTimer().record(Duration.ofMillis(Math.max(0, read - meta.getTimestamp().toEpochMilli())));
+                waited.record(Duration.ofMillis(Math.max(0, read - meta.getTimestamp().toEpochMilli())));
             }
         });
         return lookups.answer(query.getPayload())
-                .invoke(() -> answerTimer().record(Duration.ofNanos(System.nanoTime() - readNanos)))
+                .invoke(() -> answered.record(Duration.ofNanos(System.nanoTime() - readNanos)))
                 .map(query::withPayload);
-    }
-
-    private Timer waitTimer() {
-        Timer timer = waited;
-        if (timer == null) {
-            timer = Timer.builder("dns.queries.wait").description("time a request spent in Kafka before it was read")
-                    .publishPercentiles(0.5, 0.99).register(registry);
-            waited = timer;
-        }
-        return timer;
-    }
-
-    private Timer answerTimer() {
-        Timer timer = answered;
-        if (timer == null) {
-            timer = Timer.builder("dns.queries.answer").description("time from reading a request to its answer")
-                    .publishPercentiles(0.5, 0.99).register(registry);
-            answered = timer;
-        }
-        return timer;
     }
 }
