@@ -35,7 +35,7 @@ public class AcceptService {
     private final Vertx vertx;
     private final IngestMetrics metrics;
     private final Duration deadline;
-    private final QueueWrites writes = new QueueWrites(java.time.Clock.systemUTC());
+    private final QueueWrites writes = new QueueWrites();
 
     @Inject
     public AcceptService(MailQueue queue, Vertx vertx, IngestMetrics metrics, IngestConfig config) {

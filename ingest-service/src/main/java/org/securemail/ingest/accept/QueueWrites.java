@@ -1,12 +1,12 @@
 package org.securemail.ingest.accept;
 
-import java.time.Clock;
 import java.time.Instant;
 
 /**
  * The outcome of the latest writes to the mail queue: whether mail can be accepted now, as the clients see it. For
  * the operator's view (the {@code mail-queue} wellness check), never for readiness: during a broker outage the
- * ingress stays in the load balancer and answers {@code 451 4.3.0} (ADR 0064).
+ * ingress stays in the load balancer and answers {@code 451 4.3.0} (ADR 0064). Recording is two volatile writes, no
+ * lock and no allocation, since it happens for every accepted message.
  */
 public final class QueueWrites {
 
@@ -19,22 +19,23 @@ public final class QueueWrites {
         }
     }
 
-    private final Clock clock;
-    private volatile Status status = new Status(null, null, null);
+    private volatile long lastStoredMillis;
+    private volatile long lastFailedMillis;
+    private volatile String lastError;
 
-    public QueueWrites(Clock clock) {
-        this.clock = clock;
+    void stored() {
+        lastStoredMillis = System.currentTimeMillis();
     }
 
-    synchronized void stored() {
-        status = new Status(clock.instant(), status.lastFailed(), status.lastError());
-    }
-
-    synchronized void failed(String reason) {
-        status = new Status(status.lastStored(), clock.instant(), reason);
+    void failed(String reason) {
+        lastError = reason;
+        lastFailedMillis = System.currentTimeMillis();
     }
 
     public Status status() {
-        return status;
+        long failed = lastFailedMillis;
+        long stored = lastStoredMillis;
+        return new Status(stored == 0 ? null : Instant.ofEpochMilli(stored),
+                failed == 0 ? null : Instant.ofEpochMilli(failed), failed == 0 ? null : lastError);
     }
 }
