@@ -104,7 +104,7 @@ public final class DmarcEvaluator {
         }
         Disposition disposition = requested;
         boolean sampledOut = false;
-        if (record.percent() < 100) {
+        if (record.percent() < 100 && requested != Disposition.NONE) {
             int draw = sampler.percentile();
             sampledOut = draw >= record.percent();
             if (sampledOut) {

@@ -13,7 +13,8 @@ import java.util.List;
  *                        the domain it came from) before sampling; null unless {@link DmarcResult#FAIL}
  * @param disposition     what to do with the message: the requested policy, one step lower when sampled out; NONE for
  *                        every result but FAIL (a temperror never rejects)
- * @param sampledOut      true when a failing message fell outside the {@code pct} sample (§6.6.4)
+ * @param sampledOut      true when a failing message fell outside the {@code pct} sample (§6.6.4) and so got a
+ *                        lower disposition (never for a requested {@code none}, which has nothing lower)
  * @param alignment       the alignment details, null when no record applied
  * @param explanation     how the result was reached, step by step, for an operator
  */
