@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 import io.smallrye.mutiny.Uni;
 import org.securemail.dns.client.DnsResolver;
@@ -22,8 +23,9 @@ public final class DmarcEvaluator {
     private final PctSampler sampler;
 
     public DmarcEvaluator(DnsResolver resolver, Duration lookupDeadline, PctSampler sampler) {
-        this.discovery = new PolicyDiscovery(resolver, lookupDeadline);
-        this.sampler = sampler;
+        this.discovery = new PolicyDiscovery(Objects.requireNonNull(resolver, "resolver"),
+                Objects.requireNonNull(lookupDeadline, "lookupDeadline"));
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
     }
 
     public DmarcEvaluator(DnsResolver resolver) {
@@ -43,7 +45,7 @@ public final class DmarcEvaluator {
     /**
      * Evaluates the message for every author domain of its From field(s) (§6.6.1): none gives permerror; several are
      * each evaluated and the strictest result applies (a failure with the strictest disposition first, then
-     * temperror, permerror, pass, none).
+     * temperror, permerror, pass, none). At most {@link FromHeader#MAX_DOMAINS} domains are evaluated.
      */
     public Uni<DmarcOutcome> evaluate(AuthorDomains authors, DmarcInput input) {
         List<String> preface = new ArrayList<>(authors.notes());
@@ -56,6 +58,7 @@ public final class DmarcEvaluator {
             return evaluate(input.withHeaderFrom(authors.domains().get(0))).map(outcome -> prefixed(preface, outcome));
         }
         List<Uni<DmarcOutcome>> each = authors.domains().stream()
+                .limit(FromHeader.MAX_DOMAINS)
                 .map(domain -> evaluate(input.withHeaderFrom(domain)))
                 .toList();
         return Uni.join().all(each).andCollectFailures().map(outcomes -> strictest(preface, outcomes));

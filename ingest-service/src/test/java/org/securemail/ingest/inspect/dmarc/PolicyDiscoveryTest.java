@@ -190,4 +190,44 @@ class PolicyDiscoveryTest {
                 "_dmarc.example.com TXT: 1 record(s), 1 DMARC",
                 "policy from _dmarc.example.com: p=reject sp=quarantine pct=50 adkim=r aspf=r");
     }
+
+    @Test
+    void thousandsOfOtherTxtRecordsAroundOneDmarcRecordStillFindIt() {
+        String[] records = new String[3001];
+        for (int i = 0; i < 3000; i++) {
+            records[i] = "junk-" + i + "; p=reject";
+        }
+        records[3000] = "v=DMARC1; p=quarantine";
+        dns.answer("_dmarc.example.com", DnsType.TXT, records);
+
+        DmarcPolicyView view = lookup("example.com");
+
+        assertThat(view.record().policy()).isEqualTo(Disposition.QUARANTINE);
+        assertThat(view.explanation()).anyMatch(s -> s.contains("3000 other TXT ignored"));
+    }
+
+    @Test
+    void hostileRecordContentReachesTheExplanationOnlySanitisedAndShortened() {
+        dns.answer("_dmarc.example.com", DnsType.TXT,
+                "v=DMARC1; p=none; evil\u001b[31m=1; pct=" + "9".repeat(500) + "\r\n");
+
+        DmarcPolicyView view = lookup("example.com");
+
+        assertThat(view.status()).isEqualTo(DmarcPolicyView.Status.FOUND);
+        assertThat(view.explanation()).allSatisfy(line -> {
+            assertThat(line).doesNotContain("\u001b").doesNotContain("\r");
+            assertThat(line.length()).isLessThan(200);
+        });
+    }
+
+    @Test
+    void appendixB21ReportingOnlyRecordIsFoundWithItsRua() {
+        dns.answer("_dmarc.example.com", DnsType.TXT, "v=DMARC1; p=none; rua=mailto:dmarc-feedback@example.com");
+
+        DmarcPolicyView view = lookup("example.com");
+
+        assertThat(view.record().policy()).isEqualTo(Disposition.NONE);
+        assertThat(view.record().aggregateReportUris()).extracting(u -> u.uri().toString())
+                .containsExactly("mailto:dmarc-feedback@example.com");
+    }
 }
