@@ -16,7 +16,9 @@ class OrganizationalDomainTest {
             "co.uk, co.uk",
             "www.city.kawasaki.jp, city.kawasaki.jp",
             "host.unknowntld, host.unknowntld",
-            "a.b.host.unknowntld, host.unknowntld"})
+            "a.b.host.unknowntld, host.unknowntld",
+            "a.b.host.test, host.test",
+            "a.b.github.io, b.github.io"})
     void publicSuffixPlusOneLabel(String name, String organizational) {
         assertThat(OrganizationalDomain.of(name)).isEqualTo(organizational);
     }
