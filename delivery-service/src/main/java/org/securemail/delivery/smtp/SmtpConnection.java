@@ -58,6 +58,8 @@ final class SmtpConnection {
     long maxSize;
     boolean esmtp;
     boolean tls;
+    /** The event loop the socket's handlers run on: a reused session's transaction runs there too. */
+    final io.vertx.core.Context context;
     int transactions;
     long idleSince;
 
@@ -75,6 +77,8 @@ final class SmtpConnection {
         this.vertx = vertx;
         this.hop = hop;
         this.key = key;
+        io.vertx.core.Context current = Vertx.currentContext();
+        this.context = current != null ? current : vertx.getOrCreateContext();
         attach(socket);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import org.jboss.logging.Logger;
 import org.securemail.delivery.config.DeliveryConfig;
@@ -57,10 +58,13 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
     public Uni<SessionResult> deliver(List<NextHopAddress> hops, Transaction transaction) {
         return Uni.createFrom().completionStage(() -> {
             // run the whole conversation on an event loop: a socket's handlers are then set in the same task
-            // that completes its connect, before the first bytes (the greeting) can be read
+            // that completes its connect, before the first bytes (the greeting) can be read. Each delivery takes
+            // the next event loop, never the caller's: the caller is often a Kafka consumer's context (the DNS
+            // reply consumer's, the mail consumer's), and conversations started from it would all share its one
+            // thread with that consumer.
             io.vertx.core.Promise<SessionResult> done = io.vertx.core.Promise.promise();
-            vertx.getOrCreateContext().runOnContext(v -> attempt(hops, 0, transaction, new ArrayList<>(), null, false,
-                    true).onComplete(done));
+            ((VertxInternal) vertx).createEventLoopContext().runOnContext(v -> attempt(hops, 0, transaction,
+                    new ArrayList<>(), null, false, true).onComplete(done));
             return done.future().toCompletionStage();
         });
     }
@@ -109,7 +113,13 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
         if (allowReuse) {
             SmtpConnection cached = pool.take(key);
             if (cached != null) {
-                return Future.succeededFuture(cached);
+                if (cached.context == Vertx.currentContext()) {
+                    return Future.succeededFuture(cached);
+                }
+                // continue on the session's own event loop, where its socket's handlers run
+                io.vertx.core.Promise<SmtpConnection> moved = io.vertx.core.Promise.promise();
+                cached.context.runOnContext(v -> moved.complete(cached));
+                return moved.future();
             }
         }
         return opener.open(hop, key);
