@@ -41,6 +41,16 @@ public final class DkimVerifier {
         if (rawMessage == null) {
             return Uni.createFrom().item(List.of());
         }
+        try {
+            return verifyAll(rawMessage);
+        } catch (RuntimeException bug) {
+            // every known bad input has its own result; this keeps the promise for an unknown one
+            return Uni.createFrom().item(List.of(new DkimSignatureResult(DkimResult.PERMERROR, "", "", "", "", "",
+                    false, "unexpected error: " + bug.getClass().getSimpleName())));
+        }
+    }
+
+    private Uni<List<DkimSignatureResult>> verifyAll(byte[] rawMessage) {
         ParsedMessage message = ParsedMessage.parse(rawMessage, limits);
         List<HeaderField> fields = message.headers().stream().filter(f -> f.named(FIELD)).toList();
         if (fields.isEmpty()) {
