@@ -50,6 +50,23 @@ printf '%s\r\n' \
   '' \
   '' > "$work/plain.eml"
 
+# Edge cases for canonicalisation (dkimpy refuses whitespace before a colon, so that one is in the unit tests): tabs, trailing whitespace, whitespace-only lines at
+# the end of the body, a final line without CRLF; and a message with an empty body.
+printf '%b\r\n' \
+  'From: Alice Example <alice@example.org>' \
+  'Subject:  spaced\t out ' \
+  'X-Tabs:\tone\t\ttwo\t' \
+  'To: bob@example.net,' \
+  '\t carol@example.net' \
+  '' \
+  '\tindented line  ' \
+  'a  b\t\tc ' \
+  '   ' \
+  '' \
+  '\t' > "$work/edge.eml"
+printf 'no final line end' >> "$work/edge.eml"
+printf '%s\r\n' 'From: Alice Example <alice@example.org>' 'Subject: empty' '' > "$work/empty.eml"
+
 # --- opendkim (libopendkim) signs with its defaults, which in Debian 12 are rsa-sha1, relaxed/simple: the real
 #     signer case for "rsa-sha1 is refused" (RFC 8301) -----------------------------------------------------------
 opendkim-testmsg -C -d example.org -s rsa2048 -k "$work/rsa2048.private" < "$work/plain.eml" > "$out/opendkim-rsa-sha1.eml"
@@ -80,6 +97,10 @@ write("dkimpy-weak512.eml", sign(msg, "weak512", (b"relaxed", b"relaxed")))
 both = sign(sign(msg, "rsa2048", (b"relaxed", b"relaxed")), "ed25519", (b"relaxed", b"relaxed"),
             alg=b"ed25519-sha256")
 write("dkimpy-two-signatures.eml", both)
+for name in ("edge", "empty"):
+    m = open(f"{work}/{name}.eml", "rb").read()
+    write(f"dkimpy-{name}-relaxed.eml", sign(m, "rsa2048", (b"relaxed", b"relaxed")))
+    write(f"dkimpy-{name}-simple.eml", sign(m, "ed25519", (b"simple", b"simple"), alg=b"ed25519-sha256"))
 PY
 
 # --- cross-check: dkimpy verifies each fixture (except the weak key) against the TXT values written above --------

@@ -14,7 +14,8 @@ class RealSignersTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dkimpy-rsa2048-relaxed.eml", "dkimpy-rsa2048-simple.eml",
-            "dkimpy-rsa1024-relaxed-simple.eml", "dkimpy-rsa2048-length.eml", "dkimpy-ed25519.eml"})
+            "dkimpy-rsa1024-relaxed-simple.eml", "dkimpy-rsa2048-length.eml", "dkimpy-ed25519.eml",
+            "dkimpy-edge-relaxed.eml", "dkimpy-edge-simple.eml", "dkimpy-empty-relaxed.eml", "dkimpy-empty-simple.eml"})
     void signatureFromDkimpyPasses(String fixture) {
         List<DkimSignatureResult> results = verify(Fixtures.text("real/" + fixture));
 
