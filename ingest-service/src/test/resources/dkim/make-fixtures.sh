@@ -50,8 +50,9 @@ printf '%s\r\n' \
   '' \
   '' > "$work/plain.eml"
 
-# Edge cases for canonicalisation (dkimpy refuses whitespace before a colon, so that one is in the unit tests): tabs, trailing whitespace, whitespace-only lines at
-# the end of the body, a final line without CRLF; and a message with an empty body.
+# Edge cases for canonicalisation (dkimpy refuses whitespace before a colon, so that one is in the unit tests):
+# tabs, trailing whitespace, whitespace-only lines at the end of the body, a final line without CRLF; and a
+# message with an empty body.
 printf '%b\r\n' \
   'From: Alice Example <alice@example.org>' \
   'Subject:  spaced\t out ' \
@@ -69,7 +70,8 @@ printf '%s\r\n' 'From: Alice Example <alice@example.org>' 'Subject: empty' '' > 
 
 # --- opendkim (libopendkim) signs with its defaults, which in Debian 12 are rsa-sha1, relaxed/simple: the real
 #     signer case for "rsa-sha1 is refused" (RFC 8301) -----------------------------------------------------------
-opendkim-testmsg -C -d example.org -s rsa2048 -k "$work/rsa2048.private" < "$work/plain.eml" > "$out/opendkim-rsa-sha1.eml"
+opendkim-testmsg -C -d example.org -s rsa2048 -k "$work/rsa2048.private" < "$work/plain.eml" \
+  > "$out/opendkim-rsa-sha1.eml"
 
 # --- dkimpy signs the rest --------------------------------------------------------------------------------------
 WORK="$work" OUT="$out" "$py" - <<'PY'

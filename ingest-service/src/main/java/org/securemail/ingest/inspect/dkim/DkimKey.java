@@ -79,7 +79,8 @@ record DkimKey(SignatureAlgorithm.KeyType type, PublicKey key, boolean testing, 
             try {
                 key = (RSAPublicKey) factory.generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException | ClassCastException spkiFailed) {
-                org.bouncycastle.asn1.pkcs.RSAPublicKey pkcs1 = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+                org.bouncycastle.asn1.pkcs.RSAPublicKey pkcs1 =
+                        org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
                 key = (RSAPublicKey) factory.generatePublic(
                         new RSAPublicKeySpec(pkcs1.getModulus(), pkcs1.getPublicExponent()));
             }

@@ -2,7 +2,10 @@ package org.securemail.ingest.inspect.dkim;
 
 import java.util.Locale;
 
-/** The signing algorithms accepted: rsa-sha256 (RFC 6376) and ed25519-sha256 (RFC 8463). rsa-sha1 is refused (RFC 8301). */
+/**
+ * The signing algorithms accepted: rsa-sha256 (RFC 6376) and ed25519-sha256 (RFC 8463). rsa-sha1 is refused
+ * (RFC 8301).
+ */
 enum SignatureAlgorithm {
     RSA_SHA256("rsa-sha256", KeyType.RSA),
     ED25519_SHA256("ed25519-sha256", KeyType.ED25519);

@@ -42,7 +42,8 @@ final class SignedData {
                 cursors.put(key, 0);
             }
         }
-        HeaderField unsigned = new HeaderField(signature.field().name(), withoutSignatureValue(signature.field().text()));
+        HeaderField field = signature.field();
+        HeaderField unsigned = new HeaderField(field.name(), withoutSignatureValue(field.text()));
         data.append(signature.headerCanon().header(unsigned));
         return data.toString().getBytes(StandardCharsets.ISO_8859_1);
     }

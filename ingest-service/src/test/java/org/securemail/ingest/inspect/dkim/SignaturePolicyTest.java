@@ -12,7 +12,7 @@ import org.securemail.common.dns.DnsType;
 import org.securemail.dns.client.testing.FakeDnsResolver;
 import org.junit.jupiter.api.Test;
 
-/** Time, identity, key flags and header selection (RFC 6376 §3.5, §3.6.1, §5.4.2, §6.1), on messages signed here. */
+/** Time, identity, key flags and header selection (RFC 6376 §3.5, §3.6.1, §5.4.2, §6.1) on messages signed here. */
 class SignaturePolicyTest {
 
     private static final long NOW = 1_800_000_000L;
