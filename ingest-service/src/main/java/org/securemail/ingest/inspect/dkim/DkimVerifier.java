@@ -8,6 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
 import org.securemail.dns.client.DnsResolver;
@@ -17,7 +20,9 @@ import org.securemail.dns.client.DnsResolver;
  * DKIM-Signature field, top to bottom, the key lookups made concurrently through the DNS service.
  *
  * <p>Never fails: a bad message, signature or key record gives the RFC's error result for that signature. The
- * returned Uni completes by the key lookup deadline (plus the crypto work), as {@link DnsResolver} promises.
+ * returned Uni completes by the key lookup deadline (plus the hashing and crypto work), as {@link DnsResolver}
+ * promises. That work runs on the {@code work} executor once a key has arrived; the three-argument constructor runs it
+ * on the thread that delivers the DNS answer, which is wrong for an event loop and large messages.
  */
 public final class DkimVerifier {
 
@@ -26,11 +31,18 @@ public final class DkimVerifier {
     private final DkimLimits limits;
     private final Clock clock;
     private final KeyLookup keys;
+    private final Executor work;
 
     public DkimVerifier(DnsResolver dns, DkimLimits limits, Clock clock) {
+        this(dns, limits, clock, Runnable::run);
+    }
+
+    /** @param work where body hashing and signature checks run (e.g. a worker pool), after the key lookup */
+    public DkimVerifier(DnsResolver dns, DkimLimits limits, Clock clock, Executor work) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.keys = new KeyLookup(Objects.requireNonNull(dns, "dns"), limits);
+        this.work = Objects.requireNonNull(work, "work");
     }
 
     /**
@@ -81,11 +93,31 @@ public final class DkimVerifier {
             DkimSignature signature = DkimSignature.parse(field, limits);
             checkTime(signature);
             return keys.records(signature.selector(), signature.domain())
-                    .map(records -> evaluate(message, signature, records, bodyHashes, labels))
+                    .onItem().transformToUni(records -> onWorkExecutor(
+                            () -> evaluate(message, signature, records, bodyHashes, labels), labels))
                     .onFailure().recoverWithItem(failure -> failed(labels, failure));
         } catch (RuntimeException failure) {
             return Uni.createFrom().item(failed(labels, failure));
         }
+    }
+
+    /** Runs {@code task} on the work executor; a refused task is temperror, a failed one its own result. */
+    private Uni<DkimSignatureResult> onWorkExecutor(Supplier<DkimSignatureResult> task, DkimSignature.Labels labels) {
+        return Uni.createFrom().emitter(emitter -> {
+            try {
+                work.execute(() -> {
+                    DkimSignatureResult result;
+                    try {
+                        result = task.get();
+                    } catch (RuntimeException failure) {
+                        result = failed(labels, failure);
+                    }
+                    emitter.complete(result);
+                });
+            } catch (RejectedExecutionException busy) {
+                emitter.complete(failed(labels, busy));
+            }
+        });
     }
 
     /** §6.1.1: x= in the past, or t= further in the future than the allowed clock skew. */
@@ -157,6 +189,9 @@ public final class DkimVerifier {
     private static DkimSignatureResult failed(DkimSignature.Labels labels, Throwable failure) {
         if (failure instanceof DkimFailure dkim) {
             return result(labels, dkim.result(), false, dkim.getMessage());
+        }
+        if (failure instanceof RejectedExecutionException) {
+            return result(labels, DkimResult.TEMPERROR, false, "verification work refused: executor busy");
         }
         return result(labels, DkimResult.PERMERROR, false, "unexpected error: " + failure.getClass().getSimpleName());
     }
