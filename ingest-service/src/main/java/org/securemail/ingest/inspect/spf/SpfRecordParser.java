@@ -123,7 +123,7 @@ final class SpfRecordParser {
         MacroString domain = null;
         if (!spec.isEmpty()) {
             if (spec.charAt(0) != ':') {
-                throw new SpfSyntaxException("bad argument in \"" + term + "\"");
+                throw new SpfSyntaxException("bad CIDR length or argument in \"" + term + "\"");
             }
             domain = MacroString.domainSpec(spec.substring(1));
         }
