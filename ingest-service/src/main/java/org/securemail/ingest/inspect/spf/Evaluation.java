@@ -142,7 +142,7 @@ final class Evaluation {
             return lookupAll(candidates, addressType()).map(answers -> {
                 List<String> validated = new ArrayList<>();
                 for (int i = 0; i < candidates.size(); i++) {
-                    if (containsClient(answers.get(i), 128, 128)) {
+                    if (containsClient(answers.get(i), 32, 128)) {
                         validated.add(candidates.get(i));
                     }
                 }
@@ -160,7 +160,7 @@ final class Evaluation {
         for (DnsRecordData record : answer.records()) {
             byte[] address = client.isV4() ? IpAddress.parseV4(record.data().trim())
                     : IpAddress.parseV6(record.data().trim());
-            if (address != null && client.inNetwork(address, client.isV4() ? Math.min(prefix4, 32) : prefix6)) {
+            if (address != null && client.inNetwork(address, client.isV4() ? prefix4 : prefix6)) {
                 return true;
             }
         }

@@ -70,11 +70,10 @@ final class HostEvaluator {
             Directive directive = directives.get(i);
             Mechanism mechanism = directive.mechanism();
             if (!mechanism.queriesDns()) {
-                boolean match = mechanisms.matchesWithoutDns(mechanism);
-                evaluation.trace(depth, directive.text() + (match ? " → match" : " → no match"));
-                if (match) {
+                if (mechanisms.matchesWithoutDns(mechanism)) {
                     return matched(directive, record, context, depth, explain);
                 }
+                evaluation.trace(depth, directive.text() + " → no match");
                 continue;
             }
             if (!evaluation.countDnsTerm(depth, directive.text())) {
@@ -100,7 +99,7 @@ final class HostEvaluator {
     private Uni<HostResult> matched(Directive directive, SpfRecord record, MacroContext context, int depth,
             boolean explain) {
         SpfResult result = directive.qualifier().result();
-        evaluation.trace(depth, context.domain() + ": " + directive.text() + " → " + result.rfcName());
+        evaluation.trace(depth, directive.text() + " → match → " + result.rfcName());
         if (result != SpfResult.FAIL || !explain || record.exp() == null) {
             return Uni.createFrom().item(new HostResult(result, directive.text(), null));
         }
