@@ -23,7 +23,7 @@ final class Evaluation {
     private final DnsResolver dns;
     private final SpfLimits limits;
     private final Trace trace = new Trace();
-    private final long deadlineNanos;
+    private volatile long deadlineNanos;
     private final AtomicInteger dnsTerms = new AtomicInteger();
     private final AtomicInteger voidLookups = new AtomicInteger();
     private final IpAddress client;
@@ -33,6 +33,11 @@ final class Evaluation {
         this.dns = dns;
         this.limits = limits;
         this.client = client;
+        start();
+    }
+
+    /** Starts the check's clock; called again when the check's Uni is subscribed to, which may be later. */
+    void start() {
         this.deadlineNanos = System.nanoTime() + limits.checkDeadline().toNanos();
     }
 

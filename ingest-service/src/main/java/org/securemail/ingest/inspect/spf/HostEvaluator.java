@@ -1,6 +1,7 @@
 package org.securemail.ingest.inspect.spf;
 
 import java.util.List;
+import java.util.Objects;
 
 import io.smallrye.mutiny.Uni;
 import org.securemail.common.dns.DnsAnswer;
@@ -40,7 +41,8 @@ final class HostEvaluator {
                 return result(SpfResult.TEMPERROR);
             }
             List<String> records = answer.status().usable()
-                    ? answer.records().stream().map(DnsRecordData::data).filter(SpfRecordParser::isSpfRecord).toList()
+                    ? answer.records().stream().map(DnsRecordData::data).filter(Objects::nonNull)
+                            .filter(SpfRecordParser::isSpfRecord).toList()
                     : List.of();
             if (records.isEmpty()) {
                 evaluation.trace(depth, domain + ": no SPF record (TXT " + Evaluation.describe(answer) + ") → none");

@@ -86,7 +86,10 @@ public final class SpfChecker {
         MacroContext context = new MacroContext(sender, localPart, domain.get(), domain.get(), ip, heloName,
                 MacroContext.UNKNOWN, receivingHost, clock.instant().getEpochSecond());
         HostEvaluator host = new HostEvaluator(evaluation);
-        return Uni.createFrom().deferred(() -> host.checkHost(context, 0, true))
+        return Uni.createFrom().deferred(() -> {
+            evaluation.start();
+            return host.checkHost(context, 0, true);
+        })
                 .onFailure().recoverWithItem(failure -> {
                     evaluation.trace(0, "internal error: " + failure + " → temperror");
                     return HostResult.of(SpfResult.TEMPERROR);
