@@ -132,10 +132,6 @@ final class IpAddress {
         return out.toString();
     }
 
-    byte[] bytes() {
-        return bytes.clone();
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof IpAddress that && Arrays.equals(bytes, that.bytes);

@@ -2,6 +2,7 @@ package org.securemail.ingest.inspect.spf;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.smallrye.mutiny.Uni;
 import org.securemail.common.dns.DnsAnswer;
@@ -66,11 +67,8 @@ final class MechanismEvaluator {
         return Uni.createFrom().item(Match.PERMERROR);
     }
 
-    private interface Step {
-        Uni<Match> apply(String target);
-    }
-
-    private Uni<Match> withTarget(MacroString spec, MacroContext context, int depth, String term, Step step) {
+    private Uni<Match> withTarget(MacroString spec, MacroContext context, int depth, String term,
+            Function<String, Uni<Match>> step) {
         return target(spec, context, depth).flatMap(target -> {
             if (!target.valid()) {
                 evaluation.trace(depth, term + ": " + target.problem() + " → permerror");

@@ -90,6 +90,23 @@ class SpfCheckerTest {
         assertThat(dns.lookups()).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "v=spf1 ip4:192.0.2.3 frobnicate -all              | unknown mechanism",
+        "v=spf1 ip4:192.0.2.3/33 -all                      | CIDR",
+        "v=spf1 ip4:192.0.2.3 a/024 -all                   | CIDR",
+        "v=spf1 ip4:192.0.2.3 exists:%{ir}.%(d) -all       | followed by",
+        "v=spf1 ip4:192.0.2.3 exists:%{c}.example.com -all | only in explanations",
+        "v=spf1 ip4:192.0.2.3 redirect=a.example redirect=b.example | more than once",
+    })
+    void syntaxErrorsArePermerrorWithTheReasonInTheTrace(String record, String reason) {
+        SpfOutcome outcome = example(record.trim(), "192.0.2.3");
+
+        assertThat(outcome.result()).isEqualTo(SpfResult.PERMERROR);
+        assertThat(outcome.mechanism()).isNull();
+        assertThat(outcome.trace()).anySatisfy(line -> assertThat(line).contains("syntax error").contains(reason));
+    }
+
     @Test
     void aRecordWithoutMatchingTermsIsNeutral() {
         SpfOutcome outcome = example("v=spf1 ip4:198.51.100.0/24", "192.0.2.3");
@@ -381,6 +398,16 @@ class SpfCheckerTest {
         assertThat(example("v=spf1 exists:%{p}.allowed.example.net -all", "192.0.2.3").result())
                 .isEqualTo(SpfResult.PASS);
         assertThat(example("v=spf1 ptr:example.org -all", "192.0.2.3").result()).isEqualTo(SpfResult.FAIL);
+    }
+
+    @Test
+    void thePMacroIsUnknownWithoutAValidatedName() {
+        dns.answer("3.2.0.192.in-addr.arpa", DnsType.PTR, "forged.example.com");
+        dns.answer("forged.example.com", DnsType.A, "198.51.100.1");
+        dns.answer("unknown.allowed.example.net", DnsType.A, "127.0.0.2");
+
+        assertThat(example("v=spf1 exists:%{p}.allowed.example.net -all", "192.0.2.3").result())
+                .isEqualTo(SpfResult.PASS);
     }
 
     @Test
