@@ -1,0 +1,68 @@
+package org.securemail.ingest.inspect.spf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+
+/** Address literals, prefixes and the forms the macros and reverse lookups use. */
+class IpAddressTest {
+
+    @Test
+    void anIpv4MappedIpv6ClientIsIpv4() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        mapped[12] = (byte) 192;
+        mapped[14] = 2;
+        mapped[15] = 3;
+        InetAddress client = Inet6Address.getByAddress(null, mapped, -1);
+
+        IpAddress address = IpAddress.of(client);
+
+        assertThat(address.isV4()).isTrue();
+        assertThat(address.readable()).isEqualTo("192.0.2.3");
+        assertThat(address.version()).isEqualTo("in-addr");
+    }
+
+    @Test
+    void matchesPrefixesBitByBit() {
+        IpAddress address = IpAddress.ofBytes(IpAddress.parseV4("192.0.2.130"));
+
+        assertThat(address.inNetwork(IpAddress.parseV4("192.0.2.128"), 30)).isTrue();
+        assertThat(address.inNetwork(IpAddress.parseV4("192.0.2.128"), 31)).isFalse();
+        assertThat(address.inNetwork(IpAddress.parseV4("10.0.0.0"), 0)).isTrue();
+        assertThat(address.inNetwork(IpAddress.parseV6("::"), 0)).isFalse();
+    }
+
+    @Test
+    void parsesIpv6FormsIncludingAnIpv4Tail() {
+        assertThat(IpAddress.parseV6("::")).hasSize(16).containsOnly(0);
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:DB8:0:0:0:0:0:CB01")).readable())
+                .isEqualTo("2001:db8::cb01");
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("64:ff9b::192.0.2.33")).readable())
+                .isEqualTo("64:ff9b::c000:221");
+        assertThat(IpAddress.parseV6(":1")).isNull();
+        assertThat(IpAddress.parseV6("1:2:3:4:5:6:7:8:9")).isNull();
+    }
+
+    @Test
+    void writesIpv6ShortFormPerRfc5952() {
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8:0:1:0:0:0:1")).readable())
+                .isEqualTo("2001:db8:0:1::1");
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:0:0:1:0:0:1:1")).readable())
+                .isEqualTo("2001::1:0:0:1:1");
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8:1:1:1:1:0:1")).readable())
+                .isEqualTo("2001:db8:1:1:1:1:0:1");
+    }
+
+    @Test
+    void namesTheReverseLookupOfBothFamilies() {
+        assertThat(IpAddress.ofBytes(IpAddress.parseV4("192.0.2.3")).reverseName())
+                .isEqualTo("3.2.0.192.in-addr.arpa");
+        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8::cb01")).reverseName())
+                .isEqualTo("1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+    }
+}
