@@ -28,10 +28,12 @@ import org.securemail.dns.upstream.UpstreamHealth;
  * it, so counting it free would let us fill the upstream's capacity. Kept below the upstream's capacity, this cap
  * alone guarantees that the service never fills its resolver, whatever the zones do.</li>
  * <li><b>Slow budget</b> per upstream (in the spirit of Unbound's jostle-timeout and BIND's fetches-per-server):
- * queries for zones with no recent answer, and any query outstanding longer than a normal round trip, share a
- * budget. When it is spent, unproven zones are shed, and zones whose servers answer keep the rest of the upstream's
- * capacity. This is the protection when thousands of fresh domains sit on the same dead servers: the per-zone cap
- * cannot see them.</li>
+ * queries outstanding longer than a normal round trip, and queries for suspect zones (slow or failed lately), share
+ * a budget. When it is spent, every zone that is not proven waits briefly and is then shed, and zones whose servers
+ * answer keep the rest of the upstream's capacity. This is the protection when thousands of fresh domains sit on the
+ * same dead servers: the per-zone cap cannot see them. A zone nobody knows yet is not suspect (ADR 0066): while its
+ * queries are answered fast they cost the budget nothing, so a burst to new, healthy destinations runs at the
+ * upstream's full capacity.</li>
  * </ul>
  */
 public final class QueryLimits {
@@ -45,6 +47,8 @@ public final class QueryLimits {
     private int total;
     private int maxTotal;
     private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
+    /** Queries of unknown zones not yet past the slow threshold, per upstream. */
+    private final Map<UpstreamHealth, Integer> youngUnknownByUpstream = new HashMap<>();
     /** This replica's share of the fleet's upstream caps: its dns.queries partitions of all of them. */
     private volatile int sharePartitions = 1;
     private volatile int shareOf = 1;
@@ -171,26 +175,54 @@ public final class QueryLimits {
     }
 
     /**
-     * A slot for one query to {@code upstream}, or null when the upstream is at its cap, or when the query is risky
-     * (its zone has no recent answer) and the upstream's slow budget is spent.
+     * A slot for one query to {@code upstream}, or null when a cap refuses it ({@link #upstreamCap}). A suspect zone's
+     * query is charged to the slow budget at once; an unknown zone's only once it turns slow ({@link
+     * UpstreamSlot#markSlow()}), and until then it counts as young.
      */
-    public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, boolean risky) {
-        if (upstreamCap(upstream, risky) != null) {
+    public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, ZoneTrust trust) {
+        if (upstreamCap(upstream, trust) != null) {
             return null;
         }
         upstream.recordInFlight(upstream.inFlight().incrementAndGet());
-        if (risky) {
+        if (trust == ZoneTrust.SUSPECT) {
             slowByUpstream.merge(upstream, 1, Integer::sum);
+        } else if (trust == ZoneTrust.UNKNOWN) {
+            youngUnknownByUpstream.merge(upstream, 1, Integer::sum);
         }
-        return new UpstreamSlot(upstream, risky);
+        return new UpstreamSlot(upstream, trust);
     }
 
-    /** Which cap refuses a query to {@code upstream} now: "upstream", "slow-budget", or null when none does. */
-    public synchronized String upstreamCap(UpstreamHealth upstream, boolean risky) {
-        if (upstream.inFlight().get() >= perUpstreamCap()) {
+    /**
+     * Which cap refuses a query to {@code upstream} now: "upstream", "slow-budget", or null when none does.
+     *
+     * <ul>
+     * <li>At the per-upstream cap, every query is refused.</li>
+     * <li>A proven zone's query is refused by nothing else.</li>
+     * <li>A suspect zone's query is refused while the slow budget is spent.</li>
+     * <li>An unknown zone's query counts with every query of a zone not proven in flight at the upstream (the slow
+     * ones and the unknown zones' young ones). While the upstream shows no evidence of slowness (no query
+     * outstanding past the slow threshold, no suspect zone's query), they may use the per-upstream cap less the slow
+     * budget: a burst to new, healthy destinations runs at nearly the upstream's full cap, and zones that answer keep
+     * at least the slow budget's worth. Once there is evidence, they get the slow budget only: new zones on dead
+     * servers cannot pour in between two looks at the budget (ADR 0066).</li>
+     * </ul>
+     */
+    public synchronized String upstreamCap(UpstreamHealth upstream, ZoneTrust trust) {
+        int cap = perUpstreamCap();
+        if (upstream.inFlight().get() >= cap) {
             return "upstream";
         }
-        return risky && slow(upstream) >= slowBudget() ? "slow-budget" : null;
+        int slow = slow(upstream);
+        int budget = slowBudget();
+        return switch (trust) {
+            case PROVEN -> null;
+            case SUSPECT -> slow >= budget ? "slow-budget" : null;
+            case UNKNOWN -> {
+                int notProven = slow + youngUnknownByUpstream.getOrDefault(upstream, 0);
+                int allowed = slow > 0 ? budget : Math.max(budget, cap - budget);
+                yield notProven >= allowed ? "slow-budget" : null;
+            }
+        };
     }
 
     private void unslow(UpstreamHealth upstream) {
@@ -205,11 +237,13 @@ public final class QueryLimits {
     public final class UpstreamSlot {
         private final UpstreamHealth upstream;
         private boolean countedSlow;
+        private boolean young;
         private boolean released;
 
-        private UpstreamSlot(UpstreamHealth upstream, boolean risky) {
+        private UpstreamSlot(UpstreamHealth upstream, ZoneTrust trust) {
             this.upstream = upstream;
-            this.countedSlow = risky;
+            this.countedSlow = trust == ZoneTrust.SUSPECT;
+            this.young = trust == ZoneTrust.UNKNOWN;
         }
 
         public UpstreamHealth upstream() {
@@ -222,6 +256,7 @@ public final class QueryLimits {
                 if (!released && !countedSlow) {
                     countedSlow = true;
                     slowByUpstream.merge(upstream, 1, Integer::sum);
+                    unyoung();
                 }
             }
         }
@@ -237,6 +272,14 @@ public final class QueryLimits {
                 if (countedSlow) {
                     unslow(upstream);
                 }
+                unyoung();
+            }
+        }
+
+        private void unyoung() {
+            if (young) {
+                young = false;
+                youngUnknownByUpstream.computeIfPresent(upstream, (u, n) -> n > 1 ? n - 1 : null);
             }
         }
     }

@@ -18,6 +18,7 @@ import org.securemail.common.dns.DnsType;
 import org.securemail.dns.cache.DnsCache;
 import org.securemail.dns.config.DnsConfig;
 import org.securemail.dns.limits.QueryLimits;
+import org.securemail.dns.limits.ZoneTrust;
 import org.securemail.dns.upstream.UpstreamHealth;
 import org.securemail.dns.upstream.UpstreamResponse;
 import org.securemail.dns.upstream.UpstreamTimeoutException;
@@ -113,12 +114,12 @@ final class UpstreamResolver {
                 fail("no answer within the resolution timeout" + (lastFailure == null ? "" : " (" + lastFailure + ")"));
                 return;
             }
-            boolean risky = !zones.proven(zone);
+            ZoneTrust trust = zones.trust(zone);
             while (index < candidates.size()) {
                 UpstreamHealth upstream = candidates.get(index++);
-                QueryLimits.UpstreamSlot slot = limits.tryUpstream(upstream, risky);
+                QueryLimits.UpstreamSlot slot = limits.tryUpstream(upstream, trust);
                 if (slot == null) {
-                    capRefusal = limits.upstreamCap(upstream, risky);
+                    capRefusal = limits.upstreamCap(upstream, trust);
                     continue;
                 }
                 send(slot, remaining);
@@ -133,8 +134,8 @@ final class UpstreamResolver {
                     fail(lastFailure);
                 }
             } else if (lastFailure == null && "slow-budget".equals(capRefusal) && waitForBudget()) {
-                // an unproven zone while the budget is spent: wait a little (a burst of new but healthy zones frees
-                // it within milliseconds), then BUSY (dead zones hold it for long)
+                // a zone not proven while the budget is spent: wait a little (slow queries of live zones free it
+                // within milliseconds), then BUSY (dead zones hold it for long)
                 index = 0;
                 capRefusal = null;
                 timer.schedule(this::next, BUDGET_POLL.toNanos(), TimeUnit.NANOSECONDS);

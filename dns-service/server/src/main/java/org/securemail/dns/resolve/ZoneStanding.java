@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.securemail.dns.cache.DnsCache;
 import org.securemail.dns.client.Zones;
+import org.securemail.dns.limits.ZoneTrust;
 
 /**
  * What the resolutions have learnt about each zone: whether its servers answered lately (a proven zone's queries do
@@ -20,6 +21,8 @@ final class ZoneStanding {
     private final DnsMetrics metrics;
     private final Executor timer;
     private final Cache<String, Boolean> provenZones;
+    /** Zones with a slow query or a failed resolution and no answer since. */
+    private final Cache<String, Boolean> suspectZones;
     /** Zones with a failure cached since their last answer: the next answer from one of them lifts their backoffs. */
     private final Set<String> failingZones = ConcurrentHashMap.newKeySet();
     /** Zones whose failures were lifted in the last minute: a broken name in a live zone is not re-asked more often. */
@@ -31,21 +34,33 @@ final class ZoneStanding {
         this.metrics = metrics;
         this.timer = timer;
         this.provenZones = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(provenZoneTtl).build();
+        this.suspectZones = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(provenZoneTtl).build();
     }
 
-    /** True when the zone's servers answered within {@code dns.limits.proven-zone-ttl} and were not slow since. */
-    boolean proven(String zone) {
-        return provenZones.getIfPresent(zone) != null;
+    /**
+     * Proven when the zone's servers answered within {@code dns.limits.proven-zone-ttl} and were not slow since;
+     * suspect when a query of it was slow or a resolution failed, with no answer since; else unknown.
+     */
+    ZoneTrust trust(String zone) {
+        if (provenZones.getIfPresent(zone) != null) {
+            return ZoneTrust.PROVEN;
+        }
+        return suspectZones.getIfPresent(zone) != null ? ZoneTrust.SUSPECT : ZoneTrust.UNKNOWN;
     }
 
-    /** A query of the zone takes longer than the slow threshold: the zone is no longer proven. */
+    /** A query of the zone takes longer than the slow threshold: the zone is suspect, no longer proven. */
     void slow(String zone) {
         provenZones.invalidate(zone);
+        suspectZones.put(zone, Boolean.TRUE);
     }
 
-    /** A resolution of a name in the zone failed and its failure was cached. */
+    /**
+     * A resolution of a name in the zone failed and its failure was cached: an unknown zone becomes suspect (a proven
+     * one stays proven until one of its queries is slow: one broken name does not make its zone suspect).
+     */
     void failed(String zone) {
         failingZones.add(zone);
+        suspectZones.put(zone, Boolean.TRUE);
     }
 
     /**
@@ -55,6 +70,7 @@ final class ZoneStanding {
      */
     void answered(String zone) {
         provenZones.put(zone, Boolean.TRUE);
+        suspectZones.invalidate(zone);
         if (failingZones.remove(zone) && recentlyRecovered.asMap().putIfAbsent(zone, Boolean.TRUE) == null) {
             timer.execute(() -> {
                 int released = cache.clearFailures(entry -> zone.equals(Zones.zoneOf(entry.name())));

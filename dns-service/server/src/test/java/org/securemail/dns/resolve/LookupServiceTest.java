@@ -314,23 +314,31 @@ class LookupServiceTest {
     }
 
     @Test
-    void theSlowBudgetShedsUnprovenZonesButKeepsCapacityForZonesThatAnswer() {
+    void newZonesAreNotSuspectButOnceTheirQueriesTurnSlowTheSlowBudgetShedsThem() {
         upstream.zone("good.test", Mode.ANSWER);
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 11; i++) {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
         }
         engine("dns.timeouts.query", "300ms", "dns.timeouts.resolution", "500ms", "dns.limits.slow-budget", "3",
-                "dns.limits.per-upstream", "8", "dns.limits.abandoned-hold", "3s", "dns.health.suspend-after", "100");
+                "dns.limits.slow-threshold", "100ms", "dns.limits.per-upstream", "8", "dns.limits.abandoned-hold", "3s",
+                "dns.health.suspend-after", "100");
         assertThat(engine.resolve("www.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
 
         List<DnsAnswer> fresh = Uni.join().all(IntStream.range(0, 10)
                 .mapToObj(i -> engine.lookups.resolve("www.fresh" + i + ".test", DnsType.A)).toList())
                 .andFailFast().await().atMost(Duration.ofSeconds(5));
 
-        assertThat(fresh).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(7);
-        assertThat(upstream.queries("fresh0.test") + upstream.queries("fresh9.test")).isLessThanOrEqualTo(2);
-        assertThat(engine.limits.slow()).isEqualTo(3);
-        assertThat(engine.resolve("other.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
+        int sent = IntStream.range(0, 10).map(i -> upstream.queries("fresh" + i + ".test")).sum();
+        assertThat(sent).as("no evidence yet: new zones may use the cap less the slow budget").isEqualTo(5);
+        assertThat(fresh).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(5);
+        assertThat(engine.limits.slow()).as("every one of them turned slow").isEqualTo(5);
+        assertThat(engine.resolve("other.good.test", DnsType.A).status()).as("a proven zone keeps its capacity")
+                .isEqualTo(DnsStatus.ANSWER);
+        DnsAnswer another = engine.resolve("www.fresh10.test", DnsType.A);
+        assertThat(another.status()).as("with slow queries out, a new zone gets only the slow budget")
+                .isEqualTo(DnsStatus.BUSY);
+        assertThat(another.detail()).contains("slow-budget");
+        assertThat(upstream.queries("fresh10.test")).isZero();
     }
 
     @Test
@@ -404,18 +412,36 @@ class LookupServiceTest {
     }
 
     @Test
-    void aBurstOfNewHealthyZonesWaitsBrieflyForTheSlowBudgetInsteadOfBeingShed() {
-        for (int i = 0; i < 6; i++) {
-            upstream.zone("new" + i + ".test", Mode.ANSWER).delay("new" + i + ".test", Duration.ofMillis(30));
+    void aBurstOfNewHealthyZonesGoesOutAtOnceNotThroughTheSlowBudget() {
+        for (int i = 0; i < 12; i++) {
+            upstream.zone("new" + i + ".test", Mode.ANSWER).delay("new" + i + ".test", Duration.ofMillis(50));
         }
-        engine("dns.limits.slow-budget", "2", "dns.limits.wait-timeout", "2s", "dns.health.suspend-after", "100");
+        engine("dns.limits.slow-budget", "2", "dns.limits.per-upstream", "16", "dns.health.suspend-after", "100");
 
-        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 6)
+        List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 12)
                 .mapToObj(i -> engine.lookups.resolve("www.new" + i + ".test", DnsType.A)).toList())
                 .andFailFast().await().atMost(Duration.ofSeconds(5));
 
         assertThat(answers).extracting(DnsAnswer::status).containsOnly(DnsStatus.ANSWER);
-        assertThat(upstream.maxInFlight()).as("never more than the budget at once").isLessThanOrEqualTo(2);
+        assertThat(upstream.maxInFlight()).as("all twelve at once, six times the slow budget").isEqualTo(12);
+        assertThat(engine.limits.slow()).isZero();
+    }
+
+    @Test
+    void aSuspectZoneIsChargedToTheSlowBudgetFromItsFirstQuery() {
+        upstream.zone("stuck.test", Mode.DEAD);
+        engine("dns.timeouts.query", "100ms", "dns.timeouts.resolution", "150ms", "dns.limits.slow-budget", "2",
+                "dns.limits.slow-threshold", "1s", "dns.limits.per-zone", "20", "dns.limits.abandoned-hold", "5s",
+                "dns.limits.wait-timeout", "1ms", "dns.health.suspend-after", "100");
+        assertThat(engine.resolve("a.stuck.test", DnsType.A).status()).isEqualTo(DnsStatus.FAILED);
+
+        List<DnsAnswer> later = Uni.join().all(IntStream.range(0, 6)
+                .mapToObj(i -> engine.lookups.resolve("n" + i + ".stuck.test", DnsType.A)).toList())
+                .andFailFast().await().atMost(Duration.ofSeconds(5));
+
+        assertThat(upstream.queries("stuck.test")).as("the first query, then the slow budget's two")
+                .isEqualTo(3);
+        assertThat(later).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(4);
     }
 
     @Test
@@ -439,8 +465,9 @@ class LookupServiceTest {
         List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 12)
                 .mapToObj(i -> engine.lookups.resolve("n" + i + ".dead.test", DnsType.A)).toList())
                 .andFailFast().await().atMost(Duration.ofSeconds(5));
-        assertThat(engine.upstreams.all().get(0).maxInFlight()).as("this replica's share of 48").isEqualTo(3);
-        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(9);
+        assertThat(engine.upstreams.all().get(0).maxInFlight())
+                .as("a new zone without evidence: this replica's share of 48 (8) less its slow budget (3)").isEqualTo(5);
+        assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(7);
     }
 
     @Test
@@ -449,8 +476,8 @@ class LookupServiceTest {
             upstream.zone("fresh" + i + ".test", Mode.DEAD);
         }
         engine("dns.upstreams", "127.0.0.1:10053,127.0.0.1:10054", "dns.timeouts.query", "100ms",
-                "dns.timeouts.resolution", "1s", "dns.limits.slow-budget", "2", "dns.limits.abandoned-hold", "5s",
-                "dns.health.suspend-after", "100");
+                "dns.timeouts.resolution", "1s", "dns.limits.slow-budget", "2", "dns.limits.per-upstream", "4",
+                "dns.limits.abandoned-hold", "5s", "dns.health.suspend-after", "100");
 
         Uni.join().all(IntStream.range(0, 6).mapToObj(i -> engine.lookups.resolve("www.fresh" + i + ".test", DnsType.A))
                 .toList()).andFailFast().await().atMost(Duration.ofSeconds(5));
