@@ -14,7 +14,7 @@ final class IpLiterals {
         if (text == null) {
             return null;
         }
-        String t = text.trim();
+        String t = text.strip();
         if (t.isEmpty() || t.length() > 45) {
             return null;
         }

@@ -25,7 +25,7 @@ final class ReturnCodes {
 
     /** Reads one A record's data for a zone whose listing codes are {@code listedCodes} (empty: any). */
     static ReturnCode read(String data, Set<String> listedCodes) {
-        String shown = data == null ? "" : printable(data.trim(), MAX_SHOWN);
+        String shown = data == null ? "" : printable(data.strip(), MAX_SHOWN);
         byte[] address = IpLiterals.parseV4(shown);
         if (address == null) {
             return new ReturnCode(shown, ReturnCode.Kind.NOT_A_CODE, "not an IPv4 address");
