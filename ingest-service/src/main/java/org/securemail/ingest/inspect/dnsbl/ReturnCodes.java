@@ -58,7 +58,7 @@ final class ReturnCodes {
             return new ReturnCode(code, ReturnCode.Kind.OTHER_LISTING, "a code this zone is not used for");
         }
         return new ReturnCode(code, ReturnCode.Kind.LISTING,
-                code.equals("127.0.0.2") ? "listed (127.0.0.2, also the test entry's code)" : "listed");
+                code.equals("127.0.0.2") ? "listed; also the RFC 5782 test entry's code" : "listed");
     }
 
     /** Control and non-ASCII characters replaced, length bounded: record data is shown to operators as is. */
