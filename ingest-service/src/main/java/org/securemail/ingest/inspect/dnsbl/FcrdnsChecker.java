@@ -60,7 +60,8 @@ public final class FcrdnsChecker {
             return done(FcrdnsResult.NONE, client, List.of(), List.of(), lines);
         }
         // Read no more records than could possibly yield maxPtrNames names after a few bad ones.
-        List<DnsRecordData> records = Lookups.records(ptr, DnsType.PTR, limits.maxPtrNames() * 4);
+        List<DnsRecordData> records = Lookups.records(ptr, DnsType.PTR,
+                (int) Math.min(Integer.MAX_VALUE, 4L * limits.maxPtrNames()));
         Set<String> names = new LinkedHashSet<>();
         int invalid = 0;
         for (DnsRecordData record : records) {

@@ -191,6 +191,15 @@ class DnsblCheckerTest {
     }
 
     @Test
+    void aHugeGarbageRecordIsShownCut() {
+        ZoneOutcome zone = checkOne("x".repeat(10_000));
+
+        assertThat(zone.result()).isEqualTo(DnsblResult.UNKNOWN);
+        assertThat(zone.codes().get(0).code()).hasSizeLessThanOrEqualTo(64);
+        assertThat(zone.explanation()).hasSizeLessThan(400);
+    }
+
+    @Test
     void aRefusalAmongListingCodesMakesTheAnswerUnknown() {
         assertThat(checkOne("127.0.0.2", "127.255.255.254").result()).isEqualTo(DnsblResult.UNKNOWN);
     }
@@ -403,6 +412,19 @@ class DnsblCheckerTest {
     @ValueSource(strings = {"", "single", "bad zone.example", "a..example", "*.example", "x.example/evil"})
     void aMalformedZoneNameIsRefusedAtConfiguration(String zone) {
         assertThatThrownBy(() -> DnsblZone.of(zone)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theLongestZoneNameStillLeavesRoomForAnIpv6Query() {
+        String longest = "a".repeat(60) + "." + "b".repeat(60) + "." + "c".repeat(59) + ".example";
+        assertThat(longest).hasSize(DnsblZone.MAX_ZONE);
+        DnsblZone zone = DnsblZone.of(longest);
+
+        ZoneOutcome outcome = check("2001:db8::1", zone).zones().get(0);
+
+        assertThat(outcome.query()).hasSize(253);
+        assertThat(outcome.result()).isEqualTo(DnsblResult.NOT_LISTED);
+        assertThatThrownBy(() -> DnsblZone.of("d" + longest)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
