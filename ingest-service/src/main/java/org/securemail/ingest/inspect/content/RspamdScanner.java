@@ -9,7 +9,6 @@ import java.net.http.HttpTimeoutException;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.smallrye.mutiny.Uni;
@@ -96,7 +95,7 @@ public final class RspamdScanner implements ContentScanner {
             cause = cause.getCause();
         }
         String detail = RspamdReply.clip(cause.getMessage());
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
+        if (cause instanceof io.smallrye.mutiny.TimeoutException || cause instanceof HttpTimeoutException) {
             return ScanVerdict.failed(ScanProblem.TIMEOUT, "no reply within " + options.timeout());
         }
         if (cause instanceof BoundedBody.TooLarge) {

@@ -54,13 +54,13 @@ public final class FakeContentScanner implements ContentScanner {
 
     private static ScanVerdict verdict(String text) {
         String tail = GTUBE.substring(3);
-        if (text.contains("X" + tail)) {
+        if (text.contains("XJS" + tail)) {
             return gtube(Action.REJECT, REQUIRED_SCORE);
         }
-        if (text.contains("Y" + tail)) {
+        if (text.contains("YJS" + tail)) {
             return gtube(Action.TAG, 6);
         }
-        if (text.contains("Z" + tail)) {
+        if (text.contains("ZJS" + tail)) {
             return gtube(Action.TAG, 0);
         }
         return new ScanVerdict(Action.ACCEPT, 0, REQUIRED_SCORE, List.of(), "", ScanProblem.NONE);
