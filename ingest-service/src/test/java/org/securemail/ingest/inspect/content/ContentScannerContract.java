@@ -95,13 +95,15 @@ public interface ContentScannerContract {
 
     @Test
     default void messageJustUnderTheLimitIsScanned() {
-        byte[] head = message("nearly big", GTUBE);
+        // plain padding: rspamd looks for GTUBE only in small text parts, so a big one would not be a REJECT
+        byte[] head = message("nearly big", "A long and boring report follows.");
         byte[] padded = Arrays.copyOf(head, (int) MAX_MESSAGE_BYTES);
         for (int i = head.length; i < padded.length; i++) {
             padded[i] = (byte) ((i - head.length) % 78 == 77 ? '\n' : 'b');
         }
         ScanVerdict verdict = scan(scanner(), request(padded));
-        assertThat(verdict.action()).isEqualTo(Action.REJECT);
+        assertThat(verdict.problem()).isEqualTo(ScanProblem.NONE);
+        assertThat(verdict.action()).isEqualTo(Action.ACCEPT);
     }
 
     @Test
