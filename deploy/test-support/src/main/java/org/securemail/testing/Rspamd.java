@@ -80,7 +80,7 @@ public final class Rspamd implements AutoCloseable {
         private Builder() {
         }
 
-        /** rspamd asks this DNS server ({@code host:port}, e.g. the DNS service's listener) and keeps its DNS modules. */
+        /** rspamd asks this DNS server ({@code host:port}, e.g. the DNS service's listener); DNS modules stay on. */
         public Builder nameserver(String hostPort) {
             this.nameserver = hostPort;
             return this;
@@ -130,7 +130,8 @@ public final class Rspamd implements AutoCloseable {
             Path cache = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "securemail-rspamd-hs"));
             String dns = nameserver != null
                     ? "dns { nameserver = [\"" + nameserver + "\"]; timeout = 1s; retransmits = 2; }\n"
-                    : "dns { nameserver = [\"127.0.0.1:" + FreePorts.next() + "\"]; timeout = 100ms; retransmits = 1; }\n";
+                    : "dns { nameserver = [\"127.0.0.1:" + FreePorts.next()
+                            + "\"]; timeout = 100ms; retransmits = 1; }\n";
             write(local.resolve("options.inc"), "enable_test_patterns = true;\n"
                     + "hs_cache_dir = \"" + cache + "\";\n" + dns);
             write(override.resolve("worker-normal.inc"), "bind_socket = \"127.0.0.1:" + normal + "\";\ncount = 1;\n");

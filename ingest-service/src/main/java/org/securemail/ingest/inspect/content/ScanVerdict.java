@@ -2,6 +2,7 @@ package org.securemail.ingest.inspect.content;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A scanner's verdict on one message, mapped to the platform's policies.
@@ -65,7 +66,7 @@ public record ScanVerdict(Action action, double score, double requiredScore, Lis
     }
 
     /** The symbol with this name, if it matched. */
-    public java.util.Optional<Symbol> symbol(String name) {
+    public Optional<Symbol> symbol(String name) {
         return symbols.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 }
