@@ -51,20 +51,23 @@ public final class DnsListener implements AutoCloseable {
                 config.rateSources(), System::nanoTime);
     }
 
-    /** Binds both sockets; throws when the port is taken. */
+    /**
+     * Binds both sockets; throws (an {@link IllegalStateException} with the cause) when the port is taken, and then
+     * holds no socket.
+     */
     public synchronized DnsListener start() throws InterruptedException {
-        if (config.port() != 0) {
-            bind(config.port());
-            return this;
-        }
+        int attempts = config.port() == 0 ? FREE_PORT_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             try {
-                bind(0);
+                bind(config.port());
                 return this;
-            } catch (RuntimeException taken) {
+            } catch (InterruptedException interrupted) {
                 closeChannels();
-                if (attempt >= FREE_PORT_ATTEMPTS) {
-                    throw taken;
+                throw interrupted;
+            } catch (Exception taken) { // Netty's sync() rethrows the checked BindException as it is
+                closeChannels();
+                if (attempt >= attempts) {
+                    throw new IllegalStateException("cannot bind " + config.host() + " port " + config.port(), taken);
                 }
             }
         }

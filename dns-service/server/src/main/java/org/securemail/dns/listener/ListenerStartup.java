@@ -29,20 +29,25 @@ public class ListenerStartup {
         Gauge.builder("dns.listener.up", this, s -> s.up ? 1 : 0)
                 .description("1 while the DNS listener is bound").register(registry);
         DnsConfig.Listener settings = config.listener();
-        if (!settings.enabled()) {
-            listener = null;
-            return;
-        }
-        listener = new DnsListener(settings, lookups, registry, vertx.nettyEventLoopGroup());
+        listener = settings.enabled() ? start(settings, lookups, registry, vertx) : null;
+        up = listener != null;
+    }
+
+    private static DnsListener start(DnsConfig.Listener settings, LookupService lookups, MeterRegistry registry,
+            Vertx vertx) {
+        DnsListener listener = null;
         try {
+            listener = new DnsListener(settings, lookups, registry, vertx.nettyEventLoopGroup());
             listener.start();
-            up = true;
             LOG.infof("DNS listener on %s port %d (UDP and TCP)", settings.host(), listener.port());
+            return listener;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException failed) {
-            LOG.errorf("DNS listener could not bind %s port %d: %s", settings.host(), settings.port(), failed.toString());
+        } catch (RuntimeException failed) { // a bad ACL entry, a port taken
+            LOG.errorf("DNS listener not started on %s port %d: %s", settings.host(), settings.port(),
+                    failed.getCause() == null ? failed.toString() : failed.getCause().toString());
         }
+        return null;
     }
 
     /** The bound port, or -1 when the listener is off or not bound. */
@@ -52,8 +57,8 @@ public class ListenerStartup {
 
     @PreDestroy
     void stop() {
+        up = false;
         if (listener != null) {
-            up = false;
             listener.close();
         }
     }

@@ -440,6 +440,21 @@ class DnsListenerTest {
         assertThat(fixture.engine.counter("dns.listener.queries", "transport", "tcp", "rcode", "NOERROR")).isEqualTo(1);
     }
 
+    @Test
+    void aTakenPortFailsToStartAndLeavesTheRunningListenerAlone() throws Exception {
+        upstream.zone("example.org", Mode.ANSWER);
+        start();
+        try (var other = new org.securemail.dns.resolve.TestEngine(upstream, "dns.listener.port",
+                String.valueOf(fixture.port()))) {
+            DnsListener second = new DnsListener(other.config.listener(), other.lookups, other.registry, fixture.group);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start)
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining(String.valueOf(fixture.port()));
+        }
+        assertThat(fixture.udp(query("example.org", Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(fixture.tcp(1, query("example.org", Type.A).toWire()).get(0).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+
     private static boolean receives(DatagramSocket socket) throws java.io.IOException {
         try {
             socket.receive(new DatagramPacket(new byte[512], 512));
