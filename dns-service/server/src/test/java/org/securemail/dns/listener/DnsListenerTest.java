@@ -455,6 +455,35 @@ class DnsListenerTest {
         assertThat(fixture.tcp(1, query("example.org", Type.A).toWire()).get(0).getRcode()).isEqualTo(Rcode.NOERROR);
     }
 
+    @Test
+    void aTcpConnectionResolvesAtMostItsInFlightCapAtOnce() throws Exception {
+        upstream.zone("slow.example", Mode.ANSWER).delay("slow.example", Duration.ofMillis(100));
+        start("dns.listener.tcp-max-in-flight", "2");
+        byte[][] wires = new byte[6][];
+        for (int i = 0; i < wires.length; i++) {
+            wires[i] = query("host" + i + ".slow.example", Type.A).toWire();
+        }
+
+        List<Message> responses = fixture.tcp(6, wires);
+
+        assertThat(responses).allSatisfy(m -> assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR));
+        assertThat(upstream.queries("slow.example")).isEqualTo(6);
+        assertThat(upstream.maxInFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void aLookupSlowerThanTheAnswerTimeoutIsServfailInTime() throws Exception {
+        upstream.zone("slow.example", Mode.ANSWER).delay("slow.example", Duration.ofMillis(2500));
+        start("dns.timeouts.query", "4s", "dns.timeouts.resolution", "5s", "dns.listener.answer-timeout", "300ms");
+
+        long started = System.nanoTime();
+        Message response = fixture.udp(query("slow.example", Type.A));
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(millis).isLessThan(2000);
+    }
+
     private static boolean receives(DatagramSocket socket) throws java.io.IOException {
         try {
             socket.receive(new DatagramPacket(new byte[512], 512));
