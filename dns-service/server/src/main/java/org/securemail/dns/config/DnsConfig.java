@@ -2,6 +2,7 @@ package org.securemail.dns.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -24,6 +25,9 @@ public interface DnsConfig {
     Cache cache();
 
     Health health();
+
+    /** The DNS listener for components that speak only DNS (docs/adr/0068). */
+    Listener listener();
 
     /**
      * Benchmark switch (env {@code DNS_PROTECTIONS}): {@code false} turns off every cap, the failure cache and
@@ -188,5 +192,64 @@ public interface DnsConfig {
          */
         @WithDefault("500ms")
         Duration minTimeout();
+    }
+
+    /**
+     * A plain DNS listener (UDP and TCP on one port) that answers from the same cache, stale answers, failure cache and
+     * caps as the Kafka and HTTP interfaces (docs/adr/0068).
+     */
+    interface Listener {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Address to bind; loopback by default, the pod address (or 0.0.0.0) in a cluster. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port for both UDP and TCP; 0 picks a free one (tests). */
+        @WithDefault("8053")
+        int port();
+
+        /** Client networks answered; every other source gets REFUSED. */
+        @WithDefault("127.0.0.0/8,::1/128")
+        List<String> allow();
+
+        /** The pod network (CIDR), allowed in addition to {@link #allow()} (env {@code DNS_LISTENER_POD_NETWORK}). */
+        Optional<String> podNetwork();
+
+        /** Longest a client waits for an answer; after it the answer is SERVFAIL. */
+        @WithDefault("3s")
+        Duration answerTimeout();
+
+        /** UDP queries per second per source address (IPv6: per /64). */
+        @WithDefault("50")
+        int ratePerSecond();
+
+        /** UDP burst per source address. */
+        @WithDefault("100")
+        int rateBurst();
+
+        /** Every n-th rate-limited UDP query gets an empty TC=1 reply (so a real client retries over TCP); 0 drops all. */
+        @WithDefault("2")
+        int rateSlip();
+
+        /** Source addresses the rate limiter remembers (least recently seen forgotten first). */
+        @WithDefault("10000")
+        int rateSources();
+
+        /** A TCP connection with no query outstanding is closed after this long without a query. */
+        @WithDefault("10s")
+        Duration tcpIdleTimeout();
+
+        @WithDefault("64")
+        int tcpMaxConnections();
+
+        /** Queries answered on one TCP connection before it is closed. */
+        @WithDefault("100")
+        int tcpMaxQueries();
+
+        /** Queries of one TCP connection resolved at once; further pipelined queries wait. */
+        @WithDefault("16")
+        int tcpMaxInFlight();
     }
 }
