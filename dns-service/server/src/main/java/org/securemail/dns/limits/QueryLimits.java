@@ -47,6 +47,8 @@ public final class QueryLimits {
     private int total;
     private int maxTotal;
     private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
+    /** Resolutions waiting for room at an upstream (its cap or slow budget), woken as slots are released. */
+    private final ArrayDeque<Runnable> roomWaiters = new ArrayDeque<>();
     /** Queries of unknown zones not yet past the slow threshold, per upstream. */
     private final Map<UpstreamHealth, Integer> youngUnknownByUpstream = new HashMap<>();
     /** This replica's share of the fleet's upstream caps: its dns.queries partitions of all of them. */
@@ -261,8 +263,9 @@ public final class QueryLimits {
             }
         }
 
-        /** The upstream is done with the query: the slot is free now. */
+        /** The upstream is done with the query: the slot is free now, and a resolution waiting for room retries. */
         public void release() {
+            Runnable waiter;
             synchronized (QueryLimits.this) {
                 if (released) {
                     return;
@@ -273,6 +276,10 @@ public final class QueryLimits {
                     unslow(upstream);
                 }
                 unyoung();
+                waiter = roomWaiters.pollFirst();
+            }
+            if (waiter != null) {
+                timer.execute(waiter);
             }
         }
 
@@ -282,6 +289,18 @@ public final class QueryLimits {
                 youngUnknownByUpstream.computeIfPresent(upstream, (u, n) -> n > 1 ? n - 1 : null);
             }
         }
+    }
+
+    /**
+     * {@code retry} runs (on the timer thread) when an upstream query slot is released, oldest waiter first, one per
+     * release; the caller bounds its wait with its own timer and then {@link #cancelRoomWait cancels} it.
+     */
+    public synchronized void awaitRoom(Runnable retry) {
+        roomWaiters.addLast(retry);
+    }
+
+    public synchronized void cancelRoomWait(Runnable retry) {
+        roomWaiters.remove(retry);
     }
 
     public synchronized int total() {

@@ -31,8 +31,8 @@ import org.securemail.dns.upstream.Upstreams;
  */
 final class UpstreamResolver {
 
-    /** How often a resolution waiting for the slow budget looks again. */
-    private static final Duration BUDGET_POLL = Duration.ofMillis(20);
+    /** A wait for room shorter than this is not started: the resolution is shed at once. */
+    private static final Duration MIN_WAIT = Duration.ofMillis(20);
 
     private final DnsConfig config;
     private final DnsCache cache;
@@ -89,13 +89,13 @@ final class UpstreamResolver {
         private String capRefusal;
         private long budgetWaitUntil;
 
-        /** True while a resolution refused by the slow budget may still wait for it ({@code dns.limits.wait-timeout}). */
+        /** True while a resolution refused by an upstream cap may still wait for room ({@code dns.limits.wait-timeout}). */
         private boolean waitForBudget() {
             long now = System.nanoTime();
             if (budgetWaitUntil == 0) {
                 budgetWaitUntil = now + config.limits().waitTimeout().toNanos();
             }
-            return now + BUDGET_POLL.toNanos() < Math.min(budgetWaitUntil, deadlineNanos);
+            return now + MIN_WAIT.toNanos() < Math.min(budgetWaitUntil, deadlineNanos);
         }
 
         Resolution(String name, DnsType type, String zone, CompletableFuture<DnsAnswer> result) {
@@ -133,12 +133,12 @@ final class UpstreamResolver {
                 if (open.get() == 0) {
                     fail(lastFailure);
                 }
-            } else if (lastFailure == null && "slow-budget".equals(capRefusal) && waitForBudget()) {
-                // a zone not proven while the budget is spent: wait a little (slow queries of live zones free it
-                // within milliseconds), then BUSY (dead zones hold it for long)
+            } else if (lastFailure == null && capRefusal != null && waitForBudget()) {
+                // the upstream's cap or its slow budget is spent: wait a little for a released slot (answers of live
+                // zones free both within milliseconds), then BUSY (dead zones hold them for long)
                 index = 0;
+                awaitRoom(capRefusal);
                 capRefusal = null;
-                timer.schedule(this::next, BUDGET_POLL.toNanos(), TimeUnit.NANOSECONDS);
             } else if (lastFailure == null && capRefusal != null) {
                 if (closed.compareAndSet(false, true)) {
                     metrics.shed(capRefusal);
@@ -147,6 +147,30 @@ final class UpstreamResolver {
             } else {
                 fail(lastFailure == null ? "no upstream available (all suspended)" : lastFailure);
             }
+        }
+
+        /**
+         * Waits for a released slot (then tries the upstreams again) or for the end of the wait, whichever comes first;
+         * at the end of the wait the answer is BUSY, shed at {@code cap}.
+         */
+        private void awaitRoom(String cap) {
+            AtomicBoolean woken = new AtomicBoolean();
+            long left = Math.min(budgetWaitUntil, deadlineNanos) - System.nanoTime();
+            Runnable retry = () -> {
+                if (woken.compareAndSet(false, true)) {
+                    next();
+                }
+            };
+            limits.awaitRoom(retry);
+            timer.schedule(() -> {
+                if (woken.compareAndSet(false, true)) {
+                    limits.cancelRoomWait(retry);
+                    if (closed.compareAndSet(false, true)) {
+                        metrics.shed(cap);
+                        result.complete(busy(name, type, cap));
+                    }
+                }
+            }, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
 
         /**

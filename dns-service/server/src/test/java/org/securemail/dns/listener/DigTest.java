@@ -1,10 +1,8 @@
 package org.securemail.dns.listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.upstream.FakeUpstream;
+import org.securemail.testing.DebianPackages;
 import org.securemail.testing.dns.TestDnsServer.Mode;
 
 /** The listener as an operator sees it: BIND's {@code dig} (bind9-dnsutils) over UDP and TCP. */
@@ -28,7 +27,7 @@ class DigTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(DIG), "dig is not installed (apt-get install bind9-dnsutils)");
+        DebianPackages.ensureInstalled("bind9-dnsutils", DIG);
         String[] texts = new String[16];
         for (int i = 0; i < texts.length; i++) {
             texts[i] = "key" + i + "=" + "x".repeat(90);
