@@ -1,4 +1,4 @@
-package org.securemail.ingest.inspect.dnsbl;
+package org.securemail.ingest.inspect.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class IpLiteralsTest {
         byte[] bytes = IpLiterals.parse(literal);
 
         assertThat(bytes).isNotNull();
-        assertThat(ClientAddress.ofBytes(bytes).readable()).isEqualTo(readable);
+        assertThat(IpAddress.exactly(bytes).readable()).isEqualTo(readable);
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package org.securemail.ingest.inspect.spf;
+package org.securemail.ingest.inspect.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,40 +29,40 @@ class IpAddressTest {
 
     @Test
     void matchesPrefixesBitByBit() {
-        IpAddress address = IpAddress.ofBytes(IpAddress.parseV4("192.0.2.130"));
+        IpAddress address = IpAddress.ofBytes(IpLiterals.parseV4("192.0.2.130"));
 
-        assertThat(address.inNetwork(IpAddress.parseV4("192.0.2.128"), 30)).isTrue();
-        assertThat(address.inNetwork(IpAddress.parseV4("192.0.2.128"), 31)).isFalse();
-        assertThat(address.inNetwork(IpAddress.parseV4("10.0.0.0"), 0)).isTrue();
-        assertThat(address.inNetwork(IpAddress.parseV6("::"), 0)).isFalse();
+        assertThat(address.inNetwork(IpLiterals.parseV4("192.0.2.128"), 30)).isTrue();
+        assertThat(address.inNetwork(IpLiterals.parseV4("192.0.2.128"), 31)).isFalse();
+        assertThat(address.inNetwork(IpLiterals.parseV4("10.0.0.0"), 0)).isTrue();
+        assertThat(address.inNetwork(IpLiterals.parseV6("::"), 0)).isFalse();
     }
 
     @Test
     void parsesIpv6FormsIncludingAnIpv4Tail() {
-        assertThat(IpAddress.parseV6("::")).hasSize(16).containsOnly(0);
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:DB8:0:0:0:0:0:CB01")).readable())
+        assertThat(IpLiterals.parseV6("::")).hasSize(16).containsOnly(0);
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:DB8:0:0:0:0:0:CB01")).readable())
                 .isEqualTo("2001:db8::cb01");
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("64:ff9b::192.0.2.33")).readable())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("64:ff9b::192.0.2.33")).readable())
                 .isEqualTo("64:ff9b::c000:221");
-        assertThat(IpAddress.parseV6(":1")).isNull();
-        assertThat(IpAddress.parseV6("1:2:3:4:5:6:7:8:9")).isNull();
+        assertThat(IpLiterals.parseV6(":1")).isNull();
+        assertThat(IpLiterals.parseV6("1:2:3:4:5:6:7:8:9")).isNull();
     }
 
     @Test
     void writesIpv6ShortFormPerRfc5952() {
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8:0:1:0:0:0:1")).readable())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:db8:0:1:0:0:0:1")).readable())
                 .isEqualTo("2001:db8:0:1::1");
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:0:0:1:0:0:1:1")).readable())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:0:0:1:0:0:1:1")).readable())
                 .isEqualTo("2001::1:0:0:1:1");
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8:1:1:1:1:0:1")).readable())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:db8:1:1:1:1:0:1")).readable())
                 .isEqualTo("2001:db8:1:1:1:1:0:1");
     }
 
     @Test
     void namesTheReverseLookupOfBothFamilies() {
-        assertThat(IpAddress.ofBytes(IpAddress.parseV4("192.0.2.3")).reverseName())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV4("192.0.2.3")).reverseName())
                 .isEqualTo("3.2.0.192.in-addr.arpa");
-        assertThat(IpAddress.ofBytes(IpAddress.parseV6("2001:db8::cb01")).reverseName())
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:db8::cb01")).reverseName())
                 .isEqualTo("1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     }
 }
