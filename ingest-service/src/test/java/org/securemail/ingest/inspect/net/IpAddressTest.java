@@ -65,4 +65,22 @@ class IpAddressTest {
         assertThat(IpAddress.ofBytes(IpLiterals.parseV6("2001:db8::cb01")).reverseName())
                 .isEqualTo("1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
     }
+
+    @Test
+    void exactlyKeepsAnIpv4MappedAddressAsIpv6() {
+        byte[] mapped = IpLiterals.parseV6("::ffff:127.0.0.2");
+
+        assertThat(IpAddress.ofBytes(mapped).isV4()).isTrue();
+        IpAddress exact = IpAddress.exactly(mapped);
+        assertThat(exact.isV4()).isFalse();
+        assertThat(exact.sameAs(mapped)).isTrue();
+        assertThat(exact.reversedUnder("dnsbl.example"))
+                .isEqualTo("2.0.0.0.0.0.f.7.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.dnsbl.example");
+    }
+
+    @Test
+    void reversesIpv4UnderAListZone() {
+        assertThat(IpAddress.ofBytes(IpLiterals.parseV4("127.0.0.2")).reversedUnder("zen.example"))
+                .isEqualTo("2.0.0.127.zen.example");
+    }
 }

@@ -40,4 +40,18 @@ class IpLiteralsTest {
     void whitespaceAroundRecordDataIsIgnored() {
         assertThat(IpLiterals.parse(" 192.0.2.1\t")).containsExactly(192, 0, 2, 1);
     }
+
+    @Test
+    void spfLiteralsRefuseLeadingZerosThatRecordDataMayHave() {
+        assertThat(IpLiterals.parseV4("192.0.2.01")).isNull();
+        assertThat(IpLiterals.parseV4("192.0.2.01", true)).containsExactly(192, 0, 2, 1);
+        assertThat(IpLiterals.parse("192.0.2.01")).containsExactly(192, 0, 2, 1);
+    }
+
+    @Test
+    void ipv6HexDigitsAreAsciiOnly() {
+        assertThat(IpLiterals.parseV6("2001:db8::\uff11")).isNull();
+        assertThat(IpLiterals.parseV6("2001:db8::\u0661")).isNull();
+        assertThat(IpLiterals.parseV6("2001:DB8::A")).isNotNull();
+    }
 }
