@@ -11,6 +11,7 @@ import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.listener.ListenerMetrics.Reason;
 import org.securemail.dns.resolve.LookupService;
+import org.securemail.dns.upstream.WireFormat;
 
 /**
  * The answer to one question, the same for UDP and TCP: the ACL, the class and type the service resolves, then
@@ -43,7 +44,7 @@ final class QueryAnswerer {
             metrics.refused(Reason.CLASS);
             return Uni.createFrom().item(Reply.of(ReplyCode.REFUSED));
         }
-        DnsType type = RdataWriter.type(question.type().intValue());
+        DnsType type = WireFormat.type(question.type().intValue());
         if (type == null) {
             // ANY, AXFR, SRV, CAA...: not resolved by the service (ANY would also be an amplifier)
             metrics.refused(Reason.TYPE);

@@ -24,30 +24,6 @@ final class RdataWriter {
     private RdataWriter() {
     }
 
-    static int code(DnsType type) {
-        return switch (type) {
-            case A -> 1;
-            case NS -> 2;
-            case CNAME -> 5;
-            case SOA -> 6;
-            case PTR -> 12;
-            case MX -> 15;
-            case TXT -> 16;
-            case AAAA -> 28;
-            case TLSA -> 52;
-        };
-    }
-
-    /** The type with this wire code, or null when the service does not resolve it. */
-    static DnsType type(int code) {
-        for (DnsType type : DnsType.values()) {
-            if (code(type) == code) {
-                return type;
-            }
-        }
-        return null;
-    }
-
     /** RDATA for {@code data}, or null when it is not a valid presentation form of {@code type}. */
     static ByteBuf rdata(DnsType type, String data) {
         ByteBuf out = Unpooled.buffer();

@@ -12,6 +12,7 @@ import io.netty.handler.codec.dns.DnsResponse;
 import io.netty.handler.codec.dns.DnsSection;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.dns.upstream.NettyUpstreamTransport;
+import org.securemail.dns.upstream.WireFormat;
 
 /** Fills a Netty {@link DnsResponse} from a {@link Reply}: flags, the question echoed, the records, EDNS0. */
 final class Responses {
@@ -67,7 +68,7 @@ final class Responses {
                 // the owner as the client spelled it (0x20 case randomisation), other owners (CNAME targets) as stored
                 String owner = record.name().equals(normalized) ? asName : record.name() + ".";
                 response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(owner,
-                        DnsRecordType.valueOf(RdataWriter.code(record.type())), Math.max(0, record.ttl()), rdata));
+                        WireFormat.netty(record.type()), Math.max(0, record.ttl()), rdata));
             }
         }
         if (asked.edns()) {

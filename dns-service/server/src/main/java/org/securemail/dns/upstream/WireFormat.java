@@ -11,17 +11,22 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.mail.DomainNames;
 
-/** RDATA to presentation form for the types the service resolves (names may be compressed: RFC 1035 4.1.4). */
-final class WireFormat {
+/**
+ * RDATA to presentation form for the types the service resolves (names may be compressed: RFC 1035 4.1.4), and the
+ * one table of their wire type codes, which the listener uses too.
+ */
+public final class WireFormat {
 
     private WireFormat() {
     }
 
-    static DnsRecordType netty(DnsType type) {
+    /** The Netty record type of {@code type}. */
+    public static DnsRecordType netty(DnsType type) {
         return DnsRecordType.valueOf(code(type));
     }
 
-    static int code(DnsType type) {
+    /** The wire type code of {@code type} (RFC 1035 3.2.2, RFC 3596, RFC 6698). */
+    public static int code(DnsType type) {
         return switch (type) {
             case A -> 1;
             case NS -> 2;
@@ -35,7 +40,8 @@ final class WireFormat {
         };
     }
 
-    static DnsType type(int code) {
+    /** The type with this wire code, or null when the service does not resolve it. */
+    public static DnsType type(int code) {
         for (DnsType type : DnsType.values()) {
             if (code(type) == code) {
                 return type;

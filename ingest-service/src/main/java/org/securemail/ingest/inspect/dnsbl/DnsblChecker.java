@@ -14,6 +14,7 @@ import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.client.DnsResolver;
+import org.securemail.ingest.inspect.net.IpAddress;
 
 /**
  * The blocklist check of the inspection stage (RFC 5782): asks each zone for the A record of the client's reversed
@@ -43,7 +44,7 @@ public final class DnsblChecker {
      * are not asked and come back UNKNOWN. An IPv4-mapped IPv6 client is asked about as its IPv4 address.
      */
     public Uni<DnsblOutcome> check(InetAddress client, List<DnsblZone> zones) {
-        ClientAddress address = ClientAddress.of(Objects.requireNonNull(client, "client"));
+        IpAddress address = IpAddress.of(Objects.requireNonNull(client, "client"));
         Map<String, DnsblZone> unique = new LinkedHashMap<>();
         for (DnsblZone zone : zones == null ? List.<DnsblZone>of() : zones) {
             if (zone != null) {
@@ -78,23 +79,23 @@ public final class DnsblChecker {
      * configured with.
      */
     public Uni<ZoneHealth> selfTest(DnsblZone zone) {
-        return selfTest(zone, ClientAddress.ofBytes(TEST_ENTRY_V4), ClientAddress.ofBytes(ABSENT_ENTRY_V4));
+        return selfTest(zone, IpAddress.exactly(TEST_ENTRY_V4), IpAddress.exactly(ABSENT_ENTRY_V4));
     }
 
     /** The self-test of an IPv6 zone: {@code ::ffff:7f00:2} must be listed and {@code ::ffff:7f00:1} must not (§5). */
     public Uni<ZoneHealth> selfTestIpv6(DnsblZone zone) {
-        return selfTest(zone, ClientAddress.ofBytes(mapped(TEST_ENTRY_V4)),
-                ClientAddress.ofBytes(mapped(ABSENT_ENTRY_V4)));
+        return selfTest(zone, IpAddress.exactly(mapped(TEST_ENTRY_V4)),
+                IpAddress.exactly(mapped(ABSENT_ENTRY_V4)));
     }
 
-    private Uni<ZoneHealth> selfTest(DnsblZone zone, ClientAddress testEntry, ClientAddress absentEntry) {
+    private Uni<ZoneHealth> selfTest(DnsblZone zone, IpAddress testEntry, IpAddress absentEntry) {
         DnsblZone anyCode = DnsblZone.of(Objects.requireNonNull(zone, "zone").zone());
         return Uni.combine().all().unis(ask(testEntry, anyCode), ask(absentEntry, anyCode)).asTuple()
                 .map(both -> health(anyCode.zone(), testEntry, both.getItem1(), absentEntry, both.getItem2()));
     }
 
-    private static ZoneHealth health(String zone, ClientAddress testAddress, ZoneOutcome test,
-            ClientAddress absentAddress, ZoneOutcome absent) {
+    private static ZoneHealth health(String zone, IpAddress testAddress, ZoneOutcome test,
+            IpAddress absentAddress, ZoneOutcome absent) {
         List<String> problems = new ArrayList<>();
         switch (test.result()) {
             case LISTED -> { }
@@ -115,7 +116,7 @@ public final class DnsblChecker {
         return new ZoneHealth(zone, test, absent, problems.isEmpty(), problems);
     }
 
-    private Uni<ZoneOutcome> ask(ClientAddress address, DnsblZone zone) {
+    private Uni<ZoneOutcome> ask(IpAddress address, DnsblZone zone) {
         String query = address.reversedUnder(zone.zone());
         return Lookups.resolve(dns, query, DnsType.A, limits.lookupDeadline())
                 .map(answer -> read(zone, query, answer))

@@ -15,6 +15,8 @@ import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.mail.DomainNames;
 import org.securemail.dns.client.DnsResolver;
+import org.securemail.ingest.inspect.net.IpAddress;
+import org.securemail.ingest.inspect.net.IpLiterals;
 
 /**
  * Forward-confirmed reverse DNS, the {@code iprev} method of RFC 8601 (§3): the PTR records of the client's address,
@@ -36,7 +38,7 @@ public final class FcrdnsChecker {
     }
 
     public Uni<FcrdnsOutcome> check(InetAddress client) {
-        ClientAddress address = ClientAddress.of(Objects.requireNonNull(client, "client"));
+        IpAddress address = IpAddress.of(Objects.requireNonNull(client, "client"));
         String reverse = address.reverseName();
         List<String> lines = new ArrayList<>();
         return Lookups.resolve(dns, reverse, DnsType.PTR, limits.lookupDeadline())
@@ -47,7 +49,7 @@ public final class FcrdnsChecker {
                 });
     }
 
-    private Uni<FcrdnsOutcome> afterPtr(ClientAddress address, String reverse, DnsAnswer ptr, List<String> lines) {
+    private Uni<FcrdnsOutcome> afterPtr(IpAddress address, String reverse, DnsAnswer ptr, List<String> lines) {
         String client = address.readable();
         if (ptr.status().temporary()) {
             lines.add("PTR " + reverse + " → " + Lookups.describe(ptr) + " → temperror");
@@ -106,7 +108,7 @@ public final class FcrdnsChecker {
         return new FcrdnsOutcome(result, client, ptrNames, verified, lines);
     }
 
-    private Forward forward(ClientAddress address, String name, DnsType type, DnsAnswer answer) {
+    private Forward forward(IpAddress address, String name, DnsType type, DnsAnswer answer) {
         if (answer.status().temporary()) {
             return new Forward(name, false, true, Lookups.describe(answer));
         }

@@ -1,6 +1,7 @@
 package org.securemail.ingest.inspect.dnsbl;
 
 import java.util.Set;
+import org.securemail.ingest.inspect.net.IpLiterals;
 
 /**
  * How the A records of a blocklist answer are read. RFC 5782 §2.1: a listing is an A record, conventionally in
@@ -26,7 +27,7 @@ final class ReturnCodes {
     /** Reads one A record's data for a zone whose listing codes are {@code listedCodes} (empty: any). */
     static ReturnCode read(String data, Set<String> listedCodes) {
         String shown = data == null ? "" : printable(data.strip(), MAX_SHOWN);
-        byte[] address = IpLiterals.parseV4(shown);
+        byte[] address = IpLiterals.parseV4(shown, true);
         if (address == null) {
             return new ReturnCode(shown, ReturnCode.Kind.NOT_A_CODE, "not an IPv4 address");
         }

@@ -12,6 +12,8 @@ import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.dns.client.DnsResolver;
+import org.securemail.ingest.inspect.net.IpAddress;
+import org.securemail.ingest.inspect.net.IpLiterals;
 
 /**
  * The state of one check: its lookups with their deadlines, the two counters of RFC 7208 §4.6.4, the trace, and the
@@ -163,8 +165,8 @@ final class Evaluation {
             return false;
         }
         for (DnsRecordData record : answer.records()) {
-            byte[] address = client.isV4() ? IpAddress.parseV4(record.data().trim())
-                    : IpAddress.parseV6(record.data().trim());
+            byte[] address = client.isV4() ? IpLiterals.parseV4(record.data().trim())
+                    : IpLiterals.parseV6(record.data().trim());
             if (address != null && client.inNetwork(address, client.isV4() ? prefix4 : prefix6)) {
                 return true;
             }

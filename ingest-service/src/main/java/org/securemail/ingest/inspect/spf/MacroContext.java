@@ -1,5 +1,7 @@
 package org.securemail.ingest.inspect.spf;
 
+import org.securemail.ingest.inspect.net.IpAddress;
+
 /**
  * The values the macro letters stand for (RFC 7208 §7.3) at one point of a check.
  *

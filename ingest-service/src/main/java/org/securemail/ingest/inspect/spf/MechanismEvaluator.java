@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsType;
+import org.securemail.ingest.inspect.net.IpAddress;
 
 /**
  * Evaluates the mechanisms other than {@code include} (RFC 7208 §5.1, §5.3 to §5.7) and expands target names

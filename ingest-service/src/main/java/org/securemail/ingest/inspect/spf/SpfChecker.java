@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.smallrye.mutiny.Uni;
 import org.securemail.dns.client.DnsResolver;
+import org.securemail.ingest.inspect.net.IpAddress;
 
 /**
  * The SPF check of the inspection stage (RFC 7208): authorises the {@code MAIL FROM} or {@code HELO} identity of a

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.securemail.ingest.inspect.net.IpLiterals;
 
 /**
  * Record selection (RFC 7208 §4.5) and the record grammar (§4.6, §12). Strict: any syntax error anywhere makes the
@@ -132,7 +133,7 @@ final class SpfRecordParser {
 
     private static Mechanism ip4(String value, String term) throws SpfSyntaxException {
         int slash = value.indexOf('/');
-        byte[] network = IpAddress.parseV4(slash < 0 ? value : value.substring(0, slash));
+        byte[] network = IpLiterals.parseV4(slash < 0 ? value : value.substring(0, slash));
         if (network == null) {
             throw new SpfSyntaxException("bad IPv4 network in \"" + term + "\"");
         }
@@ -143,7 +144,7 @@ final class SpfRecordParser {
     private static Mechanism ip6(String value, String term) throws SpfSyntaxException {
         int slash = value.indexOf('/');
         String address = slash < 0 ? value : value.substring(0, slash);
-        byte[] network = address.indexOf(':') < 0 ? null : IpAddress.parseV6(address);
+        byte[] network = address.indexOf(':') < 0 ? null : IpLiterals.parseV6(address);
         if (network == null) {
             throw new SpfSyntaxException("bad IPv6 network in \"" + term + "\"");
         }

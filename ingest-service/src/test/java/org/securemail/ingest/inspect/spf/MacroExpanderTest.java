@@ -7,12 +7,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.securemail.ingest.inspect.net.IpAddress;
+import org.securemail.ingest.inspect.net.IpLiterals;
 
 /** Macros (RFC 7208 §7), with the examples of §7.4. */
 class MacroExpanderTest {
 
     private static final IpAddress V4 = IpAddress.ofBytes(new byte[] {(byte) 192, 0, 2, 3});
-    private static final IpAddress V6 = IpAddress.ofBytes(IpAddress.parseV6("2001:db8::cb01"));
+    private static final IpAddress V6 = IpAddress.ofBytes(IpLiterals.parseV6("2001:db8::cb01"));
     private static final MacroContext EXAMPLE = new MacroContext("strong-bad@email.example.com", "strong-bad",
             "email.example.com", "email.example.com", V4, "mx.example.org", "mx.example.org", "mx.receiver.example",
             1_000_000_000L);

@@ -1,4 +1,4 @@
-package org.securemail.ingest.inspect.dnsbl;
+package org.securemail.ingest.inspect.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class IpLiteralsTest {
         byte[] bytes = IpLiterals.parse(literal);
 
         assertThat(bytes).isNotNull();
-        assertThat(ClientAddress.ofBytes(bytes).readable()).isEqualTo(readable);
+        assertThat(IpAddress.exactly(bytes).readable()).isEqualTo(readable);
     }
 
     @ParameterizedTest
@@ -39,5 +39,19 @@ class IpLiteralsTest {
     @Test
     void whitespaceAroundRecordDataIsIgnored() {
         assertThat(IpLiterals.parse(" 192.0.2.1\t")).containsExactly(192, 0, 2, 1);
+    }
+
+    @Test
+    void spfLiteralsRefuseLeadingZerosThatRecordDataMayHave() {
+        assertThat(IpLiterals.parseV4("192.0.2.01")).isNull();
+        assertThat(IpLiterals.parseV4("192.0.2.01", true)).containsExactly(192, 0, 2, 1);
+        assertThat(IpLiterals.parse("192.0.2.01")).containsExactly(192, 0, 2, 1);
+    }
+
+    @Test
+    void ipv6HexDigitsAreAsciiOnly() {
+        assertThat(IpLiterals.parseV6("2001:db8::\uff11")).isNull();
+        assertThat(IpLiterals.parseV6("2001:db8::\u0661")).isNull();
+        assertThat(IpLiterals.parseV6("2001:DB8::A")).isNotNull();
     }
 }
