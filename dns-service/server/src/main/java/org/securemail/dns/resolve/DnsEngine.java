@@ -32,6 +32,7 @@ public class DnsEngine {
     private final ScheduledExecutorService timer;
     private final NettyUpstreamTransport transport;
     private final LookupService lookups;
+    private final DnsMetrics metrics;
 
     DnsEngine(DnsConfig config, Vertx vertx, MeterRegistry registry, CachePublisher publisher,
             ConsumptionControl consumption) {
@@ -57,6 +58,7 @@ public class DnsEngine {
         DnsCache cache = new DnsCache(config.cache(), clock, publisher);
         DnsMetrics metrics = new DnsMetrics(registry);
         metrics.bind(limits, upstreams, cache);
+        this.metrics = metrics;
         this.lookups = new LookupService(config, cache, limits, upstreams, transport, metrics, clock, timer);
         timer.scheduleWithFixedDelay(upstreams::probeDue, 250, 250, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(() -> metrics.refreshZones(limits), 1, 5, TimeUnit.SECONDS);
@@ -85,6 +87,7 @@ public class DnsEngine {
 
     @PreDestroy
     void stop() {
+        metrics.unbind();
         timer.shutdownNow();
         transport.close();
     }

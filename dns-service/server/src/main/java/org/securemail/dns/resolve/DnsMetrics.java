@@ -53,27 +53,44 @@ public final class DnsMetrics {
     }
 
     /** Gauges that read live state. */
+    private final List<Gauge> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public void bind(QueryLimits limits, Upstreams upstreams, DnsCache cache) {
-        Gauge.builder("dns.inflight", limits, QueryLimits::total).description("resolutions in flight").register(registry);
-        Gauge.builder("dns.inflight.cap", limits, l -> l.config().total()).register(registry);
-        Gauge.builder("dns.slow.budget.used", limits, QueryLimits::slow).register(registry);
-        Gauge.builder("dns.queries.partitions.assigned", limits, QueryLimits::sharePartitions)
-                .description("dns.queries partitions of this replica: its share of the upstream caps").register(registry);
-        Gauge.builder("dns.queries.partitions.total", limits, QueryLimits::shareOf).register(registry);
-        Gauge.builder("dns.wait.queue", limits, QueryLimits::waiting).register(registry);
-        Gauge.builder("dns.cache.size", cache, DnsCache::size).register(registry);
+        gauge(Gauge.builder("dns.inflight", limits, QueryLimits::total).description("resolutions in flight"));
+        gauge(Gauge.builder("dns.inflight.cap", limits, l -> l.config().total()));
+        gauge(Gauge.builder("dns.slow.budget.used", limits, QueryLimits::slow));
+        gauge(Gauge.builder("dns.queries.partitions.assigned", limits, QueryLimits::sharePartitions)
+                .description("dns.queries partitions of this replica: its share of the upstream caps"));
+        gauge(Gauge.builder("dns.queries.partitions.total", limits, QueryLimits::shareOf));
+        gauge(Gauge.builder("dns.wait.queue", limits, QueryLimits::waiting));
+        gauge(Gauge.builder("dns.cache.size", cache, DnsCache::size));
         for (UpstreamHealth upstream : upstreams.all()) {
             Tags tags = Tags.of("upstream", upstream.label());
-            Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags)
-                    .description("queries the upstream is working on, the ones we gave up on included").register(registry);
-            Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags).register(registry);
-            Gauge.builder("dns.upstream.inflight.cap", limits, QueryLimits::perUpstreamCap).tags(tags).register(registry);
-            Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)
-                    .description("slow-budget slots in use at this upstream").register(registry);
-            Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags).register(registry);
-            Gauge.builder("dns.upstream.up", upstream, u -> u.state() == UpstreamHealth.State.SUSPENDED ? 0 : 1)
-                    .tags(tags).register(registry);
+            gauge(Gauge.builder("dns.upstream.inflight", upstream, u -> u.inFlight().get()).tags(tags)
+                    .description("queries the upstream is working on, the ones we gave up on included"));
+            gauge(Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags));
+            gauge(Gauge.builder("dns.upstream.inflight.cap", limits, QueryLimits::perUpstreamCap).tags(tags));
+            gauge(Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)
+                    .description("slow-budget slots in use at this upstream"));
+            gauge(Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags));
+            gauge(Gauge.builder("dns.upstream.up", upstream, u -> u.state() == UpstreamHealth.State.SUSPENDED ? 0 : 1)
+                    .tags(tags));
         }
+    }
+
+    /**
+     * The gauges read the engine's live objects, held strongly (a weakly held one that is collected reads NaN, and
+     * Prometheus leaves it out), and are removed with {@link #unbind()} when the engine stops, so that an engine
+     * started after it in the same JVM (tests) registers its own instead of finding the old ones.
+     */
+    private <T> void gauge(Gauge.Builder<T> builder) {
+        bound.add(builder.strongReference(true).register(registry));
+    }
+
+    /** Removes the gauges of {@link #bind}. */
+    public void unbind() {
+        bound.forEach(registry::remove);
+        bound.clear();
     }
 
     /** Refreshes the per-zone gauges with the current busiest zones. */
