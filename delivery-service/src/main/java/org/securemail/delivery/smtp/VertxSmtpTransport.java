@@ -24,6 +24,8 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VertxSmtpTransport.class);
 
     private final Vertx vertx;
+    /** The event loops the conversations run on; a destination always gets the same one (ADR 0070). */
+    private final io.vertx.core.Context[] loops;
     private final DeliveryConfig.Smtp config;
     private final SessionOpener opener;
     private final ConnectionPool pool;
@@ -31,6 +33,11 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
 
     public VertxSmtpTransport(Vertx vertx, DeliveryConfig.Smtp config, String heloName) {
         this.vertx = vertx;
+        // one context per event loop (each new one is made on the next loop of Vert.x's group)
+        this.loops = new io.vertx.core.Context[Math.max(1, 2 * Runtime.getRuntime().availableProcessors())];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = ((VertxInternal) vertx).createEventLoopContext();
+        }
         this.config = config;
         this.opener = new SessionOpener(vertx, config, heloName);
         this.pool = new ConnectionPool(vertx, config);
@@ -59,14 +66,24 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
         return Uni.createFrom().completionStage(() -> {
             // run the whole conversation on an event loop: a socket's handlers are then set in the same task
             // that completes its connect, before the first bytes (the greeting) can be read. Each delivery takes
-            // the next event loop, never the caller's: the caller is often a Kafka consumer's context (the DNS
-            // reply consumer's, the mail consumer's), and conversations started from it would all share its one
-            // thread with that consumer.
+            // the event loop of its destination, never the caller's: the caller is often a Kafka consumer's context
+            // (the DNS reply consumer's, the mail consumer's), and conversations started from it would all share
+            // its one thread with that consumer.
             io.vertx.core.Promise<SessionResult> done = io.vertx.core.Promise.promise();
-            ((VertxInternal) vertx).createEventLoopContext().runOnContext(v -> attempt(hops, 0, transaction,
-                    new ArrayList<>(), null, false, true).onComplete(done));
+            loopFor(hops).runOnContext(v -> attempt(hops, 0, transaction, new ArrayList<>(), null, false, true)
+                    .onComplete(done));
             return done.future().toCompletionStage();
         });
+    }
+
+    /**
+     * The event loop of a delivery: chosen by its first next hop, so that the sessions of a destination are made,
+     * reused and closed on one thread (no hop between threads for a cached session), while destinations spread over
+     * all loops.
+     */
+    private io.vertx.core.Context loopFor(List<NextHopAddress> hops) {
+        int key = hops.isEmpty() ? 0 : ConnectionPool.key(hops.get(0)).hashCode();
+        return loops[Math.floorMod(key, loops.length)];
     }
 
     private Future<SessionResult> attempt(List<NextHopAddress> hops, int index, Transaction tx, List<String> tried,
