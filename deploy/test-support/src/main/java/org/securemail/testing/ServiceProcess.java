@@ -48,7 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
      * @param jar        path to {@code quarkus-run.jar}
      * @param logDir     where {@code <name>.log} is written (appended across restarts)
      * @param properties Quarkus config passed as {@code -D} system properties; {@code quarkus.http.port} and
-     *                   {@code quarkus.management.port} are set to free ports unless given
+     *                   {@code quarkus.management.port} are set to free ports unless given, and the DNS service's
+     *                   listener ({@code dns.listener.port}, ignored by the other services) to a port of its own choice
      */
     public static ServiceProcess of(String name, Path jar, Path logDir, Map<String, String> properties) {
         if (!Files.isRegularFile(jar)) {
@@ -58,6 +59,8 @@ public final class ServiceProcess implements AutoCloseable {
         int port = Integer.parseInt(props.computeIfAbsent("quarkus.http.port", k -> Integer.toString(FreePorts.next())));
         int management = Integer.parseInt(props.computeIfAbsent("quarkus.management.port",
                 k -> Integer.toString(FreePorts.next())));
+        // two DNS services on one machine (a restart test, a scale-out test) must not compete for its default 8053
+        props.putIfAbsent("dns.listener.port", "0");
         try {
             Files.createDirectories(logDir);
         } catch (IOException e) {
