@@ -33,8 +33,12 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
 
     public VertxSmtpTransport(Vertx vertx, DeliveryConfig.Smtp config, String heloName) {
         this.vertx = vertx;
-        // one context per event loop (each new one is made on the next loop of Vert.x's group)
-        this.loops = new io.vertx.core.Context[Math.max(1, 2 * Runtime.getRuntime().availableProcessors())];
+        // one context per event loop of Vert.x's group (each new context is made on the group's next loop)
+        int eventLoops = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : vertx.nettyEventLoopGroup()) {
+            eventLoops++;
+        }
+        this.loops = new io.vertx.core.Context[Math.max(1, eventLoops)];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = ((VertxInternal) vertx).createEventLoopContext();
         }

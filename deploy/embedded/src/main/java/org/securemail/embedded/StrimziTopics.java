@@ -1,8 +1,5 @@
 package org.securemail.embedded;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +16,7 @@ import org.securemail.common.topics.Topics;
  *
  * <p>{@code StrimziTopicsTest} (system tests) fails when the committed file differs from what this renders, so a
  * topic added to the catalogue cannot be forgotten on the cluster; with {@code -Dsecuremail.regenerate=true} it
- * writes the file ({@code main} does the same from a shell).
+ * writes the file.
  */
 public final class StrimziTopics {
 
@@ -68,13 +65,5 @@ public final class StrimziTopics {
             throw new IllegalArgumentException("topic name cannot be a Kubernetes object name: " + topic);
         }
         return name;
-    }
-
-    /** Writes the file under the given repository root (default: the working directory). */
-    public static void main(String[] args) throws IOException {
-        Path root = Path.of(args.length > 0 ? args[0] : ".");
-        Path file = root.resolve(FILE);
-        Files.writeString(file, render(Topics.all()), StandardCharsets.UTF_8);
-        System.out.println("wrote " + file);
     }
 }

@@ -89,7 +89,7 @@ final class UpstreamResolver {
         private String capRefusal;
         private long budgetWaitUntil;
 
-        /** True while a resolution refused by an upstream cap may still wait for room ({@code dns.limits.wait-timeout}). */
+        /** True while a resolution refused by the slow budget may still wait for room ({@code dns.limits.wait-timeout}). */
         private boolean waitForBudget() {
             long now = System.nanoTime();
             if (budgetWaitUntil == 0) {
@@ -133,25 +133,24 @@ final class UpstreamResolver {
                 if (open.get() == 0) {
                     fail(lastFailure);
                 }
-            } else if (lastFailure == null && capRefusal != null && waitForBudget()) {
-                // the upstream's cap or its slow budget is spent: wait a little for a released slot (answers of live
-                // zones free both within milliseconds), then BUSY (dead zones hold them for long)
+            } else if (lastFailure == null && "slow-budget".equals(capRefusal) && waitForBudget()) {
+                // the slow budget is spent: wait a little for a released slot (answers of live zones free it within
+                // milliseconds), then BUSY (dead zones hold it for long). At the per-upstream cap the answer is BUSY
+                // at once: the caller's stale answer (RFC 8767) is worth more than a wait behind dead zones
                 index = 0;
                 awaitRoom(capRefusal);
                 capRefusal = null;
             } else if (lastFailure == null && capRefusal != null) {
-                if (closed.compareAndSet(false, true)) {
-                    metrics.shed(capRefusal);
-                    result.complete(busy(name, type, capRefusal));
-                }
+                shed(capRefusal);
             } else {
                 fail(lastFailure == null ? "no upstream available (all suspended)" : lastFailure);
             }
         }
 
         /**
-         * Waits for a released slot (then tries the upstreams again) or for the end of the wait, whichever comes first;
-         * at the end of the wait the answer is BUSY, shed at {@code cap}.
+         * Waits for a released slot (then tries the upstreams again) or for the end of the wait, whichever comes first.
+         * At the end of the wait it tries once more while the resolution's deadline allows (a slot released between
+         * the refusal and the registration of this wait woke nobody), and is otherwise BUSY, shed at {@code cap}.
          */
         private void awaitRoom(String cap) {
             AtomicBoolean woken = new AtomicBoolean();
@@ -165,12 +164,20 @@ final class UpstreamResolver {
             timer.schedule(() -> {
                 if (woken.compareAndSet(false, true)) {
                     limits.cancelRoomWait(retry);
-                    if (closed.compareAndSet(false, true)) {
-                        metrics.shed(cap);
-                        result.complete(busy(name, type, cap));
+                    if (System.nanoTime() < deadlineNanos) {
+                        next();
+                    } else {
+                        shed(cap);
                     }
                 }
             }, Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
+
+        private void shed(String cap) {
+            if (closed.compareAndSet(false, true)) {
+                metrics.shed(cap);
+                result.complete(busy(name, type, cap));
+            }
         }
 
         /**
