@@ -80,7 +80,10 @@ class FailoverTest {
             return dead.state() == UpstreamHealth.State.UP;
         });
         long firstBefore = first.queries();
+        long secondBefore = second.queries();
         assertThat(engine.resolve("back.failover.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
-        assertThat(first.queries()).as("the reinstated upstream is preferred again").isEqualTo(firstBefore + 1);
+        // a health probe may still reach the first upstream meanwhile, never the second: count what the second saw
+        assertThat(second.queries()).as("the reinstated upstream is preferred again").isEqualTo(secondBefore);
+        assertThat(first.queries()).isGreaterThan(firstBefore);
     }
 }
