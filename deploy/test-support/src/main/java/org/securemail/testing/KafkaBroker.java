@@ -89,7 +89,14 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A producer of string keys and byte values with {@code acks=all}. The caller closes it. */
     public KafkaProducer<String, byte[]> producer() {
+        return producer(Duration.ofMinutes(2));
+    }
+
+    /** As {@link #producer()}, with a write that is not acknowledged within {@code deliveryTimeout} failing. */
+    public KafkaProducer<String, byte[]> producer(Duration deliveryTimeout) {
         Properties props = new Properties();
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(30_000, deliveryTimeout.toMillis()));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAIL_MAX_MESSAGE_BYTES);
