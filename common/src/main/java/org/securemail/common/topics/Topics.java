@@ -24,6 +24,16 @@ public final class Topics {
     public static final String MAIL_ACCEPTED = "mail.accepted";
     /** Mail that passed inspection, same format as {@link #MAIL_ACCEPTED}. Key: queue id. */
     public static final String MAIL_READY = "mail.ready";
+    /**
+     * Inbound mail held by a recipient domain's policy (quarantine, or reject after the 250), same format as
+     * {@link #MAIL_READY} plus the {@code sm-verdict} header. Key: queue id.
+     */
+    public static final String MAIL_QUARANTINE = "mail.quarantine";
+    /**
+     * The inspection stage's parking lot: inbound mail whose checks met a DNS failure, inspected again when its
+     * {@code sm-inspect} header says it is due. Same format as {@link #MAIL_ACCEPTED}. Key: queue id.
+     */
+    public static final String INSPECT_PARK = "inspect.park";
     /** One {@code DeliveryEvent} per recipient attempt. Key: queue id. */
     public static final String DELIVERY_EVENTS = "delivery.events";
     /** DNS lookups for the DNS service. Key: zone (registrable domain). Value: JSON {@code DnsQuery}. */
@@ -72,6 +82,8 @@ public final class Topics {
         List<TopicSpec> specs = new ArrayList<>(List.of(
                 new TopicSpec(MAIL_ACCEPTED, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(MAIL_READY, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
+                new TopicSpec(MAIL_QUARANTINE, 6, false, MAIL_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS),
+                new TopicSpec(INSPECT_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(DELIVERY_EVENTS, 6, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(DNS_QUERIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),
                 new TopicSpec(DNS_QUERIES_REPLIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),
@@ -80,7 +92,7 @@ public final class Topics {
                 new TopicSpec(PROVISIONING_USERS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_DOMAIN_VERIFICATIONS, 3, false, DEFAULT_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS)));
-        for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, DELIVERY_EVENTS, DNS_QUERIES)) {
+        for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, INSPECT_PARK, DELIVERY_EVENTS, DNS_QUERIES)) {
             int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
         }

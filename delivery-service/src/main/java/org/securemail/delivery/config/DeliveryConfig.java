@@ -16,10 +16,10 @@ import io.smallrye.config.WithDefault;
 public interface DeliveryConfig {
 
     /**
-     * The topic read for new mail: {@code mail.accepted}, the topic ingest writes. Once the inspection stage
-     * (issue 14) publishes {@code mail.ready}, deployments switch to it.
+     * The topic read for new mail: {@code mail.ready}, what ingest's inspection stage publishes. A deployment that
+     * runs without the stage ({@code ingest.inspection.enabled=false}) reads {@code mail.accepted} instead.
      */
-    @WithDefault("mail.accepted")
+    @WithDefault("mail.ready")
     String input();
 
     /** Where DSN bounces are queued (a bounce goes through the normal queue). Defaults to the input topic. */

@@ -3,7 +3,7 @@ package org.securemail.delivery.messaging;
 /** Channel names of the delivery service; application.properties maps them to topics. */
 public final class Channels {
 
-    /** New mail: {@code mail.accepted} by default (see {@code delivery.input}). */
+    /** New mail: {@code mail.ready} by default (see {@code delivery.input}). */
     public static final String MAIL_IN = "mail-in";
     /** Retry tier consumers: {@code retry-1} .. {@code retry-5} read {@code delivery.retry.1} .. {@code .5}. */
     public static final String RETRY_1 = "retry-1";

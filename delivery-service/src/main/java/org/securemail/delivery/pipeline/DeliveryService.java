@@ -26,7 +26,7 @@ import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.messaging.KafkaOutbox;
 import org.securemail.delivery.routing.RouteResolver;
-import org.securemail.delivery.scheduler.AdmissionGate;
+import org.securemail.common.flow.AdmissionGate;
 import org.securemail.delivery.scheduler.DestinationScheduler;
 import org.securemail.delivery.smtp.MessageContent;
 import org.securemail.delivery.smtp.SmtpTransport;

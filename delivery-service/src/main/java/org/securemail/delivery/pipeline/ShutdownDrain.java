@@ -3,7 +3,7 @@ package org.securemail.delivery.pipeline;
 import java.time.Duration;
 
 import org.jboss.logging.Logger;
-import org.securemail.delivery.scheduler.AdmissionGate;
+import org.securemail.common.flow.AdmissionGate;
 
 /**
  * The shutdown drain (ADR 0036): no new delivery starts, the deliveries in progress get a bounded time to finish,

@@ -52,7 +52,7 @@ final class CrashDiagnostics {
 
     private static Map<String, String> groups() {
         Map<String, String> groups = new LinkedHashMap<>();
-        groups.put("delivery-mail-in", Topics.MAIL_ACCEPTED);
+        groups.put("delivery-mail-in", Topics.MAIL_READY);
         for (int tier = 1; tier <= Topics.DELIVERY_RETRY_TIERS; tier++) {
             groups.put("delivery-retry-" + tier, Topics.deliveryRetry(tier));
         }

@@ -57,7 +57,7 @@ class DeliveryCrashIT {
                 expected.addAll(rcpts);
                 MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", rcpts, "192.0.2.1",
                         "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                records.add(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
+                records.add(TestMail.record(mapper, Topics.MAIL_READY, envelope,
                         "Subject: crash " + i + "\r\n\r\nbody\r\n"));
             }
             TestMail.produceAll(broker, records);

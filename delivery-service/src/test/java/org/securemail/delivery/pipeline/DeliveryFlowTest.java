@@ -147,7 +147,7 @@ class DeliveryFlowTest {
         byte[] message = ("From: <" + sender + ">\r\nSubject: test " + queueId + "\r\nMessage-ID: <" + queueId
                 + "@client.test>\r\n\r\nHello.\r\n.leading dot\r\n").getBytes(StandardCharsets.UTF_8);
         try (KafkaProducer<String, byte[]> producer = broker.producer()) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_ACCEPTED, partition, queueId, message);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_READY, partition, queueId, message);
             record.headers().add(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope));
             producer.send(record).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -454,11 +454,11 @@ class DeliveryFlowTest {
     @Test
     void anUnreadableRecordGoesToTheDeadLetterTopic() {
         String queueId = "BROKEN" + UUID.randomUUID().toString().substring(0, 8);
-        broker.send(Topics.MAIL_ACCEPTED, queueId, "no envelope".getBytes(StandardCharsets.UTF_8), Map.of());
+        broker.send(Topics.MAIL_READY, queueId, "no envelope".getBytes(StandardCharsets.UTF_8), Map.of());
 
         Map<String, Boolean> seen = new ConcurrentHashMap<>();
         await().atMost(WAIT).until(() -> {
-            broker.read(Topics.dlq(Topics.MAIL_ACCEPTED), 100, Duration.ofSeconds(1))
+            broker.read(Topics.dlq(Topics.MAIL_READY), 100, Duration.ofSeconds(1))
                     .forEach(r -> seen.put(r.key(), true));
             return seen.containsKey(queueId);
         });

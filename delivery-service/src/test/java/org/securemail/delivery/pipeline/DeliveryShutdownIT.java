@@ -66,7 +66,7 @@ class DeliveryShutdownIT {
                 expected.add(rcpt);
                 MailEnvelope envelope = new MailEnvelope(queueId, "sender@origin.test", List.of(rcpt), "192.0.2.1",
                         "client.test", null, null, "t1", Direction.INBOUND, Instant.now(), 60);
-                records.add(TestMail.record(mapper, Topics.MAIL_ACCEPTED, envelope,
+                records.add(TestMail.record(mapper, Topics.MAIL_READY, envelope,
                         "Subject: stop " + i + "\r\n\r\nbody\r\n"));
             }
             TestMail.produceAll(broker, records);
@@ -152,7 +152,7 @@ class DeliveryShutdownIT {
     private static long deadLettered(KafkaBroker broker) throws Exception {
         try (Admin admin = broker.admin()) {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            request.put(new TopicPartition(Topics.dlq(Topics.MAIL_ACCEPTED), 0), OffsetSpec.latest());
+            request.put(new TopicPartition(Topics.dlq(Topics.MAIL_READY), 0), OffsetSpec.latest());
             return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(r -> r.offset()).sum();
         }

@@ -26,7 +26,7 @@ import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.routing.DomainRoutes;
 import org.securemail.delivery.routing.RouteResolver;
-import org.securemail.delivery.scheduler.AdmissionGate;
+import org.securemail.common.flow.AdmissionGate;
 import org.securemail.delivery.scheduler.DestinationScheduler;
 import org.securemail.delivery.smtp.AttemptResult;
 import org.securemail.delivery.smtp.SessionResult;

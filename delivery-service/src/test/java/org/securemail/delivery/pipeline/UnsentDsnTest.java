@@ -74,11 +74,11 @@ class UnsentDsnTest {
                 List.of("bob@" + domain, "gone@" + domain), "192.0.2.1", "client.test", null, null, "t1",
                 Direction.OUTBOUND, Instant.now(), 40);
 
-        broker.send(Topics.MAIL_ACCEPTED, "QUNSENTDSN1", "Subject: unsent dsn\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
+        broker.send(Topics.MAIL_READY, "QUNSENTDSN1", "Subject: unsent dsn\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
                 Map.of(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope)));
 
         // the DSN send fails: the record is dead-lettered, not lost
-        List<ConsumerRecord<String, byte[]>> dead = broker.read(Topics.dlq(Topics.MAIL_ACCEPTED), 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> dead = broker.read(Topics.dlq(Topics.MAIL_READY), 1, Duration.ofSeconds(30));
         assertThat(dead).extracting(ConsumerRecord::key).containsExactly("QUNSENTDSN1");
         assertThat(sink.recipients()).containsExactly("bob@" + domain);
 

@@ -84,8 +84,14 @@ public final class Fixtures {
 
     /** Reads mail.accepted from the beginning until the record with this key shows up or the time is over. */
     public static Optional<ConsumerRecord<String, byte[]>> find(KafkaBroker broker, String queueId, Duration timeout) {
+        return find(broker, Topics.MAIL_ACCEPTED, queueId, timeout);
+    }
+
+    /** Reads {@code topic} from the beginning until the record with this key shows up or the time is over. */
+    public static Optional<ConsumerRecord<String, byte[]>> find(KafkaBroker broker, String topic, String queueId,
+            Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = broker.consumer(Topics.MAIL_ACCEPTED)) {
+        try (KafkaConsumer<String, byte[]> consumer = broker.consumer(topic)) {
             while (System.nanoTime() < end) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (queueId.equals(r.key())) {

@@ -1,4 +1,4 @@
-package org.securemail.delivery.scheduler;
+package org.securemail.common.flow;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -33,20 +33,20 @@ import org.securemail.testing.KafkaBrokerResource;
 import org.securemail.testing.Management;
 
 /**
- * {@code delivery.input=mail.ready}: the switch a deployment makes once the inspection stage publishes inspected mail
- * (the default, {@code mail.accepted}, is what every other delivery test runs with). Delivery then reads only
- * {@code mail.ready} and queues its bounces there.
+ * {@code delivery.input=mail.accepted}: a deployment that runs without the inspection stage (the default,
+ * {@code mail.ready}, is what every other delivery test runs with). Delivery then reads only {@code mail.accepted} and
+ * queues its bounces there.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@TestProfile(ReadyInputTest.ReadyInput.class)
+@TestProfile(AcceptedInputTest.AcceptedInput.class)
 @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = true)
-class ReadyInputTest {
+class AcceptedInputTest {
 
-    public static class ReadyInput implements QuarkusTestProfile {
+    public static class AcceptedInput implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("delivery.input", Topics.MAIL_READY);
+            return Map.of("delivery.input", Topics.MAIL_ACCEPTED);
         }
     }
 
@@ -73,7 +73,7 @@ class ReadyInputTest {
 
     @Test
     @Order(2)
-    void deliversMailFromMailReadyAndQueuesBouncesThere() throws Exception {
+    void deliversMailFromMailAcceptedAndQueuesBouncesThere() throws Exception {
         sink.rcptReply = r -> r.startsWith("gone") ? "550 5.1.1 no such user" : "250 2.1.5 Ok";
         String domain = "ready-input.test";
         TestMail.routeTo(broker, mapper, domain, sink.port());
@@ -81,14 +81,14 @@ class ReadyInputTest {
                 List.of("bob@" + domain, "gone@" + domain), "192.0.2.1", "client.test", null, null, "t1",
                 Direction.OUTBOUND, Instant.now(), 40);
 
-        broker.send(Topics.MAIL_READY, "QREADY1", "Subject: ready\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
+        broker.send(Topics.MAIL_ACCEPTED, "QREADY1", "Subject: ready\r\n\r\nhi\r\n".getBytes(StandardCharsets.UTF_8),
                 Map.of(MailHeaders.ENVELOPE, mapper.writeValueAsBytes(envelope)));
 
-        // bob's message, then the DSN for gone@ (queued on mail.ready, delivered to alice at the same sink)
+        // bob's message, then the DSN for gone@ (queued on mail.accepted, delivered to alice at the same sink)
         await().atMost(Duration.ofSeconds(30)).until(() -> sink.received.size() == 2);
         assertThat(sink.received.get(0).recipients()).containsExactly("bob@" + domain);
         assertThat(sink.received.get(1).sender()).isEmpty();
         assertThat(sink.received.get(1).recipients()).containsExactly("alice@" + domain);
-        assertThat(broker.read(Topics.MAIL_ACCEPTED, 1, Duration.ofSeconds(2))).isEmpty();
+        assertThat(broker.read(Topics.MAIL_READY, 1, Duration.ofSeconds(2))).isEmpty();
     }
 }

@@ -1,0 +1,73 @@
+package org.securemail.ingest.stage;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The inspection stage between {@code mail.accepted} and {@code mail.ready}; keys are {@code ingest.inspection.*}
+ * (env {@code INGEST_INSPECTION_*}). See docs/inspection.md.
+ */
+@ConfigMapping(prefix = "ingest.inspection")
+public interface InspectionSettings {
+
+    /** Whether this replica runs the stage (its consumers join the {@code ingest-inspection} group). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * The authserv-id of the Authentication-Results header this platform writes (RFC 8601 §2.5); header fields that
+     * already carry it are forgeries and are removed. Empty: {@code ingest.hostname}.
+     */
+    Optional<String> authservId();
+
+    /** Messages inspected at once by this replica; the consumer waits (without a thread) for a free slot. */
+    @WithDefault("256")
+    int maxInFlight();
+
+    /** Deadline of one DNS lookup of a check. */
+    @WithDefault("3s")
+    Duration lookupDeadline();
+
+    /** The longest one pass over a message's checks may take; a check still running then counts as temperror. */
+    @WithDefault("15s")
+    Duration checkDeadline();
+
+    /** How long a message whose checks met a DNS failure stays parked before it is inspected again. */
+    @WithDefault("30s")
+    Duration parkDelay();
+
+    /**
+     * The longest a message waits for DNS answers, from its first inspection: then it goes on with {@code temperror}
+     * recorded and no policy applied to the checks that could not finish (fail open, ADR 0071).
+     */
+    @WithDefault("30m")
+    Duration maxWait();
+
+    /**
+     * The Kafka settings both stage consumers share ({@code ingest.inspection.consumers.*}), handed to the connector
+     * as the map their {@code kafka-configuration} attribute names ({@link StageConsumerSettings}).
+     */
+    Map<String, String> consumers();
+
+    /** Content scanning through rspamd; off unless an endpoint is given. */
+    Rspamd rspamd();
+
+    interface Rspamd {
+
+        /** rspamd's normal worker, e.g. {@code http://127.0.0.1:11333}; empty: no content scanning. */
+        Optional<URI> url();
+
+        /** Deadline of one scan; a scan that takes longer is a temporary failure. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Messages larger than this are not scanned (recorded as skipped). */
+        @WithDefault("10485760")
+        long maxMessageBytes();
+    }
+}

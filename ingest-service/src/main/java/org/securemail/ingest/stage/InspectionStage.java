@@ -1,0 +1,269 @@
+package org.securemail.ingest.stage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+import org.securemail.common.flow.AdmissionGate;
+import org.securemail.common.mail.Direction;
+import org.securemail.common.mail.DomainNames;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.provisioning.DomainPolicy;
+import org.securemail.common.provisioning.DomainRecord;
+import org.securemail.common.topics.Topics;
+import org.securemail.ingest.inspect.dnsbl.DnsblZone;
+
+/**
+ * The stage between {@code mail.accepted} and {@code mail.ready} (docs/inspection.md). For each record: submitted
+ * (outbound) mail and DSNs pass unchanged; inbound mail is inspected, gets one {@code Authentication-Results} field
+ * (forged ones with our authserv-id removed) and goes to {@code mail.ready}, or to {@code mail.quarantine} when a
+ * recipient domain's policy says so. A message whose checks met a DNS failure is parked on {@code inspect.park} and
+ * inspected again later, until the longest wait is over; then it goes on with {@code temperror} recorded (fail open,
+ * ADR 0071). The record is acknowledged once everything it became is acknowledged by the broker.
+ *
+ * <p>Records are admitted concurrently (up to {@code max-in-flight}) and acknowledged in any order, so a message
+ * whose lookups are slow never holds up the ones behind it.
+ */
+public final class InspectionStage {
+
+    private static final Logger LOG = Logger.getLogger(InspectionStage.class);
+    /** The Kafka header with the verdict on a quarantined message (JSON {@link QuarantineNote}). */
+    public static final String VERDICT_HEADER = "sm-verdict";
+
+    private final Inspector inspector;
+    private final PolicySource policies;
+    private final StageOutbox outbox;
+    private final ObjectMapper mapper;
+    private final InspectionSettings settings;
+    private final String authservId;
+    private final Clock clock;
+    private final AdmissionGate gate;
+    private final MeterRegistry registry;
+
+    public InspectionStage(Inspector inspector, PolicySource policies, StageOutbox outbox, ObjectMapper mapper,
+            InspectionSettings settings, String authservId, Clock clock, MeterRegistry registry) {
+        this.inspector = inspector;
+        this.policies = policies;
+        this.outbox = outbox;
+        this.mapper = mapper;
+        this.settings = settings;
+        this.authservId = authservId;
+        this.clock = clock;
+        this.gate = new AdmissionGate(settings.maxInFlight());
+        this.registry = registry;
+        registry.gauge("ingest.inspection.in.flight", gate, AdmissionGate::inUse);
+    }
+
+    /** Where a recipient domain's policy comes from (the provisioning state). */
+    @FunctionalInterface
+    public interface PolicySource {
+        Optional<DomainPolicy> policy(String domain);
+    }
+
+    /**
+     * Admits one record: waits until it is due (parked records) and for a slot, starts its inspection and returns.
+     * The record is acknowledged when what it became is written.
+     */
+    public Uni<Void> admit(Message<byte[]> message) {
+        MailEnvelope envelope;
+        ParkState park;
+        try {
+            byte[] json = header(message, MailHeaders.ENVELOPE);
+            if (json == null) {
+                throw new IllegalArgumentException("no " + MailHeaders.ENVELOPE + " header");
+            }
+            envelope = mapper.readValue(json, MailEnvelope.class);
+            byte[] parked = header(message, ParkState.HEADER);
+            park = parked == null ? null : mapper.readValue(parked, ParkState.class);
+        } catch (Exception e) {
+            LOG.warnf("dead-lettering an unreadable record: %s", e.getMessage());
+            count("invalid");
+            return Uni.createFrom().completionStage(message.nack(e));
+        }
+        Uni<Void> due = Uni.createFrom().voidItem();
+        if (park != null && park.dueAt() != null) {
+            long wait = Duration.between(clock.instant(), park.dueAt()).toMillis();
+            if (wait >= 1) {
+                due = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(wait));
+            }
+        }
+        ParkState state = park;
+        return due.chain(gate::acquire).invoke(() -> start(message, envelope, state));
+    }
+
+    private void start(Message<byte[]> message, MailEnvelope envelope, ParkState park) {
+        Uni<Void> work;
+        try {
+            work = process(envelope, message.getPayload(), park);
+        } catch (RuntimeException e) {
+            work = Uni.createFrom().failure(e);
+        }
+        work.subscribe().with(done -> {
+            gate.release();
+            message.ack();
+        }, failure -> {
+            gate.release();
+            LOG.errorf(failure, "inspection of %s failed; the record is dead-lettered", envelope.queueId());
+            message.nack(failure);
+        });
+    }
+
+    Uni<Void> process(MailEnvelope envelope, byte[] raw, ParkState park) {
+        if (envelope.direction() != Direction.INBOUND) {
+            count("passed");
+            return outbox.send(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
+        }
+        Instant now = clock.instant();
+        ParkState pass = park == null ? new ParkState(now, 1, null) : new ParkState(park.firstSeenAt(),
+                park.passes() + 1, null);
+        Map<String, List<String>> byDomain = recipientsByDomain(envelope);
+        Map<String, DomainPolicy> policyOf = new HashMap<>();
+        byDomain.keySet().forEach(d -> policyOf.put(d, policies.policy(d).orElse(PolicyDecision.DEFAULT)));
+        Inspector.CheckPlan plan = plan(policyOf.values());
+        Duration guard = settings.checkDeadline().plusSeconds(5);
+        return inspector.inspect(envelope, raw, plan)
+                .ifNoItem().after(guard).recoverWithItem(() -> null)
+                .chain(report -> decide(envelope, raw, pass, byDomain, policyOf, report));
+    }
+
+    private Uni<Void> decide(MailEnvelope envelope, byte[] raw, ParkState pass, Map<String, List<String>> byDomain,
+            Map<String, DomainPolicy> policyOf, InspectionReport report) {
+        List<String> temporary = report == null ? List.of("all") : report.temporary();
+        Instant now = clock.instant();
+        boolean waitedEnough = !now.isBefore(pass.firstSeenAt().plus(settings.maxWait()));
+        if (!temporary.isEmpty() && !waitedEnough) {
+            count("parked");
+            LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), temporary, pass.passes(),
+                    settings.parkDelay());
+            ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()));
+            Map<String, byte[]> headers = envelopeHeaders(envelope);
+            headers.put(ParkState.HEADER, json(next));
+            return outbox.send(Topics.INSPECT_PARK, envelope.queueId(), raw, headers);
+        }
+        InspectionReport final_ = report == null ? new InspectionReport(null, List.of(), null, null, null, null)
+                : report;
+        if (!temporary.isEmpty()) {
+            count("failed-open");
+            LOG.infof("%s: %s still not final after %s; going on with temperror recorded (fail open)",
+                    envelope.queueId(), temporary, Duration.between(pass.firstSeenAt(), now));
+        }
+        byte[] stamped = stamp(raw, final_);
+        Map<Verdict, List<String>> groups = new LinkedHashMap<>();
+        byDomain.forEach((domain, rcpts) -> groups.computeIfAbsent(
+                PolicyDecision.decide(policyOf.get(domain), final_), v -> new ArrayList<>()).addAll(rcpts));
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (Map.Entry<Verdict, List<String>> group : groups.entrySet()) {
+            MailEnvelope part = withRecipients(envelope, group.getValue(), stamped.length);
+            Map<String, byte[]> headers = envelopeHeaders(part);
+            Verdict verdict = group.getKey();
+            count(verdict.action().name().toLowerCase(Locale.ROOT));
+            if (verdict.action() == Verdict.Action.DELIVER) {
+                writes.add(outbox.send(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
+            } else {
+                LOG.infof("%s: %s for %s: %s", envelope.queueId(), verdict.action(), group.getValue(),
+                        verdict.reasons());
+                headers.put(VERDICT_HEADER, json(new QuarantineNote(verdict.action(), verdict.reasons(), temporary,
+                        clock.instant())));
+                writes.add(outbox.send(Topics.MAIL_QUARANTINE, envelope.queueId(), stamped, headers));
+            }
+        }
+        return Uni.join().all(writes).andFailFast().replaceWithVoid();
+    }
+
+    /** The message with the one header field of our results on top, forged ones removed. */
+    byte[] stamp(byte[] raw, InspectionReport report) {
+        byte[] field = AuthenticationResults.field(authservId, report).getBytes(StandardCharsets.US_ASCII);
+        byte[] body = ForgedResults.strip(raw, authservId);
+        byte[] out = new byte[field.length + body.length];
+        System.arraycopy(field, 0, out, 0, field.length);
+        System.arraycopy(body, 0, out, field.length, body.length);
+        return out;
+    }
+
+    static Inspector.CheckPlan plan(Iterable<DomainPolicy> policies) {
+        boolean spf = false;
+        boolean dmarc = false;
+        Set<String> zones = new LinkedHashSet<>();
+        for (DomainPolicy p : policies) {
+            spf |= !"off".equalsIgnoreCase(p.spf());
+            dmarc |= !"off".equalsIgnoreCase(p.dmarc());
+            zones.addAll(p.dnsblZones());
+        }
+        List<DnsblZone> dnsbl = new ArrayList<>();
+        for (String zone : zones) {
+            try {
+                dnsbl.add(DnsblZone.of(zone));
+            } catch (IllegalArgumentException e) {
+                LOG.debugf("ignoring a policy's DNSBL zone: %s", e.getMessage());
+            }
+        }
+        return new Inspector.CheckPlan(spf, dmarc, dnsbl);
+    }
+
+    private static Map<String, List<String>> recipientsByDomain(MailEnvelope envelope) {
+        Map<String, List<String>> byDomain = new LinkedHashMap<>();
+        for (String rcpt : envelope.recipients()) {
+            String domain = rcpt.substring(rcpt.lastIndexOf('@') + 1);
+            String key = DomainNames.normalise(domain).orElse(domain.toLowerCase(Locale.ROOT));
+            byDomain.computeIfAbsent(key, d -> new ArrayList<>()).add(rcpt);
+        }
+        return byDomain;
+    }
+
+    private static MailEnvelope withRecipients(MailEnvelope e, List<String> recipients, long size) {
+        return new MailEnvelope(e.queueId(), e.sender(), recipients, e.clientIp(), e.helo(), e.tlsProtocol(),
+                e.authIdentity(), e.tenantId(), e.direction(), e.receivedAt(), size);
+    }
+
+    private Map<String, byte[]> envelopeHeaders(MailEnvelope envelope) {
+        Map<String, byte[]> headers = new HashMap<>();
+        headers.put(MailHeaders.ENVELOPE, json(envelope));
+        return headers;
+    }
+
+    private byte[] json(Object value) {
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void count(String outcome) {
+        registry.counter("ingest.inspection.messages", "outcome", outcome).increment();
+    }
+
+    private static byte[] header(Message<byte[]> message, String name) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> m.getHeaders().lastHeader(name)).map(Header::value).orElse(null);
+    }
+
+    /**
+     * Why a message is in quarantine.
+     *
+     * @param action    QUARANTINE, or REJECT (refused after the 250: held instead of bounced)
+     * @param reasons   the checks that decided it
+     * @param temporary the checks that had no final result (the message went on after the longest wait)
+     * @param at        when the stage decided
+     */
+    public record QuarantineNote(Verdict.Action action, List<String> reasons, List<String> temporary, Instant at) {
+    }
+}

@@ -1,0 +1,16 @@
+package org.securemail.ingest.stage;
+
+import java.time.Instant;
+
+/**
+ * The Kafka header {@value #HEADER} of a parked message: when it was first inspected, how many passes it had and
+ * when the next is due. A message from {@code mail.accepted} has none.
+ *
+ * @param firstSeenAt when the stage first inspected the message (the longest wait counts from here)
+ * @param passes      passes over the checks so far
+ * @param dueAt       the next pass is not before this
+ */
+public record ParkState(Instant firstSeenAt, int passes, Instant dueAt) {
+
+    public static final String HEADER = "sm-inspect";
+}
