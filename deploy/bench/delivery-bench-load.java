@@ -1,6 +1,6 @@
 // Load driver for deploy/bench/delivery-bench (single-file program).
 //   provision BOOTSTRAP DOMAINS SINK_PORT            publish DOMAINS inbound domains d1..dN.bench.test routed to smtp-sink
-//   run BOOTSTRAP DOMAINS MESSAGES MSG_LEN LABEL     produce MESSAGES one-recipient messages into mail.accepted (delivery's default input), spread
+//   run BOOTSTRAP DOMAINS MESSAGES MSG_LEN LABEL     produce MESSAGES one-recipient messages into mail.ready (delivery's default input), spread
 //                                                    over DOMAINS destinations, and time them until every one has a
 //                                                    DELIVERED event on delivery.events
 import java.nio.charset.StandardCharsets;
@@ -91,7 +91,7 @@ public class DeliveryBenchLoad {
                         + Instant.now() + "\",\"size\":" + msgLen + "}";
                 byte[] message = ("From: <bench@sender.test>\r\nTo: <" + rcpt + ">\r\nSubject: bench " + i
                         + "\r\nMessage-ID: <" + queueId + "@bench>\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_ACCEPTED, queueId, message);
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.MAIL_READY, queueId, message);
                 record.headers().add("sm-envelope", envelope.getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }

@@ -120,8 +120,8 @@ class OutageIT {
                 new Stack.Service("ingest-service", "ingest-service", Map.of(
                         "ingest.mx.port", Integer.toString(FreePorts.next()),
                         "ingest.submission.port", Integer.toString(submissionPort))),
+                // delivery reads mail.ready (its default): submitted mail passes the inspection stage unchanged
                 new Stack.Service("delivery-service", "delivery-service", Map.of(
-                        "delivery.input", "mail.accepted",
                         "delivery.next-hop-port", Integer.toString(mx.port()),
                         // every MX answer of the modelled world is 127.0.0.1 (refused by default, issue 12)
                         "delivery.network.allowed-networks", "127.0.0.0/8"))));

@@ -58,7 +58,7 @@ class PodSecurityTest {
         assertThat(Files.readString(overlay.resolve("kustomization.yaml"))).contains("- autoscaling.yaml")
                 .contains("namespace: securemail");
         String scaling = Files.readString(overlay.resolve("autoscaling.yaml"));
-        for (String[] target : new String[][] {{"delivery-service", "delivery-mail-in", "mail.accepted"},
+        for (String[] target : new String[][] {{"delivery-service", "delivery-mail-in", "mail.ready"},
                 {"dns-service", "dns-service", "dns.queries"}}) {
             String scaled = document(scaling, "ScaledObject", target[0]);
             assertThat(scaled).as(target[0]).contains("type: kafka").contains("consumerGroup: " + target[1] + "\n")
@@ -70,7 +70,7 @@ class PodSecurityTest {
         // the groups and topics named there are the ones the services use
         assertThat(Files.readString(BASE.resolve("../../../delivery-service/src/main/resources/application.properties")))
                 .contains("mp.messaging.incoming.mail-in.group.id=delivery-mail-in")
-                .contains("delivery.input=${DELIVERY_INPUT:mail.accepted}");
+                .contains("delivery.input=${DELIVERY_INPUT:mail.ready}");
         assertThat(Files.readString(BASE.resolve("../../../dns-service/server/src/main/resources/application.properties")))
                 .contains("mp.messaging.incoming.dns-queries.group.id=dns-service")
                 .contains("mp.messaging.incoming.dns-queries.topic=dns.queries");

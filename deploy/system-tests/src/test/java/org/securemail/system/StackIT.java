@@ -26,6 +26,8 @@ class StackIT {
 
     private static final String OPERATOR_KEY = "system-test-operator-key-0123456789";
 
+    private static final String AUTHSERV = "mx.stack.test";
+
     private static Stack stack;
     private static int mxPort;
     /** The DNS service's upstream: serves the verification TXT records tenants publish. */
@@ -45,11 +47,19 @@ class StackIT {
                         // the test's sink is on loopback, on a free port: allowed here, never by default (ADR 0059)
                         "provisioning.network.allowed-networks", "127.0.0.0/8",
                         "provisioning.network.allowed-ports", "1-65535"));
-        stack.start("dns-service", "dns-service/server", Map.of("dns.upstreams", resolver.hostPort()));
+        // a zone that failed is asked again after at most 2 s (RFC 9520 backoff, 5 min in production), so a test's
+        // dead zone that comes back is seen within seconds
+        stack.start("dns-service", "dns-service/server", Map.of("dns.upstreams", resolver.hostPort(),
+                "dns.cache.failure-max", "2s"));
+        // the inspection stage: parked mail is looked at again after 2 s (30 s in production)
         stack.start("ingest-service", "ingest-service", Map.of(
                 "ingest.mx.port", Integer.toString(mxPort),
-                "ingest.submission.port", Integer.toString(FreePorts.next())));
-        stack.start("delivery-service", "delivery-service", Map.of("delivery.input", "mail.accepted",
+                "ingest.submission.port", Integer.toString(FreePorts.next()),
+                "ingest.inspection.authserv-id", AUTHSERV,
+                "ingest.inspection.lookup-deadline", "2s",
+                "ingest.inspection.park-delay", "2s"));
+        // delivery reads mail.ready (its default): every message goes through the inspection stage
+        stack.start("delivery-service", "delivery-service", Map.of(
                 "delivery.network.allowed-networks", "127.0.0.0/8", "delivery.network.allowed-ports", "1-65535"));
     }
 
@@ -151,11 +161,58 @@ class StackIT {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(nextHop.received)
                     .anySatisfy(received -> {
                         assertThat(received.recipients()).containsExactly("alice@relay.example");
-                        assertThat(received.data()).contains(messageId).contains("Received:");
+                        assertThat(received.data()).contains(messageId).contains("Received:")
+                                // inspected on the way: the upstream synthesises "v=spf1 -all" for sender.example
+                                .startsWith("Authentication-Results: " + AUTHSERV + ";\r\n"
+                                        + "\tspf=fail smtp.mailfrom=bob@sender.example;");
                     }));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(api().get("/api/v1/messages/" + queueId))
                             .contains("alice@relay.example").contains("DELIVERED"));
+        }
+    }
+
+    /**
+     * Issue 14: a sender's zone that stops answering delays only the mail whose checks need it. The stage's lookups go
+     * through the real DNS service to its upstream, where the zone is dead: that message is parked in Kafka while the
+     * mail from answering zones is delivered, and it is delivered once the zone answers again.
+     */
+    @Test
+    void aZoneThatStopsAnsweringDelaysOnlyTheMailThatNeedsIt() throws Exception {
+        try (SmtpSink nextHop = SmtpSink.start()) {
+            String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Inspected\"}"));
+            api().post("/api/v1/domains", """
+                    {"name":"inspected.example","tenantId":"%s","inboundEnabled":true,
+                     "nextHops":[{"host":"127.0.0.1","port":%d,"preference":10,"tls":"NONE"}],
+                     "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId, nextHop.port()));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
+                    assertThat(SmtpProbe.rcptReply(mxPort, "carol@inspected.example")).startsWith("250"));
+            resolver.zone("stalled.example").mode(TestDnsServer.Mode.DEAD);
+
+            String stalledId = "<stalled-" + System.nanoTime() + "@stalled.example>";
+            assertThat(SmtpProbe.send(mxPort, "x@stalled.example", "carol@inspected.example",
+                    "Message-ID: " + stalledId + "\r\nSubject: stalled\r\n\r\nwaits for its zone\r\n"))
+                    .startsWith("250 2.0.0");
+            List<String> flowing = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String id = "<flowing-" + i + "-" + System.nanoTime() + "@answering.example>";
+                flowing.add(id);
+                assertThat(SmtpProbe.send(mxPort, "y@answering.example", "carol@inspected.example",
+                        "Message-ID: " + id + "\r\nSubject: flowing\r\n\r\nanswered\r\n")).startsWith("250 2.0.0");
+            }
+
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(nextHop.received)
+                    .extracting(received -> received.data().replaceAll("(?s).*Message-ID: (<[^>]+>).*", "$1"))
+                    .containsAll(flowing));
+            assertThat(nextHop.received).noneMatch(received -> received.data().contains(stalledId));
+            assertThat(stack.services.get("ingest-service").get("/q/metrics").body())
+                    .containsPattern("ingest_inspection_messages_total\\{outcome=\"parked\"[^}]*} [1-9]");
+
+            resolver.zone("stalled.example").mode(TestDnsServer.Mode.ANSWER);
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(nextHop.received)
+                    .anySatisfy(received -> assertThat(received.data()).contains(stalledId)
+                            .startsWith("Authentication-Results: " + AUTHSERV + ";\r\n"
+                                    + "\tspf=fail smtp.mailfrom=x@stalled.example;")));
         }
     }
 
