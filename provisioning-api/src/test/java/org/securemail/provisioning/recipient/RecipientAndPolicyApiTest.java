@@ -66,6 +66,9 @@ class RecipientAndPolicyApiTest {
         Api.as(key).get("/api/v1/domains/" + domainId).then().body("policy.spf", equalTo("REJECT")).body("version", equalTo(1));
         Api.as(key).body(Map.of("spf", "OFF", "dmarc", "OFF", "dnsblZones", List.of(), "version", 0))
                 .put("/api/v1/domains/" + domainId + "/policy").then().statusCode(409);
+        Api.as(key).body(Map.of("spf", "QUARANTINE", "dmarc", "QUARANTINE", "dnsblZones", List.of(), "version", 1))
+                .put("/api/v1/domains/" + domainId + "/policy").then().statusCode(200)
+                .body("spf", equalTo("QUARANTINE")).body("dmarc", equalTo("QUARANTINE")).body("version", equalTo(2));
         Api.as(key).body(Map.of("spf", "MAYBE", "dmarc", "OFF", "dnsblZones", List.of(), "version", 1))
                 .put("/api/v1/domains/" + domainId + "/policy").then().statusCode(400).body("errors[0].field", equalTo("spf"));
         Api.as(key).body(Map.of("spf", "OFF", "dmarc", "OFF", "dnsblZones", List.of("not a zone"), "version", 1))
