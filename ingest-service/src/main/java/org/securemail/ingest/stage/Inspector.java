@@ -17,6 +17,7 @@ import org.securemail.ingest.inspect.dmarc.DkimIdentifier;
 import org.securemail.ingest.inspect.dmarc.DmarcEvaluator;
 import org.securemail.ingest.inspect.dmarc.DmarcInput;
 import org.securemail.ingest.inspect.dmarc.DmarcOutcome;
+import org.securemail.ingest.inspect.dmarc.DmarcPolicyView;
 import org.securemail.ingest.inspect.dmarc.FromHeader;
 import org.securemail.ingest.inspect.dmarc.SpfIdentifier;
 import org.securemail.ingest.inspect.dnsbl.DnsblChecker;
@@ -51,6 +52,16 @@ public final class Inspector {
         this.iprev = iprev;
         this.dnsbl = dnsbl;
         this.content = content;
+    }
+
+    /** SPF alone, for an operator: the MAIL FROM identity, or HELO when no sender is given. */
+    public Uni<SpfOutcome> spfCheck(InetAddress client, String helo, String sender) {
+        return sender.isEmpty() ? spf.checkHelo(client, helo) : spf.checkMailFrom(client, helo, sender);
+    }
+
+    /** DMARC policy discovery alone, for an operator. */
+    public Uni<DmarcPolicyView> dmarcPolicy(String domain) {
+        return dmarc.lookupPolicy(domain);
     }
 
     /** Whether a content scanner is configured. */
