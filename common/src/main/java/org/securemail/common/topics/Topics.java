@@ -92,7 +92,8 @@ public final class Topics {
                 new TopicSpec(PROVISIONING_USERS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_DOMAIN_VERIFICATIONS, 3, false, DEFAULT_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS)));
-        for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, INSPECT_PARK, DELIVERY_EVENTS, DNS_QUERIES)) {
+        for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, MAIL_QUARANTINE, INSPECT_PARK, DELIVERY_EVENTS,
+                DNS_QUERIES)) {
             int max = consumed.startsWith("mail.") ? MAIL_MAX_MESSAGE_BYTES : DEFAULT_MAX_MESSAGE_BYTES;
             specs.add(new TopicSpec(dlq(consumed), 1, false, max, SEVEN_DAYS_MS));
         }
