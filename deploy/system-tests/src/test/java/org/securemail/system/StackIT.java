@@ -39,6 +39,9 @@ class StackIT {
         mxPort = FreePorts.next();
         resolver = TestDnsServer.start();
         resolver.zone("owned.example").ttl(1);
+        // every other zone answers (synthesized records: TXT "v=spf1 -all", no PTR): the inspection stage's lookups for
+        // the senders of these tests find answers; a REFUSED zone would park their mail as a DNS failure
+        resolver.otherZones().mode(TestDnsServer.Mode.ANSWER);
         stack.start("provisioning-api", "provisioning-api",
                 Map.of("provisioning.bootstrap-operator-key", OPERATOR_KEY,
                         "provisioning.verification.poll-interval", "500ms",
@@ -57,7 +60,8 @@ class StackIT {
                 "ingest.submission.port", Integer.toString(FreePorts.next()),
                 "ingest.inspection.authserv-id", AUTHSERV,
                 "ingest.inspection.lookup-deadline", "2s",
-                "ingest.inspection.park-delay", "2s"));
+                "ingest.inspection.park-delay", "2s",
+                "quarkus.log.category.\"org.securemail.ingest.stage\".level", "DEBUG"));
         // delivery reads mail.ready (its default): every message goes through the inspection stage
         stack.start("delivery-service", "delivery-service", Map.of(
                 "delivery.network.allowed-networks", "127.0.0.0/8", "delivery.network.allowed-ports", "1-65535"));

@@ -132,8 +132,8 @@ public final class InspectionStage {
             return outbox.send(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
         }
         Instant now = clock.instant();
-        ParkState pass = park == null ? new ParkState(now, 1, null) : new ParkState(park.firstSeenAt(),
-                park.passes() + 1, null);
+        ParkState pass = park == null ? new ParkState(now, 1, null, List.of()) : new ParkState(park.firstSeenAt(),
+                park.passes() + 1, null, List.of());
         Map<String, List<String>> byDomain = recipientsByDomain(envelope);
         Map<String, DomainPolicy> policyOf = new HashMap<>();
         byDomain.keySet().forEach(d -> policyOf.put(d, policies.policy(d).orElse(PolicyDecision.DEFAULT)));
@@ -153,7 +153,8 @@ public final class InspectionStage {
             count("parked");
             LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), temporary, pass.passes(),
                     settings.parkDelay());
-            ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()));
+            ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()),
+                    temporary);
             Map<String, byte[]> headers = envelopeHeaders(envelope);
             headers.put(ParkState.HEADER, json(next));
             return outbox.send(Topics.INSPECT_PARK, envelope.queueId(), raw, headers);

@@ -155,6 +155,7 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         ParkState state = JSON.readValue(parked.headers().lastHeader(ParkState.HEADER).value(), ParkState.class);
         assertThat(state.passes()).isEqualTo(1);
         assertThat(state.dueAt()).isAfter(state.firstSeenAt());
+        assertThat(state.waitingFor()).contains("spf", "dmarc");
         assertThat(broker.readToEnd(Topics.MAIL_READY)).noneMatch(r -> stuck.equals(r.key()));
 
         FakeDnsBean.DEAD.clear();
