@@ -3,6 +3,7 @@ package org.securemail.ingest.stage;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.securemail.common.mail.InspectionSummary;
 import org.securemail.ingest.inspect.content.ScanProblem;
 import org.securemail.ingest.inspect.content.ScanVerdict;
 import org.securemail.ingest.inspect.dkim.DkimResult;
@@ -31,6 +32,36 @@ public record InspectionReport(SpfOutcome spf, List<DkimSignatureResult> dkim, D
 
     public InspectionReport {
         dkim = dkim == null ? List.of() : List.copyOf(dkim);
+    }
+
+    /** One line per check that ran, for the tracking timeline ({@link InspectionSummary}). */
+    public List<InspectionSummary.Check> lines() {
+        List<InspectionSummary.Check> lines = new ArrayList<>();
+        if (spf != null) {
+            lines.add(new InspectionSummary.Check("spf", spf.result().rfcName(), spf.identity().name()
+                    .toLowerCase(java.util.Locale.ROOT) + "=" + spf.sender()));
+        }
+        for (DkimSignatureResult d : dkim) {
+            lines.add(new InspectionSummary.Check("dkim", d.result().token(), "header.d=" + d.domain()
+                    + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")")));
+        }
+        if (dmarc != null) {
+            lines.add(new InspectionSummary.Check("dmarc", dmarc.result().rfcName(),
+                    "header.from=" + dmarc.authorDomain()));
+        }
+        if (iprev != null) {
+            lines.add(new InspectionSummary.Check("iprev", iprev.result().iprevName(), "policy.iprev=" + iprev.client()
+                    + (iprev.verifiedNames().isEmpty() ? "" : " (" + iprev.verifiedNames().get(0) + ")")));
+        }
+        if (dnsbl != null) {
+            dnsbl.zones().forEach(z -> lines.add(new InspectionSummary.Check("dnsbl", z.result().lowerName(),
+                    z.zone())));
+        }
+        if (content != null) {
+            lines.add(new InspectionSummary.Check("content", content.action().name().toLowerCase(java.util.Locale.ROOT),
+                    "score " + content.score() + "/" + content.requiredScore()));
+        }
+        return lines;
     }
 
     /**

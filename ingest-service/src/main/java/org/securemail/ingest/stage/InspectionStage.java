@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import org.securemail.common.flow.AdmissionGate;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.DomainNames;
+import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.provisioning.DomainPolicy;
@@ -176,6 +177,8 @@ public final class InspectionStage {
             Map<String, byte[]> headers = envelopeHeaders(part);
             Verdict verdict = group.getKey();
             count(verdict.action().name().toLowerCase(Locale.ROOT));
+            headers.put(MailHeaders.INSPECTION, json(new InspectionSummary(clock.instant(), verdict.action().name(),
+                    final_.lines(), verdict.reasons(), temporary, pass.passes())));
             if (verdict.action() == Verdict.Action.DELIVER) {
                 writes.add(outbox.send(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
             } else {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.mail.Direction;
+import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.provisioning.DomainPolicy;
@@ -88,9 +89,16 @@ class StageFlowTest extends ProvisionedIngressTestBase {
                 "Authentication-Results: " + AUTHSERV + "; spf=pass smtp.mailfrom=bank.example; dmarc=pass\r\n"
                         + "Authentication-Results: mx.other.example; spf=fail\r\n");
 
-        String ready = text(awaitOn(Topics.MAIL_READY, id));
+        ConsumerRecord<String, byte[]> record = awaitOn(Topics.MAIL_READY, id);
+        String ready = text(record);
         assertThat(ready).startsWith("Authentication-Results: " + AUTHSERV + ";\r\n"
                 + "\tspf=pass smtp.mailfrom=alice@good-sender.example;\r\n");
+        InspectionSummary summary = JSON.readValue(record.headers().lastHeader(MailHeaders.INSPECTION).value(),
+                InspectionSummary.class);
+        assertThat(summary.action()).isEqualTo("DELIVER");
+        assertThat(summary.passes()).isEqualTo(1);
+        assertThat(summary.checks()).contains(new InspectionSummary.Check("spf", "pass",
+                "mailfrom=alice@good-sender.example"));
         assertThat(ready).contains("\tdmarc=none header.from=good-sender.example;\r\n")
                 .contains("\tiprev=permerror policy.iprev=127.0.0.1\r\n")
                 .doesNotContain("bank.example")

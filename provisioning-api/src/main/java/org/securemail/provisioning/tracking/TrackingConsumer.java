@@ -21,6 +21,7 @@ public class TrackingConsumer {
 
     public static final String ACCEPTED_CHANNEL = "tracking-accepted";
     public static final String DELIVERY_CHANNEL = "tracking-delivery";
+    public static final String INSPECTED_CHANNEL = "tracking-inspected";
 
     @Inject
     TrackingService tracking;
@@ -30,6 +31,16 @@ public class TrackingConsumer {
         Header envelope = record.headers().lastHeader(MailHeaders.ENVELOPE);
         String json = envelope == null ? null : new String(envelope.value(), StandardCharsets.UTF_8);
         return tracking.accepted(record.key(), json);
+    }
+
+    /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary header, when there is one. */
+    @Incoming(INSPECTED_CHANNEL)
+    public Uni<Void> inspected(ConsumerRecord<String, byte[]> record) {
+        Header summary = record.headers().lastHeader(MailHeaders.INSPECTION);
+        if (summary == null) {
+            return Uni.createFrom().voidItem(); // submitted mail, a DSN, a release: not inspected here
+        }
+        return tracking.inspected(record.key(), new String(summary.value(), StandardCharsets.UTF_8));
     }
 
     @Incoming(DELIVERY_CHANNEL)

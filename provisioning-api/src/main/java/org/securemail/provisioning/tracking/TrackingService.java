@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.error.ApiProblem;
@@ -48,6 +49,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class TrackingService {
+
+    /** Checks and reasons kept per inspection row. */
+    private static final int MAX_CHECKS = 50;
 
     @Inject
     Pool pool;
@@ -98,6 +102,31 @@ public class TrackingService {
                                 .executeBatch(rcpts).replaceWithVoid()))
                 .invoke(() -> registry.counter("provisioning.tracking.events", "source", "mail.accepted").increment())
                 .replaceWithVoid();
+    }
+
+    /** The inspection stage's summary of one message (one row per action); a replay changes nothing. */
+    public Uni<Void> inspected(String key, String summaryJson) {
+        InspectionSummary summary;
+        try {
+            summary = events.readValue(summaryJson, InspectionSummary.class);
+            if (key == null || summary.action() == null || summary.at() == null) {
+                throw new IllegalArgumentException("inspection summary of " + key + " lacks its action or time");
+            }
+        } catch (JsonProcessingException | IllegalArgumentException ex) {
+            return Uni.createFrom().failure(new IllegalArgumentException("unreadable inspection summary", ex));
+        }
+        try {
+            return pool.preparedQuery("INSERT INTO tracked_inspection (queue_id, action, checks, reasons, failed_open,"
+                            + " passes, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id, action) DO NOTHING")
+                    .execute(Tuple.from(new Object[] {key, summary.action(),
+                            events.writeValueAsString(summary.checks().stream().limit(MAX_CHECKS).toList()),
+                            events.writeValueAsString(summary.reasons().stream().limit(MAX_CHECKS).toList()),
+                            events.writeValueAsString(summary.failedOpen()), summary.passes(), utc(summary.at())}))
+                    .invoke(() -> registry.counter("provisioning.tracking.events", "source", "inspection").increment())
+                    .replaceWithVoid();
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(new IllegalStateException(e));
+        }
     }
 
     public Uni<Void> delivery(String json) {
@@ -151,8 +180,11 @@ public class TrackingService {
                     "SELECT recipient, attempt, outcome, remote_host, reply, next_attempt_at, at FROM tracked_attempt"
                             + " WHERE queue_id = $1 ORDER BY at, attempt")
                     .execute(Tuple.of(queueId)).map(TrackingService::toList);
-            return Uni.combine().all().unis(recipients, attempts).asTuple()
-                    .map(t -> buildTimeline(m, t.getItem1(), t.getItem2()));
+            Uni<List<Row>> inspections = pool.preparedQuery(
+                    "SELECT action, checks, reasons, failed_open, passes, at FROM tracked_inspection WHERE queue_id = $1")
+                    .execute(Tuple.of(queueId)).map(TrackingService::toList);
+            return Uni.combine().all().unis(recipients, attempts, inspections).asTuple()
+                    .map(t -> buildTimeline(m, t.getItem1(), t.getItem2(), inspectionEntries(t.getItem3())));
         });
     }
 
@@ -232,17 +264,44 @@ public class TrackingService {
                 r -> new Cursor(instant(r, "received_at"), r.getString("queue_id")).encode());
     }
 
-    private static MessageTimeline buildTimeline(Row m, List<Row> recipients, List<Row> attempts) {
+    /** INSPECTED (delivered on), QUARANTINED or REJECTED (held), with each check's result. */
+    private List<TimelineEntry> inspectionEntries(List<Row> rows) {
+        List<TimelineEntry> entries = new ArrayList<>();
+        for (Row r : rows) {
+            String event = switch (r.getString("action")) {
+                case "QUARANTINE" -> "QUARANTINED";
+                case "REJECT" -> "REJECTED";
+                default -> "INSPECTED";
+            };
+            try {
+                List<InspectionSummary.Check> checks = events.readValue(r.getString("checks"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<InspectionSummary.Check>>() {
+                        });
+                List<String> reasons = events.readValue(r.getString("reasons"),
+                        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {
+                        });
+                entries.add(new TimelineEntry(instant(r, "at"), event, null, r.getInteger("passes"), null,
+                        reasons.isEmpty() ? null : String.join("; ", reasons), checks));
+            } catch (JsonProcessingException e) {
+                entries.add(new TimelineEntry(instant(r, "at"), event, null, null, null, null, null));
+            }
+        }
+        return entries;
+    }
+
+    private static MessageTimeline buildTimeline(Row m, List<Row> recipients, List<Row> attempts,
+            List<TimelineEntry> inspections) {
         Map<String, List<Attempt>> history = new LinkedHashMap<>();
         List<TimelineEntry> timeline = new ArrayList<>();
         Instant receivedAt = instant(m, "received_at");
-        timeline.add(new TimelineEntry(receivedAt, "ACCEPTED", null, null, null, null));
+        timeline.add(new TimelineEntry(receivedAt, "ACCEPTED", null, null, null, null, null));
+        timeline.addAll(inspections);
         for (Row a : attempts) {
             Attempt attempt = new Attempt(a.getInteger("attempt"), a.getString("outcome"), a.getString("remote_host"),
                     a.getString("reply"), instant(a, "next_attempt_at"), instant(a, "at"));
             history.computeIfAbsent(a.getString("recipient"), k -> new ArrayList<>()).add(attempt);
             timeline.add(new TimelineEntry(attempt.at(), attempt.outcome(), a.getString("recipient"), attempt.attempt(),
-                    attempt.remoteHost(), attempt.reply()));
+                    attempt.remoteHost(), attempt.reply(), null));
         }
         timeline.sort(Comparator.comparing(TimelineEntry::at));
         List<RecipientTrack> tracks = recipients.stream()

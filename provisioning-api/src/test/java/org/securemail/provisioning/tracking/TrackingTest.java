@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.common.delivery.Outcome;
 import org.securemail.common.mail.Direction;
+import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.topics.Topics;
@@ -93,6 +94,40 @@ class TrackingTest {
                 .body("recipients[0].history.outcome", contains("DEFERRED", "DELIVERED"))
                 .body("recipients[0].history[0].reply", equalTo("451 4.7.1 try later"))
                 .body("recipients[1].status", equalTo("DELIVERED"));
+    }
+
+    @Test
+    void theTimelineShowsEachChecksResultAndWhatAPolicyHeld() throws Exception {
+        String id = queueId();
+        MailEnvelope env = new MailEnvelope(id, "ceo@forger.example", List.of("a@one.example", "b@two.example"),
+                "192.0.2.66", "forger.example", null, null, tenant, Direction.INBOUND, t0, 100);
+        accepted(env);
+        List<InspectionSummary.Check> checks = List.of(
+                new InspectionSummary.Check("spf", "fail", "mailfrom=ceo@forger.example"),
+                new InspectionSummary.Check("dmarc", "none", "header.from=forger.example"));
+        inspected(Topics.MAIL_READY, id, new InspectionSummary(t0.plusSeconds(1), "DELIVER", checks, List.of(),
+                List.of(), 1));
+        InspectionSummary held = new InspectionSummary(t0.plusSeconds(2), "REJECT", checks,
+                List.of("spf=fail (policy reject)"), List.of(), 1);
+        inspected(Topics.MAIL_QUARANTINE, id, held);
+        inspected(Topics.MAIL_QUARANTINE, id, held); // a replay changes nothing
+        // a record without the header (a release from quarantine, submitted mail) adds nothing
+        broker.send(Topics.MAIL_READY, id, "x".getBytes(StandardCharsets.UTF_8), Map.of());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.as(tenantKey).get("/api/v1/messages/" + id)
+                .then().statusCode(200).body("timeline.event", contains("ACCEPTED", "INSPECTED", "REJECTED")));
+        Api.as(tenantKey).get("/api/v1/messages/" + id).then().statusCode(200)
+                .body("timeline.find { it.event == 'REJECTED' }.reply", equalTo("spf=fail (policy reject)"))
+                .body("timeline.find { it.event == 'REJECTED' }.checks.check", contains("spf", "dmarc"))
+                .body("timeline.find { it.event == 'INSPECTED' }.checks[0].result", equalTo("fail"))
+                .body("timeline.find { it.event == 'INSPECTED' }.checks[0].detail",
+                        equalTo("mailfrom=ceo@forger.example"))
+                .body("timeline.find { it.event == 'ACCEPTED' }.checks", nullValue());
+    }
+
+    private void inspected(String topic, String id, InspectionSummary summary) throws Exception {
+        broker.send(topic, id, "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8),
+                Map.of(MailHeaders.INSPECTION, json.writeValueAsBytes(summary)));
     }
 
     @Test
