@@ -16,5 +16,5 @@ import org.securemail.ingest.relay.RelayPolicy;
  */
 @Singleton
 public record SessionDependencies(IngestConfig config, RelayPolicy relay, Authenticator authenticator,
-        AcceptService accept, IngestMetrics metrics, Vertx vertx, MessageBudget budget) {
+        AcceptService accept, IngestMetrics metrics, Vertx vertx, MessageBudget budget, MessageCheck check) {
 }

@@ -54,6 +54,13 @@ public interface InspectionSettings {
      */
     Map<String, String> consumers();
 
+    /**
+     * How long the end of DATA may spend on the checks for a refusal in the session, on cached DNS answers only (never
+     * a lookup); 0 turns it off. Past it the message is queued and the stage decides.
+     */
+    @WithDefault("250ms")
+    Duration sessionBudget();
+
     /** Content scanning through rspamd; off unless an endpoint is given. */
     Rspamd rspamd();
 

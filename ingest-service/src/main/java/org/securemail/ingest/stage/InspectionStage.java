@@ -222,7 +222,7 @@ public final class InspectionStage {
         return new Inspector.CheckPlan(spf, dmarc, dnsbl);
     }
 
-    private static Map<String, List<String>> recipientsByDomain(MailEnvelope envelope) {
+    static Map<String, List<String>> recipientsByDomain(MailEnvelope envelope) {
         Map<String, List<String>> byDomain = new LinkedHashMap<>();
         for (String rcpt : envelope.recipients()) {
             String domain = rcpt.substring(rcpt.lastIndexOf('@') + 1);

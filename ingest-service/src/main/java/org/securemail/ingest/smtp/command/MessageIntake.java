@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.vertx.core.Future;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.ingest.accept.ReceivedHeader;
@@ -76,10 +77,20 @@ final class MessageIntake {
                 state.listener() == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         transaction.reset();
         session.suspend();
-        session.deps().accept().accept(envelope, bytes, state.listener().tag()).onComplete(ar -> {
-            held.release();
-            session.reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
-            session.resume();
+        Future<Reply> refusal = envelope.direction() == Direction.INBOUND
+                ? session.deps().check().check(envelope, bytes) : Future.succeededFuture(null);
+        refusal.onComplete(checked -> {
+            if (checked.succeeded() && checked.result() != null) {
+                held.release();
+                session.reject(checked.result(), "policy", "END-OF-MESSAGE");
+                session.resume();
+                return;
+            }
+            session.deps().accept().accept(envelope, bytes, state.listener().tag()).onComplete(ar -> {
+                held.release();
+                session.reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
+                session.resume();
+            });
         });
     }
 }
