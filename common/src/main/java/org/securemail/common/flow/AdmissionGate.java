@@ -10,6 +10,10 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * Bounds the messages in progress in this replica. Consumption from Kafka waits (without a thread) for a
  * permit; a permit is returned when the message is finished, in any order.
  *
+ * <p>A request may take several permits at once ({@link #acquire(int)}, e.g. one per KiB of a message, so the gate bounds
+ * memory rather than a count): it waits until they fit, in arrival order; one larger than the whole gate is granted
+ * when nothing else is in use, so it is slow but never stuck.
+ *
  * <p>At shutdown the gate is {@link #close() closed}: no permit is granted any more (waiting and new requests
  * stay pending, so their records are never acknowledged), and {@link #awaitIdle} waits for the messages already
  * in progress.
@@ -19,36 +23,54 @@ public final class AdmissionGate {
     private final int permits;
     private int used;
     private boolean closed;
-    private final ArrayDeque<UniEmitter<? super Void>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+
+    private record Waiter(UniEmitter<? super Void> emitter, int units) {
+    }
 
     public AdmissionGate(int permits) {
         this.permits = Math.max(1, permits);
     }
 
     public Uni<Void> acquire() {
+        return acquire(1);
+    }
+
+    /** Waits (without a thread) until {@code units} permits fit; give them back with {@link #release(int)}. */
+    public Uni<Void> acquire(int units) {
+        int n = Math.max(1, units);
         return Uni.createFrom().emitter(emitter -> {
             synchronized (this) {
-                if (closed || used >= permits) {
-                    waiting.add(emitter);
+                if (closed || !waiting.isEmpty() || !fits(n)) {
+                    waiting.add(new Waiter(emitter, n));
                     return;
                 }
-                used++;
+                used += n;
             }
             emitter.complete(null);
         });
     }
 
     public void release() {
-        UniEmitter<? super Void> next;
+        release(1);
+    }
+
+    public void release(int units) {
+        java.util.List<UniEmitter<? super Void>> granted = new java.util.ArrayList<>();
         synchronized (this) {
-            next = closed ? null : waiting.poll();
-            if (next == null) {
-                used--;
-                notifyAll();
-                return;
+            used -= Math.max(1, units);
+            while (!closed && !waiting.isEmpty() && fits(waiting.peek().units())) {
+                Waiter next = waiting.poll();
+                used += next.units();
+                granted.add(next.emitter());
             }
+            notifyAll();
         }
-        next.complete(null);
+        granted.forEach(e -> e.complete(null));
+    }
+
+    private boolean fits(int units) {
+        return used + units <= permits || used == 0;
     }
 
     /** Grants no more permits, now or later. */

@@ -83,7 +83,8 @@ public final class Topics {
                 new TopicSpec(MAIL_ACCEPTED, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(MAIL_READY, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(MAIL_QUARANTINE, 6, false, MAIL_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS),
-                new TopicSpec(INSPECT_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
+                // a parked message is written again on each pass: keep the copies about as long as the longest wait
+                new TopicSpec(INSPECT_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, ONE_DAY_MS),
                 new TopicSpec(DELIVERY_EVENTS, 6, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS),
                 new TopicSpec(DNS_QUERIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),
                 new TopicSpec(DNS_QUERIES_REPLIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_DAY_MS),

@@ -185,10 +185,12 @@ class StackIT {
     void aZoneThatStopsAnsweringDelaysOnlyTheMailThatNeedsIt() throws Exception {
         try (SmtpSink nextHop = SmtpSink.start()) {
             String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Inspected\"}"));
+            // DMARC quarantine: the stage waits for a sender's DMARC answer (a tag-only policy would not wait)
             api().post("/api/v1/domains", """
                     {"name":"inspected.example","tenantId":"%s","inboundEnabled":true,
                      "nextHops":[{"host":"127.0.0.1","port":%d,"preference":10,"tls":"NONE"}],
-                     "recipientListOnly":false,"outboundAllowed":false}""".formatted(tenantId, nextHop.port()));
+                     "recipientListOnly":false,"outboundAllowed":false,
+                     "policy":{"spf":"TAG","dmarc":"QUARANTINE"}}""".formatted(tenantId, nextHop.port()));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() ->
                     assertThat(SmtpProbe.rcptReply(mxPort, "carol@inspected.example")).startsWith("250"));
             resolver.zone("stalled.example").mode(TestDnsServer.Mode.DEAD);

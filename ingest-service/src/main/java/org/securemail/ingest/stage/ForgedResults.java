@@ -9,13 +9,12 @@ import java.util.Locale;
  * this server writes results under its own name, so a field that arrives with it was written by someone else to be
  * believed. Every other byte of the message is kept as it is (DKIM signatures over other fields stay valid).
  *
- * <p>Bounded: only the header section is scanned (up to the first empty line, or {@link #MAX_HEADER_BYTES}), one pass,
- * no copy unless a field is removed.
+ * <p>One pass over the whole header section (up to the first empty line: a forged field after a megabyte of padding
+ * is found too), no copy unless a field is removed. A quoted authserv-id ({@code "mx.example"}, RFC 8601 allows a
+ * quoted-string) is compared unquoted.
  */
 final class ForgedResults {
 
-    /** Header sections longer than this are scanned only up to it (ingest accepts at most 25 MiB in all). */
-    static final int MAX_HEADER_BYTES = 1 << 20;
     private static final String FIELD = "authentication-results";
 
     private ForgedResults() {
@@ -24,7 +23,7 @@ final class ForgedResults {
     /** The message without the fields claiming {@code authservId}; the same array when there is none. */
     static byte[] strip(byte[] message, String authservId) {
         String ours = authservId.toLowerCase(Locale.ROOT);
-        int limit = Math.min(message.length, MAX_HEADER_BYTES);
+        int limit = message.length;
         ByteArrayOutputStream kept = null;
         int copiedUpTo = 0;
         int start = 0;
@@ -49,6 +48,17 @@ final class ForgedResults {
     /** The authserv-id of an Authentication-Results field value: its first token, after CFWS. */
     static String authservId(String value) {
         int i = skipCfws(value, 0);
+        if (i < value.length() && value.charAt(i) == '"') {
+            StringBuilder unquoted = new StringBuilder();
+            for (i++; i < value.length() && value.charAt(i) != '"'; i++) {
+                char c = value.charAt(i);
+                if (c == '\\' && i + 1 < value.length()) {
+                    c = value.charAt(++i);
+                }
+                unquoted.append(c);
+            }
+            return unquoted.toString().toLowerCase(Locale.ROOT);
+        }
         int start = i;
         while (i < value.length() && ";()\r\n \t".indexOf(value.charAt(i)) < 0) {
             i++;

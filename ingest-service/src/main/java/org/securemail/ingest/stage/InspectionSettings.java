@@ -29,6 +29,13 @@ public interface InspectionSettings {
     @WithDefault("256")
     int maxInFlight();
 
+    /**
+     * Bytes of mail inspected at once by this replica, counting three copies of each message (as read, without forged
+     * fields, with our header): the memory bound, since a message may be 25 MiB. One larger message still goes, alone.
+     */
+    @WithDefault("100663296")
+    long maxInFlightBytes();
+
     /** Deadline of one DNS lookup of a check. */
     @WithDefault("3s")
     Duration lookupDeadline();

@@ -57,6 +57,8 @@ public final class InspectionStage {
     private final String authservId;
     private final Clock clock;
     private final AdmissionGate gate;
+    /** The memory bound, in KiB of the three copies of each message in progress. */
+    private final AdmissionGate memory;
     private final MeterRegistry registry;
 
     public InspectionStage(Inspector inspector, PolicySource policies, StageOutbox outbox, ObjectMapper mapper,
@@ -69,8 +71,10 @@ public final class InspectionStage {
         this.authservId = authservId;
         this.clock = clock;
         this.gate = new AdmissionGate(settings.maxInFlight());
+        this.memory = new AdmissionGate((int) Math.min(Integer.MAX_VALUE, settings.maxInFlightBytes() / 1024));
         this.registry = registry;
         registry.gauge("ingest.inspection.in.flight", gate, AdmissionGate::inUse);
+        registry.gauge("ingest.inspection.in.flight.kib", memory, AdmissionGate::inUse);
     }
 
     /** Where a recipient domain's policy comes from (the provisioning state). */
@@ -107,10 +111,18 @@ public final class InspectionStage {
             }
         }
         ParkState state = park;
-        return due.chain(gate::acquire).invoke(() -> start(message, envelope, state));
+        int kib = weight(message.getPayload());
+        return due.chain(() -> gate.acquire()).chain(() -> memory.acquire(kib))
+                .invoke(() -> start(message, envelope, state, kib));
     }
 
-    private void start(Message<byte[]> message, MailEnvelope envelope, ParkState park) {
+    /** KiB of the three copies a message takes while it is inspected. */
+    private static int weight(byte[] payload) {
+        long bytes = 3L * (payload == null ? 0 : payload.length);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (bytes + 1023) / 1024));
+    }
+
+    private void start(Message<byte[]> message, MailEnvelope envelope, ParkState park, int kib) {
         Uni<Void> work;
         try {
             work = process(envelope, message.getPayload(), park);
@@ -118,9 +130,11 @@ public final class InspectionStage {
             work = Uni.createFrom().failure(e);
         }
         work.subscribe().with(done -> {
+            memory.release(kib);
             gate.release();
             message.ack();
         }, failure -> {
+            memory.release(kib);
             gate.release();
             LOG.errorf(failure, "inspection of %s failed; the record is dead-lettered", envelope.queueId());
             message.nack(failure);
@@ -130,7 +144,7 @@ public final class InspectionStage {
     Uni<Void> process(MailEnvelope envelope, byte[] raw, ParkState park) {
         if (envelope.direction() != Direction.INBOUND) {
             count("passed");
-            return outbox.send(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
+            return write(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
         }
         Instant now = clock.instant();
         ParkState pass = park == null ? new ParkState(now, 1, null, List.of()) : new ParkState(park.firstSeenAt(),
@@ -148,24 +162,26 @@ public final class InspectionStage {
     private Uni<Void> decide(MailEnvelope envelope, byte[] raw, ParkState pass, Map<String, List<String>> byDomain,
             Map<String, DomainPolicy> policyOf, InspectionReport report) {
         List<String> temporary = report == null ? List.of("all") : report.temporary();
+        // wait only for what a recipient domain's policy could act on; the rest goes on with temperror in the header
+        List<String> awaited = report == null ? temporary : mattering(temporary, policyOf.values());
         Instant now = clock.instant();
         boolean waitedEnough = !now.isBefore(pass.firstSeenAt().plus(settings.maxWait()));
-        if (!temporary.isEmpty() && !waitedEnough) {
+        if (!awaited.isEmpty() && !waitedEnough) {
             count("parked");
-            LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), temporary, pass.passes(),
+            LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), awaited, pass.passes(),
                     settings.parkDelay());
             ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()),
-                    temporary);
+                    awaited);
             Map<String, byte[]> headers = envelopeHeaders(envelope);
             headers.put(ParkState.HEADER, json(next));
-            return outbox.send(Topics.INSPECT_PARK, envelope.queueId(), raw, headers);
+            return write(Topics.INSPECT_PARK, envelope.queueId(), raw, headers);
         }
         InspectionReport final_ = report == null ? new InspectionReport(null, List.of(), null, null, null, null)
                 : report;
-        if (!temporary.isEmpty()) {
+        if (!awaited.isEmpty()) {
             count("failed-open");
             LOG.infof("%s: %s still not final after %s; going on with temperror recorded (fail open)",
-                    envelope.queueId(), temporary, Duration.between(pass.firstSeenAt(), now));
+                    envelope.queueId(), awaited, Duration.between(pass.firstSeenAt(), now));
         }
         byte[] stamped = stamp(raw, final_);
         Map<Verdict, List<String>> groups = new LinkedHashMap<>();
@@ -178,18 +194,30 @@ public final class InspectionStage {
             Verdict verdict = group.getKey();
             count(verdict.action().name().toLowerCase(Locale.ROOT));
             headers.put(MailHeaders.INSPECTION, json(new InspectionSummary(clock.instant(), verdict.action().name(),
-                    final_.lines(), verdict.reasons(), temporary, pass.passes())));
+                    final_.lines(), verdict.reasons(), awaited, pass.passes())));
             if (verdict.action() == Verdict.Action.DELIVER) {
-                writes.add(outbox.send(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
+                writes.add(write(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
             } else {
                 LOG.infof("%s: %s for %s: %s", envelope.queueId(), verdict.action(), group.getValue(),
                         verdict.reasons());
-                headers.put(VERDICT_HEADER, json(new QuarantineNote(verdict.action(), verdict.reasons(), temporary,
+                headers.put(VERDICT_HEADER, json(new QuarantineNote(verdict.action(), verdict.reasons(), awaited,
                         clock.instant())));
-                writes.add(outbox.send(Topics.MAIL_QUARANTINE, envelope.queueId(), stamped, headers));
+                writes.add(write(Topics.MAIL_QUARANTINE, envelope.queueId(), stamped, headers));
             }
         }
         return Uni.join().all(writes).andFailFast().replaceWithVoid();
+    }
+
+    /**
+     * One write, tried again with backoff (1 s doubling to 30 s, for about 10 minutes) when the broker does not take
+     * it: a broker outage must not dead-letter inbound mail, and a retry of one write never repeats the others of a
+     * split message. Past that the record is dead-lettered and an operator replays it.
+     */
+    private Uni<Void> write(String topic, String key, byte[] value, Map<String, byte[]> headers) {
+        return Uni.createFrom().deferred(() -> outbox.send(topic, key, value, headers))
+                .onFailure().invoke(e -> LOG.warnf("%s: writing to %s failed (%s); trying again", key, topic,
+                        e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(25);
     }
 
     /** The message with the one header field of our results on top, forged ones removed. */
@@ -200,6 +228,39 @@ public final class InspectionStage {
         System.arraycopy(field, 0, out, 0, field.length);
         System.arraycopy(body, 0, out, field.length, body.length);
         return out;
+    }
+
+    /**
+     * The temporary checks a policy could act on: SPF under an SPF or DMARC mode that acts, DKIM and DMARC under a DMARC
+     * mode that acts, the blocklists when a domain has zones, the scanner. iprev never decides anything.
+     */
+    static List<String> mattering(List<String> temporary, Iterable<DomainPolicy> policies) {
+        boolean spf = false;
+        boolean dmarc = false;
+        boolean dnsbl = false;
+        for (DomainPolicy p : policies) {
+            dmarc |= acts(p.dmarc());
+            spf |= acts(p.spf()) || acts(p.dmarc());
+            dnsbl |= !p.dnsblZones().isEmpty();
+        }
+        List<String> mattering = new ArrayList<>();
+        for (String check : temporary) {
+            boolean matters = switch (check) {
+                case "spf" -> spf;
+                case "dkim", "dmarc" -> dmarc;
+                case "dnsbl" -> dnsbl;
+                case "content" -> true;
+                default -> false;
+            };
+            if (matters) {
+                mattering.add(check);
+            }
+        }
+        return mattering;
+    }
+
+    private static boolean acts(String mode) {
+        return "quarantine".equalsIgnoreCase(mode) || "reject".equalsIgnoreCase(mode);
     }
 
     static Inspector.CheckPlan plan(Iterable<DomainPolicy> policies) {

@@ -58,9 +58,19 @@ public final class SessionRejection implements MessageCheck {
         cachedInspector.inspect(envelope, message, plan)
                 .ifNoItem().after(budget).recoverWithItem(() -> null)
                 .onFailure().recoverWithItem(() -> null)
-                .subscribe().with(report -> context.runOnContext(v -> reply.complete(decide(envelope, report,
+                .subscribe().with(report -> context.runOnContext(v -> reply.complete(safely(envelope, report,
                         domainPolicies))));
         return reply.future();
+    }
+
+    /** The decision, or null (queue the message) if deciding failed: the session must get its reply. */
+    private Reply safely(MailEnvelope envelope, InspectionReport report, List<DomainPolicy> domainPolicies) {
+        try {
+            return decide(envelope, report, domainPolicies);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "%s: the end-of-DATA check failed; queueing the message", envelope.queueId());
+            return null;
+        }
     }
 
     private Reply decide(MailEnvelope envelope, InspectionReport report, List<DomainPolicy> domainPolicies) {

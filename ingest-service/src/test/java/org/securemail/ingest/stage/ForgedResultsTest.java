@@ -39,6 +39,15 @@ class ForgedResultsTest {
     }
 
     @Test
+    void aQuotedClaimAndOneAfterAMegabyteOfHeaderAreRemovedToo() {
+        String padding = "X-Pad: " + "a".repeat(900) + "\r\n";
+        String message = padding.repeat(1300) + "Authentication-Results: \"mx.securemail.\\test\"; dmarc=pass\r\n"
+                + "Authentication-Results: \"MX.SECUREMAIL.TEST\"; spf=pass\r\n\r\nbody\r\n";
+        assertThat(text(ForgedResults.strip(bytes(message), ID))).isEqualTo(padding.repeat(1300) + "\r\nbody\r\n");
+        assertThat(ForgedResults.authservId(" \"mx.Example\" ; spf=pass")).isEqualTo("mx.example");
+    }
+
+    @Test
     void anotherServersResultsAndOurIdAsAPrefixOfAnotherAreKept() {
         String message = "Authentication-Results: mx.other.example; spf=pass\r\n"
                 + "Authentication-Results: mx.securemail.test.evil.example; spf=pass\r\n"

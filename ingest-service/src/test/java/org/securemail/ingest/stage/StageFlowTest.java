@@ -58,6 +58,16 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         FakeDnsBean.DEAD.clear();
     }
 
+    /** A domain whose SPF policy rejects: a stalled SPF lookup is one the stage waits for. */
+    @org.junit.jupiter.api.BeforeEach
+    void strictDomain() throws Exception {
+        if (state.domain(STRICT).isEmpty()) {
+            Fixtures.send(broker, JSON, Topics.PROVISIONING_DOMAINS, STRICT, new DomainRecord(STRICT, "t1", true,
+                    List.of(), false, 0, false, new DomainPolicy("reject", "tag", List.of()), 1));
+            await().atMost(Duration.ofSeconds(30)).until(() -> state.domain(STRICT).isPresent());
+        }
+    }
+
     /** Sends one message over the MX listener from 127.0.0.1 and returns its queue id. */
     static String sendMx(String from, String to, String headers) throws Exception {
         try (RawSmtpClient smtp = new RawSmtpClient(mx())) {
@@ -108,9 +118,6 @@ class StageFlowTest extends ProvisionedIngressTestBase {
 
     @Test
     void spfFailUnderARejectPolicyIsHeldInQuarantineNeverDelivered() throws Exception {
-        Fixtures.send(broker, JSON, Topics.PROVISIONING_DOMAINS, STRICT, new DomainRecord(STRICT, "t1", true,
-                List.of(), false, 0, false, new DomainPolicy("reject", "tag", List.of()), 1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> state.domain(STRICT).isPresent());
         FakeDnsBean.FAKE.answer("forger.example", DnsType.TXT, "v=spf1 -all");
 
         String id = sendMx("ceo@forger.example", "cfo@" + STRICT, "");
@@ -146,10 +153,10 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         FakeDnsBean.FAKE.answer("alive.example", DnsType.TXT, "v=spf1 ip4:127.0.0.1 -all");
         FakeDnsBean.DEAD.add("dead.example");
 
-        String stuck = sendMx("someone@dead.example", "bob@" + Fixtures.INBOUND, "");
+        String stuck = sendMx("someone@dead.example", "bob@" + STRICT, "");
         List<String> flowing = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            flowing.add(sendMx("sender" + i + "@alive.example", "bob@" + Fixtures.INBOUND, ""));
+            flowing.add(sendMx("sender" + i + "@alive.example", "bob@" + STRICT, ""));
         }
 
         // the answered mail does not wait behind the dead zone's: all of it is on mail.ready before the stalled
@@ -163,7 +170,7 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         ParkState state = JSON.readValue(parked.headers().lastHeader(ParkState.HEADER).value(), ParkState.class);
         assertThat(state.passes()).isEqualTo(1);
         assertThat(state.dueAt()).isAfter(state.firstSeenAt());
-        assertThat(state.waitingFor()).contains("spf", "dmarc");
+        assertThat(state.waitingFor()).containsExactly("spf"); // DMARC and iprev are tag-only here: not waited for
         assertThat(broker.readToEnd(Topics.MAIL_READY)).noneMatch(r -> stuck.equals(r.key()));
 
         FakeDnsBean.DEAD.clear();
@@ -172,6 +179,15 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         String ready = text(awaitOn(Topics.MAIL_READY, stuck));
         assertThat(ready).startsWith("Authentication-Results: " + AUTHSERV + ";\r\n"
                 + "\tspf=pass smtp.mailfrom=someone@dead.example;");
+    }
+
+    @Test
+    void aDeadZoneWhoseChecksNoPolicyActsOnDelaysNothing() throws Exception {
+        FakeDnsBean.DEAD.add("tag-only-dead.example");
+        String id = sendMx("x@tag-only-dead.example", "bob@" + Fixtures.INBOUND, "");
+        String ready = text(awaitOn(Topics.MAIL_READY, id));
+        assertThat(ready).contains("spf=temperror smtp.mailfrom=x@tag-only-dead.example");
+        assertThat(broker.readToEnd(Topics.INSPECT_PARK)).noneMatch(r -> id.equals(r.key()));
     }
 
     @Test

@@ -58,6 +58,8 @@ public class QuarantineService {
     MeterRegistry registry;
 
     private ObjectMapper json;
+    /** Releases in progress: each holds a worker thread and up to one 25 MiB record. */
+    private final java.util.concurrent.Semaphore releasing = new java.util.concurrent.Semaphore(4);
 
     @PostConstruct
     void init() {
@@ -161,6 +163,10 @@ public class QuarantineService {
 
     /** Reads the record and writes it to mail.ready, on a worker thread; false when the record is gone. */
     private Uni<Boolean> write(int partition, long offset) {
+        if (!releasing.tryAcquire()) {
+            return Uni.createFrom().failure(new ApiProblem(ProblemType.UNAVAILABLE,
+                    "too many releases at once; try again"));
+        }
         return Uni.createFrom().item(() -> {
             var held = records.read(partition, offset);
             if (held.isEmpty()) {
@@ -173,6 +179,7 @@ public class QuarantineService {
             }
             return true;
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onTermination().invoke(releasing::release)
                 .onFailure(e -> !(e instanceof ApiProblem)).transform(e -> {
                     LOG.warnf(e, "release of mail.quarantine-%d@%d failed", partition, offset);
                     return new ApiProblem(ProblemType.UNAVAILABLE, "the message could not be released now; try again");

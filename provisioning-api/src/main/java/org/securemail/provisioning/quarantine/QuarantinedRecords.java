@@ -81,7 +81,9 @@ public class QuarantinedRecords {
         if (envelope != null) {
             ready.headers().add(MailHeaders.ENVELOPE, envelope.value());
         }
-        producer().send(ready).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        // longer than the producer's own delivery timeout: the producer decides whether the write failed, so a failure
+        // reported here is one the broker did not take (a shorter wait could give up on a write that still lands)
+        producer().send(ready).get(TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS);
     }
 
     private KafkaProducer<String, byte[]> producer() {

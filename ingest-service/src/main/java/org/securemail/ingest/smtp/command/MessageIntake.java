@@ -77,8 +77,13 @@ final class MessageIntake {
                 state.listener() == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         transaction.reset();
         session.suspend();
-        Future<Reply> refusal = envelope.direction() == Direction.INBOUND
-                ? session.deps().check().check(envelope, bytes) : Future.succeededFuture(null);
+        Future<Reply> refusal;
+        try {
+            refusal = envelope.direction() == Direction.INBOUND
+                    ? session.deps().check().check(envelope, bytes) : Future.succeededFuture(null);
+        } catch (RuntimeException e) {
+            refusal = Future.succeededFuture(null); // the check is an optimisation: the stage decides anyway
+        }
         refusal.onComplete(checked -> {
             if (checked.succeeded() && checked.result() != null) {
                 held.release();
