@@ -158,7 +158,7 @@ public class DeliveryService {
             }
         }
         return due.chain(() -> Uni.createFrom().completionStage(tables.ready()))
-                .chain(gate::acquire)
+                .chain(() -> gate.acquire())
                 .invoke(() -> start(item, message));
     }
 
