@@ -28,7 +28,6 @@ import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.provisioning.DomainPolicy;
-import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.inspect.dnsbl.DnsblZone;
 
