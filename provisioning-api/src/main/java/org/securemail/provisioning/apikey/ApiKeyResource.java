@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.config.ProvisioningConfig;
+import org.securemail.provisioning.error.ApiProblem;
+import org.securemail.provisioning.idempotency.IdempotencyKey;
 import org.securemail.provisioning.api.Created;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;
@@ -51,7 +54,14 @@ public class ApiKeyResource {
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = CreatedApiKey.class)))
     @Operation(operationId = "createApiKey", summary = "Create an API key; the key is shown only in this response")
-    public Uni<RestResponse<CreatedApiKey>> create(@Valid @NotNull CreateApiKey body) {
+    public Uni<RestResponse<CreatedApiKey>> create(@Valid @NotNull CreateApiKey body,
+            @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        if (idempotencyKey != null) {
+            // the answer holds the new key's secret, which is never stored: it cannot be given again (ADR 0074)
+            throw ApiProblem.badRequest(IdempotencyKey.HEADER + " is not accepted when creating an API key: the key is"
+                    + " shown once and never stored, so the answer cannot be repeated; list the keys to see whether"
+                    + " the first request created one");
+        }
         return service.create(caller.get(), body).map(k -> Created.at("/api/v1/api-keys/" + k.id(), k));
     }
 

@@ -17,6 +17,7 @@ public enum ProblemType {
     VERSION_CONFLICT("version-conflict", "Stale version", 409),
     CONFLICT("conflict", "Conflict with the current state", 409),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", "Unsupported media type", 415),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", "Idempotency-Key used for a different request", 422),
     GONE("gone", "No longer available", 410),
     RATE_LIMITED("rate-limited", "Too many requests for this API key", 429),
     UNAVAILABLE("unavailable", "Service temporarily unavailable", 503),

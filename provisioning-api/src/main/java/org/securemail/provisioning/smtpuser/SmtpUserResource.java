@@ -16,6 +16,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.securemail.provisioning.idempotency.Idempotent;
+import org.securemail.provisioning.idempotency.IdempotencyKey;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -48,6 +53,9 @@ public class SmtpUserResource {
     @Inject
     ProvisioningConfig config;
 
+    @Idempotent
+    @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = IdempotencyKey.DESCRIPTION,
+            schema = @Schema(type = SchemaType.STRING, maxLength = IdempotencyKey.MAX_LENGTH))
     @POST
     @APIResponse(responseCode = "201", description = "Created; Location names the new resource",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = SmtpUserView.class)))
