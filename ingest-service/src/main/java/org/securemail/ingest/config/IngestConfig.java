@@ -1,6 +1,7 @@
 package org.securemail.ingest.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -87,6 +88,13 @@ public interface IngestConfig {
 
         @WithDefault("50")
         int maxConnectionsPerIp();
+
+        /**
+         * Client networks (CIDR, IPv4 and IPv6, e.g. {@code 127.0.0.0/8,::1/128}; at most 256) exempt from
+         * {@link #maxConnectionsPerIp()}, like Postfix's {@code mynetworks}; their connections still count against
+         * the total and the listener's cap. None by default; a bad entry stops the start.
+         */
+        Optional<List<String>> trustedNetworks();
 
         /**
          * Kernel send buffer of each connection (SO_SNDBUF): with the output back-pressure it bounds what a client that

@@ -1,21 +1,31 @@
 package org.securemail.ingest.smtp;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import io.quarkus.runtime.Startup;
+
+import org.jboss.logging.Logger;
 import org.securemail.ingest.config.IngestConfig;
 import org.securemail.ingest.reply.Reply;
 
 /**
  * Connection limits (Postfix anvil-like, local to a replica): in total, per listener (so a flood on MX leaves
- * submission its slots, and the other way round) and per client IP.
+ * submission its slots, and the other way round) and per client IP. Clients in {@link TrustedNetworks} are exempt
+ * from the per-IP limit alone.
  */
 @ApplicationScoped
+@Startup // created at start-up: a bad trusted-networks entry stops the service, not its first connection
 public class ConnectionLimiter {
+
+    private static final Logger LOG = Logger.getLogger("org.securemail.ingest.smtp");
 
     /** What kept a connection out; null in {@link #acquire} means admitted. */
     public enum Refusal {
@@ -44,17 +54,32 @@ public class ConnectionLimiter {
 
     private final int maxTotal;
     private final int maxPerIp;
+    private final TrustedNetworks trusted;
     private final Map<Listener, Integer> maxPerListener = new EnumMap<>(Listener.class);
     private final AtomicInteger total = new AtomicInteger();
     private final Map<Listener, AtomicInteger> perListener = new EnumMap<>(Listener.class);
     private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
 
+    /** @throws IllegalArgumentException when {@code ingest.limits.trusted-networks} has a bad entry or too many */
+    @Inject
     public ConnectionLimiter(IngestConfig config) {
-        this.maxTotal = config.limits().maxConnections();
-        this.maxPerIp = config.limits().maxConnectionsPerIp();
-        maxPerListener.put(Listener.MX, config.limits().mxMaxConnections());
-        maxPerListener.put(Listener.SUBMISSION, config.limits().submissionMaxConnections());
+        this(config.limits().maxConnections(), Map.of(Listener.MX, config.limits().mxMaxConnections(),
+                Listener.SUBMISSION, config.limits().submissionMaxConnections()),
+                config.limits().maxConnectionsPerIp(),
+                TrustedNetworks.of(config.limits().trustedNetworks().orElse(List.of())));
+        if (!trusted.isEmpty()) {
+            LOG.infof("the limit of %d connections per address does not apply to %s (%s)", maxPerIp, trusted,
+                    TrustedNetworks.KEY);
+        }
+    }
+
+    public ConnectionLimiter(int maxTotal, Map<Listener, Integer> maxPerListener, int maxPerIp,
+            TrustedNetworks trusted) {
+        this.maxTotal = maxTotal;
+        this.maxPerIp = maxPerIp;
+        this.trusted = trusted;
         for (Listener l : Listener.values()) {
+            this.maxPerListener.put(l, Objects.requireNonNull(maxPerListener.get(l), l.tag()));
             perListener.put(l, new AtomicInteger());
         }
     }
@@ -70,6 +95,9 @@ public class ConnectionLimiter {
             onListener.decrementAndGet();
             total.decrementAndGet();
             return Refusal.LISTENER;
+        }
+        if (trusted.contains(ip)) {
+            return null; // not counted per address, so release finds nothing to give back there
         }
         AtomicInteger count = perIp.compute(ip, (k, v) -> {
             AtomicInteger c = v == null ? new AtomicInteger() : v;
