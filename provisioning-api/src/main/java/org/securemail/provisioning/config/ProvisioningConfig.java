@@ -61,6 +61,29 @@ public interface ProvisioningConfig {
 
     Network network();
 
+    Quarantine quarantine();
+
+    /** Releases from quarantine ({@code docs/provisioning-api.md}, "Quarantine"; ADR 0073). */
+    interface Quarantine {
+
+        /**
+         * A row still {@code RELEASING} this long after its release was claimed (the API crashed, or the write's
+         * outcome was unknown) is written to {@code mail.ready} again by the sweeper. At least
+         * {@code QuarantinedRecords.LONGEST_ATTEMPT} (2 minutes), so that the sweeper never takes over a release
+         * still running; the API does not start with less.
+         */
+        @WithDefault("5m")
+        Duration releaseRetryAfter();
+
+        /** How often the sweeper looks for such rows: a duration, or {@code off} (tests run it by hand). */
+        @WithDefault("1m")
+        String sweepInterval();
+
+        /** Most rows one sweep writes again (one after the other, each claimed just before it is written). */
+        @WithDefault("20")
+        int sweepBatchSize();
+    }
+
     /**
      * Which next hops a tenant may give (issue 12): IP literals in internal networks are refused unless listed, and
      * ports must be SMTP ports unless listed. Delivery applies the same rules to what names resolve to.

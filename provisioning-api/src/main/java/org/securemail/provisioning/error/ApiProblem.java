@@ -1,5 +1,6 @@
 package org.securemail.provisioning.error;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.smallrye.mutiny.Uni;
@@ -12,15 +13,21 @@ public class ApiProblem extends RuntimeException {
 
     private final ProblemType type;
     private final List<FieldError> errors;
+    private final Duration retryAfter;
 
     public ApiProblem(ProblemType type, String detail) {
         this(type, detail, List.of());
     }
 
     public ApiProblem(ProblemType type, String detail, List<FieldError> errors) {
+        this(type, detail, errors, null);
+    }
+
+    private ApiProblem(ProblemType type, String detail, List<FieldError> errors, Duration retryAfter) {
         super(detail, null, false, false);
         this.type = type;
         this.errors = List.copyOf(errors);
+        this.retryAfter = retryAfter;
     }
 
     public ProblemType type() {
@@ -29,6 +36,16 @@ public class ApiProblem extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** When the client may try again (the {@code Retry-After} header), or null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** 503: the request may succeed if repeated after {@code retryAfter}. */
+    public static ApiProblem unavailable(String detail, Duration retryAfter) {
+        return new ApiProblem(ProblemType.UNAVAILABLE, detail, List.of(), retryAfter);
     }
 
     public static ApiProblem notFound(String what, Object id) {

@@ -1,5 +1,6 @@
 package org.securemail.provisioning.quarantine;
 
+import java.net.URI;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -11,11 +12,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;
 import org.securemail.provisioning.auth.CurrentCaller;
@@ -37,7 +43,10 @@ public class QuarantineResource {
     @Inject
     ProvisioningConfig config;
 
-    /** Oldest id first; {@code state} filters (HELD, RELEASED, DELETED, EXPIRED); {@code tenantId} is for operators. */
+    /**
+     * Oldest id first; {@code state} filters (HELD, RELEASING, RELEASED, DELETED, EXPIRED); {@code tenantId} is for
+     * operators.
+     */
     @GET
     @Operation(operationId = "listQuarantine", summary = "Quarantined messages, a page at a time")
     public Uni<Page<QuarantinedMessage>> list(@QueryParam("state") String state, @QueryParam("tenantId") UUID tenantId,
@@ -52,12 +61,29 @@ public class QuarantineResource {
         return quarantine.get(caller.get(), id);
     }
 
+    /**
+     * 200 with the message RELEASED once mail.ready has it. 202 with the message still RELEASING when the broker's
+     * answer did not come: the release is committed to and finished by the sweeper (ADR 0073); poll the message,
+     * do not release it again (that is 409 while it is RELEASING). 503 when it certainly was not written: still HELD.
+     */
     @POST
     @Path("{id}/release")
+    @APIResponse(responseCode = "200", description = "Released: the message is on mail.ready",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = QuarantinedMessage.class)))
+    @APIResponse(responseCode = "202", description = "Release under way (state RELEASING): the broker did not confirm"
+            + " the write in time; it is written again after provisioning.quarantine.release-retry-after. Poll the"
+            + " Location, after Retry-After seconds",
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(implementation = QuarantinedMessage.class)))
     @Operation(operationId = "releaseQuarantined",
             summary = "Deliver a held message after all: it goes to mail.ready (409 unless held, 410 once expired)")
-    public Uni<QuarantinedMessage> release(@PathParam("id") UUID id) {
-        return quarantine.release(caller.get(), id);
+    public Uni<RestResponse<QuarantinedMessage>> release(@PathParam("id") UUID id) {
+        return quarantine.release(caller.get(), id).map(m -> m.state() == QuarantineState.RELEASED
+                ? RestResponse.ok(m)
+                : RestResponse.ResponseBuilder.accepted(m).location(URI.create("/api/v1/quarantine/" + id))
+                        // the earliest the sweeper writes it again (it may take one more sweep interval)
+                        .header(HttpHeaders.RETRY_AFTER, config.quarantine().releaseRetryAfter().toSeconds()).build());
     }
 
     @DELETE

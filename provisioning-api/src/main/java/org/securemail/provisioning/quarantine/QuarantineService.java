@@ -1,11 +1,15 @@
 package org.securemail.provisioning.quarantine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +19,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -33,8 +38,10 @@ import org.securemail.provisioning.quarantine.QuarantineDtos.QuarantinedMessage;
 /**
  * Quarantined mail: the index fed from {@code mail.quarantine}, and the tenant's decisions on it. Every query filters
  * on the caller's tenant in SQL (a tenant key sees only its own; another tenant's id is 404, never 403, so ids do not
- * leak). A release writes the message to {@code mail.ready} once: the row moves HELD → RELEASING in one conditional
- * update before the write, so two releases at once cannot both write; a failed write puts it back to HELD.
+ * leak). A release claims the row (HELD → RELEASING in one conditional update, so two releases at once cannot both
+ * write) and then writes the message to {@code mail.ready}. Releases are at least once (ADR 0073): only a write that
+ * certainly did not happen puts the row back to HELD; after a crash or a write whose outcome is unknown the row stays
+ * RELEASING and {@link QuarantineSweeper} writes it again.
  */
 @ApplicationScoped
 public class QuarantineService {
@@ -42,6 +49,10 @@ public class QuarantineService {
     private static final Logger LOG = Logger.getLogger(QuarantineService.class);
     private static final int MAX_RECIPIENTS = 1000;
     private static final int MAX_REASONS = 50;
+    /** Retry-After of a 503: a release refused now may well go through a few seconds later. */
+    private static final Duration RETRY_SOON = Duration.ofSeconds(5);
+    /** A RELEASING row whose claim is at least $1 milliseconds old (the database's clock on both sides). */
+    private static final String DUE = "release_claimed_at < now() - $1::bigint * interval '1 millisecond'";
     private static final String COLUMNS = "id, queue_id, tenant_id, sender, recipients, action, reasons, size_bytes,"
             + " held_at, state, state_changed_at";
 
@@ -59,7 +70,7 @@ public class QuarantineService {
 
     private ObjectMapper json;
     /** Releases in progress: each holds a worker thread and up to one 25 MiB record. */
-    private final java.util.concurrent.Semaphore releasing = new java.util.concurrent.Semaphore(4);
+    private final Semaphore releasing = new Semaphore(4);
 
     @PostConstruct
     void init() {
@@ -143,68 +154,130 @@ public class QuarantineService {
 
     /** Deletes a held message: it is never released. 409 unless it is HELD. */
     public Uni<QuarantinedMessage> delete(Caller caller, UUID id) {
-        return transition(caller, id, QuarantineState.HELD, QuarantineState.DELETED)
+        return transition(caller, id, QuarantineState.HELD, QuarantineState.DELETED).map(this::view)
                 .invoke(m -> registry.counter("provisioning.quarantine.decisions", "decision", "delete").increment());
     }
 
-    /** Releases a held message to {@code mail.ready}. 409 unless it is HELD; 410 when the record has expired. */
+    /**
+     * Releases a held message to {@code mail.ready}: 404 when the caller may not see it, 409 unless it is HELD, 410
+     * when its record has left {@code mail.quarantine}. The answer is the message RELEASED once the broker acknowledged
+     * it, or still RELEASING when the write's outcome is unknown (the sweeper writes it again, ADR 0073). A write that
+     * certainly did not happen puts it back to HELD and fails with 503.
+     */
     public Uni<QuarantinedMessage> release(Caller caller, UUID id) {
-        return transition(caller, id, QuarantineState.HELD, QuarantineState.RELEASING)
-                .chain(claimed -> pool.preparedQuery(
-                                "SELECT kafka_partition, kafka_offset FROM quarantined_message WHERE id = $1")
-                        .execute(Tuple.of(id)).map(rows -> rows.iterator().next()))
-                .chain(row -> write(row.getInteger("kafka_partition"), row.getLong("kafka_offset"))
-                        .onFailure().call(e -> setState(id, QuarantineState.HELD)))
-                .chain(found -> setState(id, found ? QuarantineState.RELEASED : QuarantineState.EXPIRED)
-                        .chain(() -> found ? get(caller, id) : Uni.createFrom().failure(new ApiProblem(
-                                ProblemType.GONE, "the message has left mail.quarantine (past its retention)"))))
-                .invoke(m -> registry.counter("provisioning.quarantine.decisions", "decision", "release").increment());
+        if (!releasing.tryAcquire()) {
+            return Uni.createFrom().failure(ApiProblem.unavailable("too many releases at once; try again", RETRY_SOON));
+        }
+        return Uni.createFrom().deferred(() -> transition(caller, id, QuarantineState.HELD, QuarantineState.RELEASING))
+                .chain(row -> attempt(row).chain(outcome -> released(caller, row, outcome)))
+                .onTermination().invoke(releasing::release);
     }
 
-    /** Reads the record and writes it to mail.ready, on a worker thread; false when the record is gone. */
-    private Uni<Boolean> write(int partition, long offset) {
-        if (!releasing.tryAcquire()) {
-            return Uni.createFrom().failure(new ApiProblem(ProblemType.UNAVAILABLE,
-                    "too many releases at once; try again"));
-        }
-        return Uni.createFrom().item(() -> {
-            var held = records.read(partition, offset);
-            if (held.isEmpty()) {
-                return false;
+    private Uni<QuarantinedMessage> released(Caller caller, Row row, ReleaseOutcome outcome) {
+        UUID id = row.getUUID("id");
+        return switch (outcome) {
+            case WRITTEN -> settle(id, QuarantineState.RELEASED).chain(() -> get(caller, id)).invoke(m ->
+                    registry.counter("provisioning.quarantine.decisions", "decision", "release").increment());
+            case GONE -> settle(id, QuarantineState.EXPIRED).chain(() -> Uni.createFrom().failure(new ApiProblem(
+                    ProblemType.GONE, "the message has left mail.quarantine (past its retention)")));
+            case NOT_WRITTEN -> {
+                failures(outcome).increment();
+                yield settle(id, QuarantineState.HELD).chain(() -> Uni.createFrom().failure(ApiProblem.unavailable(
+                        "mail.ready did not take the message; it is still HELD: try again", RETRY_SOON)));
             }
-            try {
-                records.release(held.get());
-            } catch (Exception e) {
-                throw new IllegalStateException("mail.ready did not acknowledge the release", e);
+            case UNKNOWN -> {
+                failures(outcome).increment();
+                LOG.warnf("release of %s (%s) has an unknown outcome: it stays RELEASING and is written again after"
+                        + " provisioning.quarantine.release-retry-after", id, row.getString("queue_id"));
+                yield get(caller, id);
             }
-            return true;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onTermination().invoke(releasing::release)
-                .onFailure(e -> !(e instanceof ApiProblem)).transform(e -> {
-                    LOG.warnf(e, "release of mail.quarantine-%d@%d failed", partition, offset);
-                    return new ApiProblem(ProblemType.UNAVAILABLE, "the message could not be released now; try again");
+        };
+    }
+
+    /**
+     * Claims the RELEASING row whose claim is oldest and at least {@code retryAfter} old, and writes it again; empty
+     * when no row is due. The claim is one statement: a row a peer replica is claiming is skipped, not waited for
+     * ({@code FOR UPDATE SKIP LOCKED}), and a claimed row is not due again before {@code retryAfter}, so two sweeps
+     * never write the same row at once. A row not written stays RELEASING: an earlier attempt may have written it, so
+     * it never goes back to HELD.
+     */
+    Uni<Optional<ReleaseOutcome>> redriveNext(Duration retryAfter) {
+        return pool.preparedQuery("UPDATE quarantined_message SET release_claimed_at = now(),"
+                        + " release_attempts = release_attempts + 1"
+                        + " WHERE id = (SELECT id FROM quarantined_message WHERE state = 'RELEASING' AND " + DUE
+                        + " ORDER BY release_claimed_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                        + " RETURNING id, queue_id, kafka_partition, kafka_offset, release_attempts")
+                .execute(Tuple.of(retryAfter.toMillis())).chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Optional.empty());
+                    }
+                    Row row = rows.iterator().next();
+                    UUID id = row.getUUID("id");
+                    return attempt(row).call(outcome -> switch (outcome) {
+                        case WRITTEN -> settle(id, QuarantineState.RELEASED);
+                        case GONE -> settle(id, QuarantineState.EXPIRED);
+                        case NOT_WRITTEN, UNKNOWN -> {
+                            LOG.warnf("release of %s (%s), attempt %d, not confirmed (%s): tried again after %s", id,
+                                    row.getString("queue_id"), row.getInteger("release_attempts"), outcome, retryAfter);
+                            yield Uni.createFrom().voidItem();
+                        }
+                    }).map(Optional::of);
                 });
     }
 
-    /** from → to for a row the caller may see; 404 when it may not, 409 when the row is in another state. */
-    private Uni<QuarantinedMessage> transition(Caller caller, UUID id, QuarantineState from, QuarantineState to) {
-        StringBuilder sql = new StringBuilder("UPDATE quarantined_message SET state = $1, state_changed_at = $2"
-                + " WHERE id = $3 AND state = $4");
+    /** RELEASING rows whose claim is at least {@code retryAfter} old: releases the sweeper has not finished. */
+    Uni<Long> countDue(Duration retryAfter) {
+        return pool.preparedQuery("SELECT count(*) AS due FROM quarantined_message WHERE state = 'RELEASING' AND " + DUE)
+                .execute(Tuple.of(retryAfter.toMillis())).map(rows -> rows.iterator().next().getLong("due"));
+    }
+
+    /** Reads the claimed row's record and writes it to mail.ready, on a worker thread. */
+    private Uni<ReleaseOutcome> attempt(Row claimed) {
+        int partition = claimed.getInteger("kafka_partition");
+        long offset = claimed.getLong("kafka_offset");
+        return Uni.createFrom().item(() -> records.release(partition, offset))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().recoverWithItem(e -> {
+                    // not expected (the port reports outcomes, it does not throw): nothing says the write did not happen
+                    LOG.errorf(e, "release of mail.quarantine-%d@%d failed unexpectedly", partition, offset);
+                    return ReleaseOutcome.UNKNOWN;
+                });
+    }
+
+    private Counter failures(ReleaseOutcome outcome) {
+        return registry.counter("provisioning.quarantine.release.failures", "outcome",
+                outcome.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+
+    /**
+     * from → to for a row the caller may see; 404 when it may not, 409 when the row is in another state. Moving to
+     * RELEASING claims the row: its claim time is the database's clock, which the sweeper compares with.
+     */
+    private Uni<Row> transition(Caller caller, UUID id, QuarantineState from, QuarantineState to) {
+        StringBuilder sql = new StringBuilder("UPDATE quarantined_message SET state = $1, state_changed_at = $2");
+        if (to == QuarantineState.RELEASING) {
+            sql.append(", release_claimed_at = now(), release_attempts = release_attempts + 1");
+        }
+        sql.append(" WHERE id = $3 AND state = $4");
         List<Object> args = new ArrayList<>(List.of(to.name(), OffsetDateTime.now(ZoneOffset.UTC), id, from.name()));
         scope(caller, null, sql, args);
-        sql.append(" RETURNING ").append(COLUMNS);
+        sql.append(" RETURNING ").append(COLUMNS).append(", kafka_partition, kafka_offset");
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).chain(rows -> {
             if (rows.size() == 1) {
-                return Uni.createFrom().item(view(rows.iterator().next()));
+                return Uni.createFrom().item(rows.iterator().next());
             }
             return get(caller, id).map(current -> {
-                throw ApiProblem.conflict("the message is " + current.state() + ", not " + from);
+                throw ApiProblem.conflict("the message is " + current.state() + ", not " + from
+                        + (current.state() == QuarantineState.RELEASING
+                                ? ": its release is under way and will be completed" : ""));
             });
         });
     }
 
-    private Uni<Void> setState(UUID id, QuarantineState state) {
-        return pool.preparedQuery("UPDATE quarantined_message SET state = $1, state_changed_at = $2 WHERE id = $3")
+    /** The end of a release attempt: RELEASING → {@code state}; a row no longer RELEASING is left as it is. */
+    private Uni<Void> settle(UUID id, QuarantineState state) {
+        return pool.preparedQuery("UPDATE quarantined_message SET state = $1, state_changed_at = $2"
+                        + " WHERE id = $3 AND state = 'RELEASING'")
                 .execute(Tuple.of(state.name(), OffsetDateTime.now(ZoneOffset.UTC), id)).replaceWithVoid();
     }
 

@@ -4,7 +4,11 @@ package org.securemail.provisioning.quarantine;
 public enum QuarantineState {
     /** Held: it can be released or deleted. */
     HELD,
-    /** Being written to {@code mail.ready}; back to HELD if that fails. */
+    /**
+     * A release was claimed and its write to {@code mail.ready} begun. Back to HELD only when that write certainly
+     * did not happen; after a crash or a write whose outcome is unknown it stays RELEASING and the sweeper writes it
+     * again after {@code provisioning.quarantine.release-retry-after} (at least once, ADR 0073).
+     */
     RELEASING,
     /** Written to {@code mail.ready}: delivery has it. */
     RELEASED,

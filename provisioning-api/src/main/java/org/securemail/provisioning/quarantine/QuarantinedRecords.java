@@ -4,45 +4,75 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.topics.Topics;
 
 /**
- * The messages themselves, on {@code mail.quarantine}: read back one record by partition and offset, and written to
- * {@code mail.ready} on release ({@code acks=all}, the envelope header kept, the verdict header dropped). Blocking
- * Kafka calls: callers run them on a worker thread, bounded by {@link #TIMEOUT}.
+ * The messages themselves, on {@code mail.quarantine}: read back one record by partition and offset, and released to
+ * {@code mail.ready} through the {@link ReleaseWriter} (the envelope header kept, the verdict header dropped).
+ * Blocking Kafka calls: callers run them on a worker thread; one {@link #release} takes at most
+ * {@link #LONGEST_ATTEMPT}.
  */
 @ApplicationScoped
 public class QuarantinedRecords {
 
+    private static final Logger LOG = Logger.getLogger(QuarantinedRecords.class);
     static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Longest one {@link #release} takes: the read (offsets, then polling, each bounded by {@link #TIMEOUT}) and the
+     * write ({@link KafkaReleaseWriter#LONGEST_WRITE}), with room for closing the reader. A claim on a row is not
+     * taken over by the sweeper before this has passed ({@code provisioning.quarantine.release-retry-after}).
+     */
+    public static final Duration LONGEST_ATTEMPT = Duration.ofMinutes(2);
 
     @Inject
     KafkaClientSettings kafka;
 
-    private volatile KafkaProducer<String, byte[]> producer;
+    @Inject
+    ReleaseWriter writer;
+
+    /**
+     * Reads the record at {@code partition}/{@code offset} and writes it to {@code mail.ready}. Never throws: a read
+     * that fails wrote nothing ({@link ReleaseOutcome#NOT_WRITTEN}); a record no longer on the topic is
+     * {@link ReleaseOutcome#GONE}.
+     */
+    public ReleaseOutcome release(int partition, long offset) {
+        Optional<ConsumerRecord<String, byte[]>> held;
+        try {
+            held = read(partition, offset);
+        } catch (RuntimeException e) {
+            LOG.warnf("mail.quarantine-%d@%d could not be read for its release: %s", partition, offset, e.toString());
+            return ReleaseOutcome.NOT_WRITTEN;
+        }
+        return held.map(r -> writer.write(ready(r))).orElse(ReleaseOutcome.GONE);
+    }
+
+    /** The record for {@code mail.ready}: key, value and envelope header of the held one (not its verdict). */
+    static ProducerRecord<String, byte[]> ready(ConsumerRecord<String, byte[]> held) {
+        ProducerRecord<String, byte[]> ready = new ProducerRecord<>(Topics.MAIL_READY, held.key(), held.value());
+        Header envelope = held.headers().lastHeader(MailHeaders.ENVELOPE);
+        if (envelope != null) {
+            ready.headers().add(MailHeaders.ENVELOPE, envelope.value());
+        }
+        return ready;
+    }
 
     /** The record at {@code partition}/{@code offset}, empty when it is no longer on the topic. */
-    public Optional<ConsumerRecord<String, byte[]>> read(int partition, long offset) {
+    private Optional<ConsumerRecord<String, byte[]>> read(int partition, long offset) {
         Properties props = new Properties();
         props.putAll(kafka.consumer("quarantine-reader"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -71,46 +101,6 @@ public class QuarantinedRecords {
             }
             throw new IllegalStateException("mail.quarantine-" + partition + " offset " + offset + " not read within "
                     + TIMEOUT);
-        }
-    }
-
-    /** Writes the held message to {@code mail.ready} and waits for the broker's acknowledgement. */
-    public void release(ConsumerRecord<String, byte[]> held) throws Exception {
-        ProducerRecord<String, byte[]> ready = new ProducerRecord<>(Topics.MAIL_READY, held.key(), held.value());
-        Header envelope = held.headers().lastHeader(MailHeaders.ENVELOPE);
-        if (envelope != null) {
-            ready.headers().add(MailHeaders.ENVELOPE, envelope.value());
-        }
-        // longer than the producer's own delivery timeout: the producer decides whether the write failed, so a failure
-        // reported here is one the broker did not take (a shorter wait could give up on a write that still lands)
-        producer().send(ready).get(TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-    }
-
-    private KafkaProducer<String, byte[]> producer() {
-        KafkaProducer<String, byte[]> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Properties props = new Properties();
-                    props.putAll(kafka.producer("quarantine-release"));
-                    props.put(ProducerConfig.ACKS_CONFIG, "all");
-                    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.MAIL_MAX_MESSAGE_BYTES));
-                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
-                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(TIMEOUT.toMillis() / 2));
-                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TIMEOUT.toMillis()));
-                    producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-                }
-                p = producer;
-            }
-        }
-        return p;
-    }
-
-    @PreDestroy
-    void close() {
-        KafkaProducer<String, byte[]> p = producer;
-        if (p != null) {
-            p.close(Duration.ofSeconds(5));
         }
     }
 }

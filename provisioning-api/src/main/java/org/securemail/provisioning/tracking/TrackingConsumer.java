@@ -1,11 +1,15 @@
 package org.securemail.provisioning.tracking;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.securemail.common.mail.MailHeaders;
@@ -13,8 +17,10 @@ import org.securemail.common.mail.MailHeaders;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Feeds the tracking tables from {@code mail.accepted} (envelope header only) and {@code delivery.events}. A record
- * that cannot be read fails and goes to the channel's dead-letter topic.
+ * Feeds the tracking tables, a Kafka poll's batch at a time ({@code batch=true} on the three channels; issue 15), from
+ * {@code mail.accepted} (envelope header only), the inspection summaries on {@code mail.ready} and
+ * {@code mail.quarantine}, and {@code delivery.events}. A record that cannot be read is counted and skipped by
+ * {@link TrackingWriter}: never dead-lettered, because a mail topic's dead-letter topic is replayed as mail.
  */
 @ApplicationScoped
 public class TrackingConsumer {
@@ -24,27 +30,40 @@ public class TrackingConsumer {
     public static final String INSPECTED_CHANNEL = "tracking-inspected";
 
     @Inject
-    TrackingService tracking;
+    TrackingWriter writer;
 
     @Incoming(ACCEPTED_CHANNEL)
-    public Uni<Void> accepted(ConsumerRecord<String, byte[]> record) {
-        Header envelope = record.headers().lastHeader(MailHeaders.ENVELOPE);
-        String json = envelope == null ? null : new String(envelope.value(), StandardCharsets.UTF_8);
-        return tracking.accepted(record.key(), json);
+    public Uni<Void> accepted(ConsumerRecords<String, byte[]> records) {
+        return writer.accepted(tracked(records, r -> header(r, MailHeaders.ENVELOPE), true));
     }
 
     /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary header, when there is one. */
     @Incoming(INSPECTED_CHANNEL)
-    public Uni<Void> inspected(ConsumerRecord<String, byte[]> record) {
-        Header summary = record.headers().lastHeader(MailHeaders.INSPECTION);
-        if (summary == null) {
-            return Uni.createFrom().voidItem(); // submitted mail, a DSN, a release: not inspected here
-        }
-        return tracking.inspected(record.key(), new String(summary.value(), StandardCharsets.UTF_8));
+    public Uni<Void> inspected(ConsumerRecords<String, byte[]> records) {
+        // submitted mail, a DSN, a release: no summary, not inspected here
+        return writer.inspected(tracked(records, r -> header(r, MailHeaders.INSPECTION), false));
     }
 
     @Incoming(DELIVERY_CHANNEL)
-    public Uni<Void> delivery(ConsumerRecord<String, String> record) {
-        return tracking.delivery(record.value());
+    public Uni<Void> delivery(ConsumerRecords<String, String> records) {
+        return writer.delivery(tracked(records, ConsumerRecord::value, true));
+    }
+
+    /** The records in poll order (per partition); {@code keepMissing}: a record without the data is kept (to be skipped and counted). */
+    private static <V> List<TrackedRecord> tracked(ConsumerRecords<String, V> records,
+            Function<ConsumerRecord<String, V>, String> json, boolean keepMissing) {
+        List<TrackedRecord> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, V> r : records) {
+            String value = json.apply(r);
+            if (value != null || keepMissing) {
+                out.add(new TrackedRecord(r.topic(), r.partition(), r.offset(), r.key(), value));
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

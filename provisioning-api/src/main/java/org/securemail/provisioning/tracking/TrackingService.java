@@ -16,9 +16,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.common.mail.InspectionSummary;
-import org.securemail.common.mail.MailEnvelope;
 import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.tracking.TrackingDtos.Attempt;
@@ -34,14 +32,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.micrometer.core.instrument.MeterRegistry;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Message tracking. Writes are idempotent: every insert is keyed by a natural key ({@code queue id},
+ * Message tracking, the read side ({@link TrackingWriter} writes the tables). Writes are idempotent: every insert is keyed by a natural key ({@code queue id},
  * {@code queue id + recipient}, {@code queue id + recipient + attempt + outcome}) with {@code ON CONFLICT DO NOTHING},
  * and a recipient's status only moves forward (a final outcome is never overwritten), so replays, duplicates and
  * events arriving before the message's accept record all converge to the same state.
@@ -50,8 +48,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class TrackingService {
 
-    /** Checks and reasons kept per inspection row. */
-    private static final int MAX_CHECKS = 50;
 
     @Inject
     Pool pool;
@@ -59,105 +55,12 @@ public class TrackingService {
     @Inject
     ObjectMapper quarkusMapper;
 
-    @Inject
-    MeterRegistry registry;
-
     /** Events from other services may gain fields; tracking must not reject them for that. */
     private ObjectMapper events;
 
     @PostConstruct
     void init() {
         events = quarkusMapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    }
-
-    // ---- input ---------------------------------------------------------------------------------------------
-
-    public Uni<Void> accepted(String key, String envelopeJson) {
-        MailEnvelope env;
-        try {
-            if (envelopeJson == null) {
-                throw new IllegalArgumentException("mail.accepted record " + key + " has no sm-envelope header");
-            }
-            env = events.readValue(envelopeJson, MailEnvelope.class);
-            if (env.queueId() == null || env.queueId().isBlank() || env.receivedAt() == null) {
-                throw new IllegalArgumentException("envelope of " + key + " lacks queueId or receivedAt");
-            }
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable envelope on " + key, e));
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(e);
-        }
-        OffsetDateTime at = utc(env.receivedAt());
-        UUID tenant = parseTenant(env.tenantId());
-        List<Tuple> rcpts = env.recipients().stream()
-                .map(r -> Tuple.of(env.queueId(), r, RecipientStatus.QUEUED.name(), 0, at)).toList();
-        return pool.withTransaction(conn -> conn.preparedQuery(
-                        "INSERT INTO tracked_message (queue_id, tenant_id, sender, direction, client_ip, size_bytes, received_at)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id) DO NOTHING")
-                .execute(Tuple.from(new Object[] {env.queueId(), tenant, env.sender() == null ? "" : env.sender(),
-                        env.direction() == null ? null : env.direction().name(), env.clientIp(), env.size(), at}))
-                .chain(() -> rcpts.isEmpty() ? Uni.createFrom().voidItem()
-                        : conn.preparedQuery("INSERT INTO tracked_recipient (queue_id, recipient, status, attempts, updated_at)"
-                                + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (queue_id, recipient) DO NOTHING")
-                                .executeBatch(rcpts).replaceWithVoid()))
-                .invoke(() -> registry.counter("provisioning.tracking.events", "source", "mail.accepted").increment())
-                .replaceWithVoid();
-    }
-
-    /** The inspection stage's summary of one message (one row per action); a replay changes nothing. */
-    public Uni<Void> inspected(String key, String summaryJson) {
-        InspectionSummary summary;
-        try {
-            summary = events.readValue(summaryJson, InspectionSummary.class);
-            if (key == null || summary.action() == null || summary.at() == null) {
-                throw new IllegalArgumentException("inspection summary of " + key + " lacks its action or time");
-            }
-        } catch (JsonProcessingException | IllegalArgumentException ex) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable inspection summary", ex));
-        }
-        try {
-            return pool.preparedQuery("INSERT INTO tracked_inspection (queue_id, action, checks, reasons, failed_open,"
-                            + " passes, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id, action) DO NOTHING")
-                    .execute(Tuple.from(new Object[] {key, summary.action(),
-                            events.writeValueAsString(summary.checks().stream().limit(MAX_CHECKS).toList()),
-                            events.writeValueAsString(summary.reasons().stream().limit(MAX_CHECKS).toList()),
-                            events.writeValueAsString(summary.failedOpen()), summary.passes(), utc(summary.at())}))
-                    .invoke(() -> registry.counter("provisioning.tracking.events", "source", "inspection").increment())
-                    .replaceWithVoid();
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalStateException(e));
-        }
-    }
-
-    public Uni<Void> delivery(String json) {
-        DeliveryEvent e;
-        try {
-            e = events.readValue(json, DeliveryEvent.class);
-            if (e.queueId() == null || e.recipient() == null || e.outcome() == null || e.at() == null) {
-                throw new IllegalArgumentException("delivery event lacks queueId, recipient, outcome or at: " + json);
-            }
-        } catch (JsonProcessingException | IllegalArgumentException ex) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable delivery event", ex));
-        }
-        OffsetDateTime at = utc(e.at());
-        String status = e.outcome().name();
-        return pool.withTransaction(conn -> conn.preparedQuery(
-                        "INSERT INTO tracked_attempt (queue_id, recipient, attempt, outcome, remote_host, reply, next_attempt_at, at)"
-                                + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-                                + " ON CONFLICT (queue_id, recipient, attempt, outcome) DO NOTHING")
-                .execute(Tuple.from(new Object[] {e.queueId(), e.recipient(), e.attempt(), status, e.remoteHost(),
-                        e.reply(), e.nextAttemptAt() == null ? null : utc(e.nextAttemptAt()), at}))
-                .chain(() -> conn.preparedQuery(
-                        "INSERT INTO tracked_recipient (queue_id, recipient, status, attempts, updated_at)"
-                                + " VALUES ($1, $2, $3, $4, $5)"
-                                + " ON CONFLICT (queue_id, recipient) DO UPDATE SET status = EXCLUDED.status,"
-                                + " attempts = GREATEST(tracked_recipient.attempts, EXCLUDED.attempts),"
-                                + " updated_at = EXCLUDED.updated_at"
-                                + " WHERE tracked_recipient.status NOT IN ('DELIVERED', 'BOUNCED')"
-                                + " AND (EXCLUDED.status IN ('DELIVERED', 'BOUNCED') OR EXCLUDED.attempts >= tracked_recipient.attempts)")
-                        .execute(Tuple.of(e.queueId(), e.recipient(), status, e.attempt(), at))))
-                .invoke(() -> registry.counter("provisioning.tracking.events", "source", "delivery.events").increment())
-                .replaceWithVoid();
     }
 
     // ---- queries -------------------------------------------------------------------------------------------
@@ -326,18 +229,6 @@ public class TrackingService {
 
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
-    }
-
-    /** An envelope whose tenant id is not a UUID is tracked without a tenant (operators still see it). */
-    private static UUID parseTenant(String tenantId) {
-        if (tenantId == null || tenantId.isBlank()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(tenantId);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** The search filter; null members do not filter. */

@@ -81,6 +81,10 @@ class PagingTest {
             public Verification verification() {
                 throw new UnsupportedOperationException();
             }
+
+            public Quarantine quarantine() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }

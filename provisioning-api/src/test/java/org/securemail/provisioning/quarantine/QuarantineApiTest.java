@@ -1,7 +1,6 @@
 package org.securemail.provisioning.quarantine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -10,8 +9,6 @@ import static org.hamcrest.Matchers.containsString;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -21,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.topics.Topics;
@@ -52,22 +48,11 @@ class QuarantineApiTest {
     }
 
     private String hold(String tenantId, String sender, String body) throws Exception {
-        String queueId = "Q" + Long.toString(System.nanoTime(), 36).toUpperCase();
-        MailEnvelope envelope = new MailEnvelope(queueId, sender, List.of("cfo@acme.example"), "192.0.2.66",
-                "forger.example", null, null, tenantId, Direction.INBOUND, Instant.now(), body.length());
-        broker.send(Topics.MAIL_QUARANTINE, queueId, body.getBytes(StandardCharsets.UTF_8), Map.of(
-                MailHeaders.ENVELOPE, json.writeValueAsBytes(envelope),
-                "sm-verdict", ("{\"action\":\"REJECT\",\"reasons\":[\"spf=fail (policy reject)\"],\"temporary\":[],"
-                        + "\"at\":\"2026-12-07T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8)));
-        return queueId;
+        return new HeldMail(broker, json).hold(tenantId, sender, body);
     }
 
     private String idOf(String queueId) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.as(key).get("/api/v1/quarantine").then()
-                .statusCode(200).body("items.queueId", org.hamcrest.Matchers.hasItem(queueId)));
-        List<String> ids = Api.as(key).get("/api/v1/quarantine").then().extract()
-                .path("items.findAll { it.queueId == '" + queueId + "' }.id");
-        return ids.get(0);
+        return HeldMail.idOf(key, queueId);
     }
 
     @Test

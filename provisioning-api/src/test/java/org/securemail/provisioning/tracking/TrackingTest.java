@@ -20,7 +20,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.delivery.DeliveryEvent;
@@ -37,6 +36,7 @@ import org.securemail.testing.KafkaBroker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Tracking fed through the real broker: accepted envelopes and delivery events, with duplicates and replays. */
@@ -48,6 +48,9 @@ class TrackingTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    MeterRegistry registry;
 
     String tenant;
     String tenantKey;
@@ -186,17 +189,60 @@ class TrackingTest {
     }
 
     @Test
-    void aRecordWithoutEnvelopeGoesToTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
-        String poison = queueId();
-        broker.send(Topics.MAIL_ACCEPTED, poison, "body".getBytes(StandardCharsets.UTF_8), Map.of());
+    void anUnreadableMailRecordIsCountedAndSkippedNeverDeadLetteredAsMail() throws Exception {
+        double acceptedBefore = skipped("mail.accepted");
+        double inspectionBefore = skipped("inspection");
+        String noEnvelope = queueId();
+        String garbage = queueId();
+        String badSummary = queueId();
+        broker.send(Topics.MAIL_ACCEPTED, noEnvelope, "body".getBytes(StandardCharsets.UTF_8), Map.of());
+        broker.send(Topics.MAIL_ACCEPTED, garbage, "body".getBytes(StandardCharsets.UTF_8),
+                Map.of(MailHeaders.ENVELOPE, "{not json".getBytes(StandardCharsets.UTF_8)));
+        broker.send(Topics.MAIL_READY, badSummary, "body".getBytes(StandardCharsets.UTF_8),
+                Map.of(MailHeaders.INSPECTION, "null".getBytes(StandardCharsets.UTF_8)));
         String good = queueId();
         accepted(envelope(good, "a@a.example", List.of("b@b.example"), t0));
+
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 Api.as(tenantKey).get("/api/v1/messages/" + good).then().statusCode(200));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            List<ConsumerRecord<String, byte[]>> dead = TopicReader.readAll(broker, Topics.dlq(Topics.MAIL_ACCEPTED), Set.of(poison));
-            assertThat(dead).hasSize(1);
+            assertThat(skipped("mail.accepted")).isGreaterThanOrEqualTo(acceptedBefore + 2);
+            assertThat(skipped("inspection")).isGreaterThanOrEqualTo(inspectionBefore + 1);
         });
+        // skipped, so neither tracked nor written to a dead-letter topic an operator would replay as mail
+        Api.as(tenantKey).get("/api/v1/messages/" + garbage).then().statusCode(404);
+        Set<String> bad = Set.of(noEnvelope, garbage, badSummary);
+        assertThat(TopicReader.readAll(broker, Topics.dlq(Topics.MAIL_ACCEPTED), bad)).isEmpty();
+        assertThat(TopicReader.readAll(broker, Topics.dlq(Topics.MAIL_READY), bad)).isEmpty();
+    }
+
+    @Test
+    void aBatchWithAnUnreadableDeliveryEventTracksEveryOtherRecordOfIt() throws Exception {
+        double before = skipped("delivery.events");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String id = queueId();
+            ids.add(id);
+            accepted(envelope(id, "batch@a.example", List.of("r" + i + "@b.example"), t0));
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            if (i == ids.size() / 2) {
+                broker.send(Topics.DELIVERY_EVENTS, "poison", "{\"queueId\":".getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+            delivery(new DeliveryEvent(ids.get(i), "r" + i + "@b.example", 1, Outcome.DELIVERED, "mx.b.example[192.0.2.2]:25",
+                    "250 2.0.0 ok", null, t0.plusSeconds(1)));
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String id : ids) {
+                Api.as(tenantKey).get("/api/v1/messages/" + id).then().statusCode(200)
+                        .body("recipients[0].status", equalTo("DELIVERED"));
+            }
+        });
+        assertThat(skipped("delivery.events")).isEqualTo(before + 1);
+    }
+
+    private double skipped(String source) {
+        return registry.counter("provisioning.tracking.skipped", "source", source).count();
     }
 
     private MailEnvelope envelope(String id, String sender, List<String> rcpts, Instant at) {

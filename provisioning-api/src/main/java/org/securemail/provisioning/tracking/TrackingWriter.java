@@ -1,0 +1,200 @@
+package org.securemail.provisioning.tracking;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import org.jboss.logging.Logger;
+import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.mail.InspectionSummary;
+import org.securemail.common.mail.MailEnvelope;
+import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
+
+/**
+ * Writes the tracking tables, a batch of records at a time (what one Kafka poll returned): one transaction, one
+ * pipelined round trip per statement, one commit per batch instead of one per message (issue 15). Writes are
+ * idempotent (natural keys, {@code ON CONFLICT}; a recipient's status only moves forward), so a batch written again
+ * after a crash converges to the same rows.
+ *
+ * <p>A record tracking cannot read is counted ({@code provisioning.tracking.skipped}), logged with its position and
+ * skipped: a mail topic's dead-letter topic would be replayed as mail, and one bad record must not hold back the
+ * others. A failed write (PostgreSQL away) is retried with backoff, holding the channel: the records wait in Kafka,
+ * none is lost.
+ */
+@ApplicationScoped
+public class TrackingWriter {
+
+    private static final Logger LOG = Logger.getLogger(TrackingWriter.class);
+    /** Checks and reasons kept per inspection row. */
+    static final int MAX_CHECKS = 50;
+
+    private static final String INSERT_MESSAGE = "INSERT INTO tracked_message (queue_id, tenant_id, sender, direction,"
+            + " client_ip, size_bytes, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id) DO NOTHING";
+    private static final String INSERT_RECIPIENT = "INSERT INTO tracked_recipient (queue_id, recipient, status,"
+            + " attempts, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (queue_id, recipient) DO NOTHING";
+    private static final String INSERT_INSPECTION = "INSERT INTO tracked_inspection (queue_id, action, checks, reasons,"
+            + " failed_open, passes, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id, action) DO NOTHING";
+    private static final String INSERT_ATTEMPT = "INSERT INTO tracked_attempt (queue_id, recipient, attempt, outcome,"
+            + " remote_host, reply, next_attempt_at, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            + " ON CONFLICT (queue_id, recipient, attempt, outcome) DO NOTHING";
+    private static final String UPSERT_RECIPIENT = "INSERT INTO tracked_recipient (queue_id, recipient, status,"
+            + " attempts, updated_at) VALUES ($1, $2, $3, $4, $5)"
+            + " ON CONFLICT (queue_id, recipient) DO UPDATE SET status = EXCLUDED.status,"
+            + " attempts = GREATEST(tracked_recipient.attempts, EXCLUDED.attempts), updated_at = EXCLUDED.updated_at"
+            + " WHERE tracked_recipient.status NOT IN ('DELIVERED', 'BOUNCED')"
+            + " AND (EXCLUDED.status IN ('DELIVERED', 'BOUNCED') OR EXCLUDED.attempts >= tracked_recipient.attempts)";
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ObjectMapper quarkusMapper;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** Events from other services may gain fields; tracking must not reject them for that. */
+    private ObjectMapper events;
+
+    @PostConstruct
+    void init() {
+        events = quarkusMapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    }
+
+    /** {@code mail.accepted}: a message row and a QUEUED row per recipient. */
+    public Uni<Void> accepted(List<TrackedRecord> records) {
+        List<Tuple> messages = new ArrayList<>();
+        List<Tuple> recipients = new ArrayList<>();
+        for (TrackedRecord r : records) {
+            MailEnvelope env = read(r, "mail.accepted", MailEnvelope.class,
+                    e -> e.queueId() != null && !e.queueId().isBlank() && e.receivedAt() != null);
+            if (env == null) {
+                continue;
+            }
+            OffsetDateTime at = utc(env.receivedAt());
+            messages.add(Tuple.from(new Object[] {env.queueId(), parseTenant(env.tenantId()),
+                    env.sender() == null ? "" : env.sender(), env.direction() == null ? null : env.direction().name(),
+                    env.clientIp(), env.size(), at}));
+            for (String rcpt : env.recipients()) {
+                recipients.add(Tuple.of(env.queueId(), rcpt, RecipientStatus.QUEUED.name(), 0, at));
+            }
+        }
+        return write("mail.accepted", messages.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
+                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients)));
+    }
+
+    /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary (one row per action). */
+    public Uni<Void> inspected(List<TrackedRecord> records) {
+        List<Tuple> rows = new ArrayList<>();
+        for (TrackedRecord r : records) {
+            InspectionSummary s = read(r, "inspection", InspectionSummary.class,
+                    x -> r.key() != null && x.action() != null && x.at() != null);
+            if (s == null) {
+                continue;
+            }
+            try {
+                rows.add(Tuple.from(new Object[] {r.key(), s.action(),
+                        events.writeValueAsString(s.checks().stream().limit(MAX_CHECKS).toList()),
+                        events.writeValueAsString(s.reasons().stream().limit(MAX_CHECKS).toList()),
+                        events.writeValueAsString(s.failedOpen()), s.passes(), utc(s.at())}));
+            } catch (JsonProcessingException e) {
+                skip("inspection", r, e);
+            }
+        }
+        return write("inspection", rows.size(), conn -> batch(conn, INSERT_INSPECTION, rows));
+    }
+
+    /** {@code delivery.events}: an attempt row each, and the recipient's status moved forward (in event order). */
+    public Uni<Void> delivery(List<TrackedRecord> records) {
+        List<Tuple> attempts = new ArrayList<>();
+        List<Tuple> recipients = new ArrayList<>();
+        for (TrackedRecord r : records) {
+            DeliveryEvent e = read(r, "delivery.events", DeliveryEvent.class,
+                    x -> x.queueId() != null && x.recipient() != null && x.outcome() != null && x.at() != null);
+            if (e == null) {
+                continue;
+            }
+            OffsetDateTime at = utc(e.at());
+            String status = e.outcome().name();
+            attempts.add(Tuple.from(new Object[] {e.queueId(), e.recipient(), e.attempt(), status, e.remoteHost(),
+                    e.reply(), e.nextAttemptAt() == null ? null : utc(e.nextAttemptAt()), at}));
+            recipients.add(Tuple.of(e.queueId(), e.recipient(), status, e.attempt(), at));
+        }
+        return write("delivery.events", attempts.size(), conn -> batch(conn, INSERT_ATTEMPT, attempts)
+                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients)));
+    }
+
+    private <T> T read(TrackedRecord r, String source, Class<T> type, Predicate<T> complete) {
+        if (r.json() == null) {
+            skip(source, r, new IllegalArgumentException("no " + source + " data on the record"));
+            return null;
+        }
+        try {
+            T value = events.readValue(r.json(), type);
+            if (value == null || !complete.test(value)) {
+                skip(source, r, new IllegalArgumentException("required fields missing"));
+                return null;
+            }
+            return value;
+        } catch (JsonProcessingException | RuntimeException e) {
+            skip(source, r, e);
+            return null;
+        }
+    }
+
+    private void skip(String source, TrackedRecord r, Exception why) {
+        registry.counter("provisioning.tracking.skipped", "source", source).increment();
+        LOG.warnf("tracking skips the %s record %s (key %s): %s", source, r.position(), r.key(), why.getMessage());
+    }
+
+    private static Uni<Void> batch(SqlConnection conn, String sql, List<Tuple> rows) {
+        return rows.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery(sql).executeBatch(rows).replaceWithVoid();
+    }
+
+    /** One transaction for the batch; retried with backoff while PostgreSQL fails, so the records wait in Kafka. */
+    private Uni<Void> write(String source, int rows, Function<SqlConnection, Uni<Void>> statements) {
+        if (rows == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().<Void>deferred(() -> pool.withTransaction(statements))
+                .onFailure().invoke(e -> LOG.warnf("tracking could not write %d %s rows, retrying: %s", rows, source,
+                        e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
+                .invoke(() -> registry.counter("provisioning.tracking.events", "source", source).increment(rows));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** An envelope whose tenant id is not a UUID is tracked without a tenant (operators still see it). */
+    private static UUID parseTenant(String tenantId) {
+        if (tenantId == null || tenantId.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(tenantId);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
