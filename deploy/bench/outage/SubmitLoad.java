@@ -4,11 +4,14 @@
 //        --group healthy,3,healthy-domains.txt --group hosted,1,hosted-domains.txt,fresh
 //        [--host 127.0.0.1] [--rate 20] [--connections 4] [--duration 60] [--count 0] [--size 1024]
 //        [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout 60] [--quiet] [--round-robin]
-//        [--hard-stop]
+//        [--hard-stop] [--to rcpt@our.domain]
 //
 // Each message has one recipient, user<N>@<domain>, with the domain drawn from the groups by weight
 // (a group is NAME,WEIGHT,FILE[,fresh]; FILE holds one domain a line; "fresh" puts a new random label in
 // front of the domain, e.g. r8f3k2.d042.hosted.test, so every message needs a DNS answer nobody has cached).
+// With --to ADDR the roles turn round (inbound mail to our MX): every message goes to ADDR, and the domain drawn
+// from the groups is the SENDER's, user@<domain> in MAIL FROM and From: (so the receiving side's SPF and DMARC look
+// that domain up); --from is then not used. Combine with --tls none --auth none for the MX listener.
 // Every message carries a unique Message-ID and X-Submitted-At (epoch millis) for end-to-end latency.
 //
 // The rate is global and steady: message i is due at start + i/rate, whichever connection is free sends it
@@ -19,7 +22,7 @@
 // (a burst "as fast as the connections can" for a fixed time: a high --rate and --hard-stop).
 //
 // Output: a summary (human lines, then "RESULT key=value" lines for scripts). --log FILE gets one CSV line
-// per message: submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text
+// per message: submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text (and sender, with --to)
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -75,6 +78,7 @@ public class SubmitLoad {
     String host = "127.0.0.1";
     int port = 2587;
     String user, password, from = "load@example.test";
+    String to;   // set: inbound mode, the groups choose the sender's domain
     List<Group> groups = new ArrayList<>();
     double rate = 20;
     int connections = 4;
@@ -116,6 +120,7 @@ public class SubmitLoad {
                 case "--user" -> user = v;
                 case "--password" -> password = v;
                 case "--from" -> from = v;
+                case "--to" -> to = v;
                 case "--rate" -> rate = Double.parseDouble(v);
                 case "--connections" -> connections = Integer.parseInt(v);
                 case "--duration" -> durationMs = (long) (Double.parseDouble(v) * 1000);
@@ -124,10 +129,7 @@ public class SubmitLoad {
                 case "--tls" -> startTls = switch (v) { case "starttls" -> true; case "none" -> false; default -> { usage("--tls starttls|none"); yield false; } };
                 case "--auth" -> auth = switch (v) { case "plain" -> true; case "none" -> false; default -> { usage("--auth plain|none"); yield false; } };
                 case "--reply-timeout" -> replyTimeoutMs = (int) (Double.parseDouble(v) * 1000);
-                case "--log" -> {
-                    log = Files.newBufferedWriter(Path.of(v), StandardCharsets.UTF_8);
-                    log.write("submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text\n");
-                }
+                case "--log" -> log = Files.newBufferedWriter(Path.of(v), StandardCharsets.UTF_8);
                 case "--group" -> {
                     String[] p = v.split(",");
                     if (p.length < 3) usage("--group NAME,WEIGHT,FILE[,fresh]");
@@ -142,13 +144,16 @@ public class SubmitLoad {
         if (groups.isEmpty()) usage("at least one --group");
         if (auth && (user == null || password == null)) usage("--user and --password (or --auth none)");
         if (rate <= 0 || connections <= 0) usage("--rate and --connections must be positive");
+        if (log != null) {   // inbound mode adds the sender as the last column
+            log.write("submitted_ms,message_id,recipient,group,reply_code,reply_ms,reply_text" + (to != null ? ",sender" : "") + "\n");
+        }
     }
 
     static void usage(String why) {
         System.err.println("SubmitLoad: " + why + "\nusage: java SubmitLoad.java --port P --user U --password P --from ADDR "
                 + "--group NAME,WEIGHT,FILE[,fresh] ... [--host H] [--rate MSGS_PER_S] [--connections N] [--duration S] "
                 + "[--count N] [--size BYTES] [--tls starttls|none] [--auth plain|none] [--log FILE] [--reply-timeout S] [--quiet] "
-                + "[--round-robin] [--hard-stop]");
+                + "[--round-robin] [--hard-stop] [--to ADDR (the groups choose the sender's domain)]");
         System.exit(2);
     }
 
@@ -211,7 +216,8 @@ public class SubmitLoad {
                     domain = g.domains().get(ThreadLocalRandom.current().nextInt(g.domains().size()));
                 }
                 if (g.fresh()) domain = "r" + Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffffffffL, 36) + "." + domain;
-                String rcpt = "user" + i + "@" + domain;
+                String rcpt = to != null ? to : "user" + i + "@" + domain;
+                String sender = to != null ? "user@" + domain : from;
                 String id = "<" + UUID.randomUUID() + "@submitload.test>";
                 long submitted = System.currentTimeMillis();
                 sent.increment();
@@ -219,7 +225,7 @@ public class SubmitLoad {
                 Reply r;
                 try {
                     if (s == null) s = open();
-                    r = s.send(from, rcpt, message(id, rcpt, submitted, i));
+                    r = s.send(sender, rcpt, message(id, sender, rcpt, submitted, i));
                 } catch (SmtpException e) {
                     r = e.reply;
                     close(s);
@@ -229,7 +235,7 @@ public class SubmitLoad {
                     count(errorTexts, e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()));
                     close(s);
                     s = null;
-                    record(submitted, id, rcpt, g, 0, "io-error " + e.getMessage());
+                    record(submitted, id, sender, rcpt, g, 0, "io-error " + e.getMessage());
                     continue;
                 }
                 long took = System.currentTimeMillis() - submitted;
@@ -245,7 +251,7 @@ public class SubmitLoad {
                     perm5xx.increment();
                     count(permTexts, r.code() + " " + r.firstLine());
                 }
-                record(submitted, id, rcpt, g, r.code(), r.firstLine());
+                record(submitted, id, sender, rcpt, g, r.code(), r.firstLine());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -271,22 +277,22 @@ public class SubmitLoad {
         else m.computeIfAbsent("(other)", x -> new LongAdder()).increment();
     }
 
-    void record(long submitted, String id, String rcpt, Group g, int code, String text) {
+    void record(long submitted, String id, String sender, String rcpt, Group g, int code, String text) {
         if (log == null) return;
         String t = text.replace("\"", "'");
         synchronized (log) {
             try {
                 log.write(submitted + "," + id + "," + rcpt + "," + g.name() + "," + code + ","
-                        + (System.currentTimeMillis() - submitted) + ",\"" + t + "\"\n");
+                        + (System.currentTimeMillis() - submitted) + ",\"" + t + "\"" + (to != null ? "," + sender : "") + "\n");
             } catch (IOException e) {
                 System.err.println("log: " + e);
             }
         }
     }
 
-    byte[] message(String id, String rcpt, long submitted, long i) {
+    byte[] message(String id, String sender, String rcpt, long submitted, long i) {
         StringBuilder m = new StringBuilder(size + 512);
-        m.append("From: <").append(from).append(">\r\n")
+        m.append("From: <").append(sender).append(">\r\n")
                 .append("To: <").append(rcpt).append(">\r\n")
                 .append("Subject: outage replay message ").append(i).append("\r\n")
                 .append("Date: ").append(DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now())).append("\r\n")
@@ -453,8 +459,8 @@ public class SubmitLoad {
         Collections.sort(r);
         Collections.sort(late);
         long lateOver100 = late.stream().filter(x -> x > 100).count();
-        System.out.printf(Locale.ROOT, "SubmitLoad: %.1f s, target %.1f msg/s over %d connections (%d connects), %s:%d%n",
-                seconds, rate, connections, connects.sum(), host, port);
+        System.out.printf(Locale.ROOT, "SubmitLoad: %.1f s, target %.1f msg/s over %d connections (%d connects), %s:%d%s%n",
+                seconds, rate, connections, connects.sum(), host, port, to != null ? ", inbound to " + to + " (groups = senders)" : "");
         System.out.printf(Locale.ROOT, "  sent %d (%.1f/s): 2xx %d, 4xx %d, 5xx %d, io-errors %d%n",
                 sent.sum(), sent.sum() / seconds, ok2xx.sum(), temp4xx.sum(), perm5xx.sum(), ioErrors.sum());
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(perGroupSent).entrySet()) {
