@@ -19,6 +19,24 @@ public record DnsAnswer(String name, DnsType type, DnsStatus status, List<DnsRec
         records = records == null ? List.of() : List.copyOf(records);
     }
 
+    /** The start of {@link #detail()} on a negative answer served stale (RFC 8767), see {@link #stale()}. */
+    public static final String STALE_DETAIL = "stale negative answer";
+
+    /** The detail of a stale answer: {@link #STALE_DETAIL} (for a negative one) and why it is stale. */
+    public static String staleDetail(DnsStatus status, String why) {
+        return status == DnsStatus.STALE ? why : STALE_DETAIL + (why == null ? "" : ": " + why);
+    }
+
+    /**
+     * True when this answer is old data served because no fresh one could be had (RFC 8767): STALE records, or a
+     * negative answer marked by {@link #STALE_DETAIL}. A negative stale answer must not cause a permanent failure.
+     */
+    public boolean stale() {
+        return status == DnsStatus.STALE
+                || ((status == DnsStatus.NXDOMAIN || status == DnsStatus.NODATA) && detail != null
+                        && detail.startsWith(STALE_DETAIL));
+    }
+
     public static DnsAnswer timeout(String name, DnsType type, String detail) {
         return new DnsAnswer(name, type, DnsStatus.TIMEOUT, List.of(), 0, detail);
     }

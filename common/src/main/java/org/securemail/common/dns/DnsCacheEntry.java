@@ -46,9 +46,21 @@ public record DnsCacheEntry(String name, DnsType type, DnsStatus status, List<Dn
         return hasData() && nowMillis < expiresAtMillis;
     }
 
-    /** True when the data is expired but may still be served stale. */
+    /**
+     * True when the data is expired but may still be served stale (RFC 8767): an answer, and a negative answer too
+     * (NXDOMAIN, NODATA: "no DMARC record" is data the checks need while the zone's servers cannot be asked).
+     */
     public boolean staleServableAt(long nowMillis) {
-        return status == DnsStatus.ANSWER && nowMillis >= expiresAtMillis && nowMillis < staleUntilMillis;
+        return hasData() && nowMillis >= expiresAtMillis && nowMillis < staleUntilMillis;
+    }
+
+    /**
+     * The status a stale copy of this entry is served with: STALE for an answer (usable records); NXDOMAIN or NODATA
+     * for a negative answer, with {@link DnsAnswer#STALE_DETAIL} in front of its detail so that a consumer that would
+     * act for good on a negative answer (delivery's bounce) can tell it is stale and defer instead.
+     */
+    public DnsStatus staleStatus() {
+        return status == DnsStatus.ANSWER ? DnsStatus.STALE : status;
     }
 
     public boolean failureCachedAt(long nowMillis) {

@@ -118,6 +118,10 @@ public class RouteResolver {
                                     + domain + " type=A: Host not found");
                 });
             }
+            if (answer.status() == DnsStatus.NXDOMAIN && answer.stale()) {
+                // old data served while no upstream answers: never a reason to bounce (RFC 8767 §5)
+                return Uni.createFrom().item(temporary(domain, DnsType.MX, answer));
+            }
             if (answer.status() == DnsStatus.NXDOMAIN) {
                 return Uni.createFrom().item(new Route.Permanent(
                         "550 5.1.2 Host or domain name not found. Name service error for name=" + domain
@@ -213,7 +217,7 @@ public class RouteResolver {
                             refused = bare + " (" + ip + ")";
                         }
                     }
-                } else if (answer.status().temporary()) {
+                } else if (answer.status().temporary() || answer.stale()) {
                     temporary = true;
                     detail = answer.type() + " " + answer.status() + (answer.detail() == null ? "" : " (" + answer.detail() + ")");
                 }

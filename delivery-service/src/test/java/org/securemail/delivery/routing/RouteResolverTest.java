@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.net.NetworkPolicy;
@@ -75,6 +76,24 @@ class RouteResolverTest {
 
         assertThat(route).isInstanceOf(Route.Permanent.class);
         assertThat(((Route.Permanent) route).reply()).contains("5.1.2");
+    }
+
+    @Test
+    void aStaleNegativeAnswerDefersNeverBounces() {
+        // an NXDOMAIN or NODATA served stale (RFC 8767) while no upstream answers is old data: defer, as for a failure
+        dns.put(new DnsAnswer("gone-quiet.test", DnsType.MX, DnsStatus.NXDOMAIN, List.of(), 7200,
+                DnsAnswer.staleDetail(DnsStatus.NXDOMAIN, "refresh failed: timeout")));
+        Route nx = resolve("gone-quiet.test");
+        assertThat(nx).isInstanceOf(Route.Temporary.class);
+        assertThat(((Route.Temporary) nx).reply()).startsWith("451 4.4.3").contains(DnsAnswer.STALE_DETAIL);
+
+        // no MX (fresh NODATA), and the implicit MX's addresses only known as stale negatives
+        dns.status("implicit.test", DnsType.MX, DnsStatus.NODATA);
+        for (DnsType t : List.of(DnsType.A, DnsType.AAAA)) {
+            dns.put(new DnsAnswer("implicit.test", t, DnsStatus.NODATA, List.of(), 7200,
+                    DnsAnswer.staleDetail(DnsStatus.NODATA, "refresh failed: timeout")));
+        }
+        assertThat(resolve("implicit.test")).isInstanceOf(Route.Temporary.class);
     }
 
     @Test

@@ -52,13 +52,17 @@ public final class LocalDnsCache {
         return Optional.of(answer(entry, entry.status(), remaining, nowMillis, null));
     }
 
-    /** An expired answer that may still be served stale (RFC 8767), marked STALE with TTL 30 s. */
+    /**
+     * An expired answer that may still be served stale (RFC 8767), TTL 30 s: STALE records, or a negative answer marked
+     * stale in its detail ({@link DnsCacheEntry#staleStatus()}).
+     */
     public Optional<DnsAnswer> stale(String name, DnsType type, long nowMillis, String detail) {
         DnsCacheEntry entry = entries.getIfPresent(DnsCacheEntry.key(type, name));
         if (entry == null || !entry.staleServableAt(nowMillis)) {
             return Optional.empty();
         }
-        return Optional.of(answer(entry, DnsStatus.STALE, STALE_TTL_SECONDS, nowMillis, detail));
+        DnsStatus status = entry.staleStatus();
+        return Optional.of(answer(entry, status, STALE_TTL_SECONDS, nowMillis, DnsAnswer.staleDetail(status, detail)));
     }
 
     public long size() {

@@ -106,7 +106,8 @@ public final class DnsCache {
             ttlMillis = clamp(negative, Duration.ZERO, config.maxNegativeTtl()).toMillis();
         }
         long expires = now + ttlMillis;
-        long staleUntil = status == DnsStatus.ANSWER ? expires + config.maxStale().toMillis() : expires;
+        // negative answers too (RFC 8767 does not tell them apart): "no DMARC record" must outlive its servers as well
+        long staleUntil = expires + config.maxStale().toMillis();
         long ttlSeconds = ttlMillis / 1000;
         List<DnsRecordData> clamped = records.stream()
                 .map(r -> new DnsRecordData(r.name(), r.type(), ttlSeconds, r.data()))

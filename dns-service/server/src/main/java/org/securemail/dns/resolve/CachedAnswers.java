@@ -51,7 +51,9 @@ final class CachedAnswers {
 
     private DnsAnswer stale(DnsCacheEntry entry, String detail) {
         metrics.staleServed();
-        return fromEntry(entry, DnsStatus.STALE, LookupService.STALE_TTL_SECONDS, clock.millis(), detail);
+        DnsStatus status = entry.staleStatus();
+        return fromEntry(entry, status, LookupService.STALE_TTL_SECONDS, clock.millis(),
+                DnsAnswer.staleDetail(status, detail));
     }
 
     /** The entry's records with their TTL capped at {@code ttlSeconds} (set to it for STALE), and its age. */

@@ -176,6 +176,33 @@ class LookupServiceTest {
     }
 
     @Test
+    void aNegativeAnswerIsServedStaleMarkedSoWhenTheUpstreamDies() {
+        // "no DMARC record" is data the inspection stage needs while the zone's servers cannot be asked (issue 14)
+        upstream.zone("known.test", Mode.ANSWER).zone("gone.test", Mode.NXDOMAIN);
+        engine("dns.timeouts.client-response", "300ms", "dns.timeouts.query", "2s");
+        DnsAnswer nodata = engine.resolve("known.test", DnsType.AAAA);
+        DnsAnswer nxdomain = engine.resolve("_dmarc.gone.test", DnsType.TXT);
+        assertThat(nodata.status()).isEqualTo(DnsStatus.NODATA);
+        assertThat(nxdomain.status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(nodata.stale()).isFalse();
+        assertThat(nxdomain.stale()).isFalse();
+
+        upstream.zone("known.test", Mode.DEAD).zone("gone.test", Mode.DEAD);
+        engine.clock.advance(Duration.ofHours(2)); // past any negative TTL (at most 1 h)
+        DnsAnswer staleNodata = engine.resolve("known.test", DnsType.AAAA);
+        DnsAnswer staleNxdomain = engine.resolve("_dmarc.gone.test", DnsType.TXT);
+
+        assertThat(staleNodata.status()).isEqualTo(DnsStatus.NODATA);
+        assertThat(staleNxdomain.status()).isEqualTo(DnsStatus.NXDOMAIN);
+        assertThat(staleNodata.stale()).isTrue();
+        assertThat(staleNxdomain.stale()).isTrue();
+        assertThat(staleNxdomain.detail()).startsWith(DnsAnswer.STALE_DETAIL);
+        assertThat(staleNxdomain.ageSeconds()).isGreaterThanOrEqualTo(7200);
+        // and a name never answered has nothing to serve: a temporary failure, as before
+        assertThat(engine.resolve("never.known.test", DnsType.AAAA).status().temporary()).isTrue();
+    }
+
+    @Test
     void aFailedRefreshIsRetriedNoMoreOftenThanTheStaleRefreshInterval() {
         upstream.zone("flaky.test", Mode.ANSWER);
         engine("dns.timeouts.client-response", "200ms");
