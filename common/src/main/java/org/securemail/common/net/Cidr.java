@@ -38,6 +38,19 @@ public record Cidr(byte[] network, int prefix) {
         if (!v4 && !v6) {
             return null;
         }
+        if (v4) {
+            // parsed here: InetAddress would take "300.0.0.0" for a host name and look it up in the DNS
+            String[] octets = t.split("\\.");
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int n = Integer.parseInt(octets[i]);
+                if (n > 255) {
+                    return null;
+                }
+                bytes[i] = (byte) n;
+            }
+            return bytes;
+        }
         try {
             return InetAddress.getByName(t).getAddress(); // a literal: parsed, not resolved
         } catch (UnknownHostException e) {
