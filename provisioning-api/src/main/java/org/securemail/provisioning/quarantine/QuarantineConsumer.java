@@ -13,7 +13,7 @@ import org.securemail.common.mail.MailHeaders;
 
 /**
  * Indexes every record of {@code mail.quarantine} (headers only; the value, the message, stays on the topic). A record
- * that cannot be read goes to the channel's dead-letter topic.
+ * that cannot be read is counted and skipped ({@code provisioning.quarantine.skipped}); a failed insert is retried.
  */
 @ApplicationScoped
 public class QuarantineConsumer {

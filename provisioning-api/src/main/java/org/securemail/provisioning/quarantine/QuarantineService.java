@@ -102,7 +102,12 @@ public class QuarantineService {
                 throw new IllegalArgumentException("envelope of " + key + " lacks its queue id");
             }
         } catch (Exception e) {
-            return Uni.createFrom().failure(new IllegalArgumentException("unreadable mail.quarantine record " + key, e));
+            // counted and skipped: a dead-letter copy would carry no body (the consumer discards it), and one
+            // unreadable record must not hold back the held mail behind it
+            registry.counter("provisioning.quarantine.skipped").increment();
+            LOG.warnf("quarantine skips the unreadable mail.quarantine record %s (partition %d, offset %d): %s", key,
+                    partition, offset, e.getMessage());
+            return Uni.createFrom().voidItem();
         }
         List<String> recipients = env.recipients().stream().limit(MAX_RECIPIENTS).toList();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
@@ -113,6 +118,10 @@ public class QuarantineService {
                 .execute(Tuple.from(new Object[] {UUID.randomUUID(), cut(env.queueId(), 64), tenant(env.tenantId()),
                         cut(env.sender() == null ? "" : env.sender(), 512), write(recipients), cut(action, 16),
                         write(reasons), (long) size, at, QuarantineState.HELD.name(), now, partition, offset}))
+                .onFailure().invoke(e -> LOG.warnf("held mail %s (partition %d, offset %d) not indexed yet, retrying: %s",
+                        key, partition, offset, e.toString()))
+                // PostgreSQL away: the channel waits and the record stays in Kafka; held mail is never left unindexed
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
                 .invoke(() -> registry.counter("provisioning.quarantine.held", "action", action).increment())
                 .replaceWithVoid();
     }
