@@ -52,6 +52,10 @@ public final class CompactedTopicReader implements AutoCloseable {
 
     private final List<String> topics;
     private final Map<String, Object> consumerConfig;
+    /** A follower's fetch batching, unless the service's settings give their own (issue 15). */
+    static final int FETCH_MIN_BYTES = 65536;
+    static final int FETCH_MAX_WAIT_MS = 200;
+
     private final Sink sink;
     private final UnreadableListener onUnreadable;
     private final Duration pollTimeout;
@@ -71,6 +75,10 @@ public final class CompactedTopicReader implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(b.settings.consumer(b.purpose));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a follower wants many small records per fetch, not one fetch per record: the broker answers once it has
+        // this much or the wait is over (a table lags its topic by at most the wait; issue 15)
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         this.consumerConfig = Map.copyOf(config);
         this.thread = new Thread(this::run, b.settings.clientId(b.purpose));
         this.thread.setDaemon(true);

@@ -56,11 +56,19 @@ public class AcceptService {
 
     /** Must be called on a Vert.x context (the session's event loop). */
     public Future<Reply> accept(MailEnvelope envelope, byte[] message, String listener) {
+        return accept(envelope, message, null, listener);
+    }
+
+    /**
+     * As {@link #accept(MailEnvelope, byte[], String)}; {@code inspection} not null: the session's verdict, the
+     * message skips the inspection stage ({@link MailQueue#enqueue(MailEnvelope, byte[], byte[])}).
+     */
+    public Future<Reply> accept(MailEnvelope envelope, byte[] message, byte[] inspection, String listener) {
         Context context = vertx.getOrCreateContext();
         Promise<Reply> reply = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         long started = System.nanoTime();
-        CompletableFuture<Void> stored = queue.enqueue(envelope, message).toCompletableFuture();
+        CompletableFuture<Void> stored = queue.enqueue(envelope, message, inspection).toCompletableFuture();
         long timer = vertx.setTimer(deadline.toMillis(), id -> {
             if (decided.compareAndSet(false, true)) {
                 stored.cancel(false); // a send still waiting in the queue must not happen after this 451
@@ -80,9 +88,10 @@ public class AcceptService {
             if (error == null) {
                 metrics.accepted(listener, envelope.size(), System.nanoTime() - started);
                 writes.stored();
-                LOG.infof("%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s auth=%s",
+                LOG.infof("%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s auth=%s%s",
                         envelope.queueId(), envelope.sender(), envelope.recipients().size(), envelope.size(),
-                        envelope.clientIp(), listener, envelope.tlsProtocol(), envelope.authIdentity());
+                        envelope.clientIp(), listener, envelope.tlsProtocol(), envelope.authIdentity(),
+                        inspection == null ? "" : " inspected=session");
                 reply.complete(Reply.of(250, "2.0.0", "Ok: queued as " + envelope.queueId()));
             } else {
                 metrics.rejected(listener, "queue_error");

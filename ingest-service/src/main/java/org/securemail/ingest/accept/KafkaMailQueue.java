@@ -46,16 +46,26 @@ public class KafkaMailQueue implements MailQueue {
     private final ExecutorService sender;
     private final ObjectMapper json;
     private final String topic;
+    private final String inspectedTopic;
 
     @Inject
     KafkaMailQueue(IngestConfig config, ObjectMapper json, KafkaClientSettings kafka) {
-        this(producerProperties(config, kafka), config.accept().topic(), json);
+        this(producerProperties(config, kafka), config.accept().topic(), config.accept().inspectedTopic(), json);
     }
 
     /** For tests outside CDI: any producer settings, same behaviour. */
     public KafkaMailQueue(Properties producerProperties, String topic, ObjectMapper json) {
+        this(producerProperties, topic, Topics.MAIL_READY, json);
+    }
+
+    /**
+     * @param topic          where messages for the inspection stage go ({@code mail.accepted})
+     * @param inspectedTopic where messages the session already inspected go ({@code mail.ready}, ADR 0077)
+     */
+    public KafkaMailQueue(Properties producerProperties, String topic, String inspectedTopic, ObjectMapper json) {
         this.json = json;
         this.topic = topic;
+        this.inspectedTopic = inspectedTopic;
         this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new ByteArraySerializer());
         this.sender = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ingest-mail-producer");
@@ -95,7 +105,7 @@ public class KafkaMailQueue implements MailQueue {
     }
 
     @Override
-    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message) {
+    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         byte[] header;
         try {
@@ -104,8 +114,12 @@ public class KafkaMailQueue implements MailQueue {
             acked.completeExceptionally(e);
             return acked;
         }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, envelope.queueId(), message);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(inspection == null ? topic : inspectedTopic,
+                envelope.queueId(), message);
         record.headers().add(new RecordHeader(MailHeaders.ENVELOPE, header));
+        if (inspection != null) {
+            record.headers().add(new RecordHeader(MailHeaders.INSPECTION, inspection));
+        }
         try {
             sender.execute(() -> {
                 if (acked.isDone()) {

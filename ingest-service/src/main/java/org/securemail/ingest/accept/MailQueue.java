@@ -12,5 +12,16 @@ import org.securemail.common.mail.MailEnvelope;
  */
 public interface MailQueue {
 
-    CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message);
+    /** A message for the inspection stage (or, where there is none, for delivery): {@code mail.accepted}. */
+    default CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message) {
+        return enqueue(envelope, message, null);
+    }
+
+    /**
+     * @param inspection null for a message the stage still has to inspect; else the JSON
+     *                   {@link org.securemail.common.mail.InspectionSummary} of the verdict the session reached on
+     *                   cached answers (ADR 0077): the message, already stamped, is stored where the stage would
+     *                   have put it ({@code mail.ready}) with that summary, and skips the stage
+     */
+    CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection);
 }

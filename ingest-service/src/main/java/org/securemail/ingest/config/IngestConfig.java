@@ -170,6 +170,10 @@ public interface IngestConfig {
         @WithDefault("mail.accepted")
         String topic();
 
+        /** Where a message inspected in the session goes (ADR 0077): the inspection stage's output. */
+        @WithDefault("mail.ready")
+        String inspectedTopic();
+
         /**
          * Broker address of the mail producer alone, for a separate mail cluster (and the broker-outage test);
          * defaults to {@code kafka.bootstrap.servers}. Every other connection setting comes from {@code kafka.*}.

@@ -1,5 +1,6 @@
 package org.securemail.ingest.stage;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,6 +26,16 @@ final class AuthenticationResults {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._+\\-]+(@[A-Za-z0-9._\\-]+)?");
 
     private AuthenticationResults() {
+    }
+
+    /** The message with our one field on top and forged ones (our authserv-id) removed: what the stage writes. */
+    static byte[] stamp(String authservId, byte[] raw, InspectionReport report) {
+        byte[] field = field(authservId, report).getBytes(StandardCharsets.US_ASCII);
+        byte[] body = ForgedResults.strip(raw, authservId);
+        byte[] out = new byte[field.length + body.length];
+        System.arraycopy(field, 0, out, 0, field.length);
+        System.arraycopy(body, 0, out, field.length, body.length);
+        return out;
     }
 
     /** The whole field, name and CRLF included. */

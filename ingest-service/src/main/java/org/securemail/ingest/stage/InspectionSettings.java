@@ -68,6 +68,18 @@ public interface InspectionSettings {
     @WithDefault("250ms")
     Duration sessionBudget();
 
+    /**
+     * Inbound mail whose checks all have final results on cached answers, and which every recipient domain takes, is
+     * stamped in the session and stored straight on {@code mail.ready}, sparing the stage a second inspection and
+     * the message a second write (ADR 0077). Off where a content scanner is configured (only the stage asks it).
+     */
+    @WithDefault("true")
+    boolean sessionVerdict();
+
+    /** Larger messages always go through the stage (the stamped copy is not in the session's memory budget). */
+    @WithDefault("1048576")
+    long sessionVerdictMaxBytes();
+
     /** Content scanning through rspamd; off unless an endpoint is given. */
     Rspamd rspamd();
 

@@ -221,12 +221,7 @@ public final class InspectionStage {
 
     /** The message with the one header field of our results on top, forged ones removed. */
     byte[] stamp(byte[] raw, InspectionReport report) {
-        byte[] field = AuthenticationResults.field(authservId, report).getBytes(StandardCharsets.US_ASCII);
-        byte[] body = ForgedResults.strip(raw, authservId);
-        byte[] out = new byte[field.length + body.length];
-        System.arraycopy(field, 0, out, 0, field.length);
-        System.arraycopy(body, 0, out, field.length, body.length);
-        return out;
+        return AuthenticationResults.stamp(authservId, raw, report);
     }
 
     /**

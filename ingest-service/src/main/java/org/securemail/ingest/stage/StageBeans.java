@@ -47,12 +47,21 @@ public class StageBeans {
     @Produces
     @Singleton
     MessageCheck sessionCheck(LocalDnsCache cache, InspectionSettings settings, IngestConfig ingest,
-            ProvisioningState provisioning, Vertx vertx, MeterRegistry registry) {
+            ProvisioningState provisioning, ObjectMapper mapper, Vertx vertx, MeterRegistry registry) {
         if (!settings.enabled()) {
-            return SessionRejection.none();
+            return SessionInspection.none();
         }
-        return new SessionRejection(inspector(new CachedAnswers(cache), settings, ingest, Optional.empty()),
-                policies(provisioning), settings.sessionBudget(), vertx, registry);
+        // the scanner is asked by the stage only, so with one configured the session never reaches a verdict
+        SessionInspection.Verdicts verdicts = settings.sessionVerdict() && settings.rspamd().url().isEmpty()
+                ? new SessionInspection.Verdicts(authservId(settings, ingest), settings.sessionVerdictMaxBytes(),
+                        mapper, Clock.systemUTC())
+                : null;
+        return new SessionInspection(inspector(new CachedAnswers(cache), settings, ingest, Optional.empty()),
+                policies(provisioning), settings.sessionBudget(), verdicts, vertx, registry);
+    }
+
+    private static String authservId(InspectionSettings settings, IngestConfig ingest) {
+        return settings.authservId().filter(id -> !id.isBlank()).orElse(ingest.hostname());
     }
 
     private static InspectionStage.PolicySource policies(ProvisioningState provisioning) {
@@ -79,7 +88,7 @@ public class StageBeans {
     @ApplicationScoped
     InspectionStage stage(Inspector inspector, ProvisioningState provisioning, StageOutbox outbox,
             ObjectMapper mapper, InspectionSettings settings, IngestConfig ingest, MeterRegistry registry) {
-        String authservId = settings.authservId().filter(id -> !id.isBlank()).orElse(ingest.hostname());
-        return new InspectionStage(inspector, policies(provisioning), outbox, mapper, settings, authservId, Clock.systemUTC(), registry);
+        return new InspectionStage(inspector, policies(provisioning), outbox, mapper, settings,
+                authservId(settings, ingest), Clock.systemUTC(), registry);
     }
 }

@@ -12,7 +12,12 @@ public final class FakeMailQueue implements MailQueue {
 
     public enum Behaviour { STORE, FAIL, HANG }
 
-    public record Stored(MailEnvelope envelope, byte[] message) {
+    /** {@code inspection}: the session's verdict (JSON summary), null for a message stored for the stage. */
+    public record Stored(MailEnvelope envelope, byte[] message, byte[] inspection) {
+
+        public Stored(MailEnvelope envelope, byte[] message) {
+            this(envelope, message, null);
+        }
     }
 
     private final List<Stored> stored = new CopyOnWriteArrayList<>();
@@ -34,10 +39,10 @@ public final class FakeMailQueue implements MailQueue {
     }
 
     @Override
-    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message) {
+    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection) {
         return switch (behaviour) {
             case STORE -> {
-                stored.add(new Stored(envelope, message.clone()));
+                stored.add(new Stored(envelope, message.clone(), inspection == null ? null : inspection.clone()));
                 yield CompletableFuture.completedFuture(null);
             }
             case FAIL -> CompletableFuture.failedFuture(new IllegalStateException("fake queue failure"));

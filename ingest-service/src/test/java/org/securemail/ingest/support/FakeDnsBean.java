@@ -1,7 +1,9 @@
 package org.securemail.ingest.support;
 
 import java.time.Duration;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
@@ -30,6 +32,8 @@ public class FakeDnsBean implements DnsResolver {
     public static final FakeDnsResolver FAKE = new FakeDnsResolver().otherwise(DnsStatus.NXDOMAIN);
     /** Zones (registrable domains) that stopped answering. */
     public static final Set<String> DEAD = ConcurrentHashMap.newKeySet();
+    /** Every answer given (dead zones' excepted), in order, for a test that caches what the stage looked up. */
+    public static final Queue<DnsAnswer> GIVEN = new ConcurrentLinkedQueue<>();
 
     @Override
     public Uni<DnsAnswer> resolve(String name, DnsType type, Duration deadline) {
@@ -38,6 +42,6 @@ public class FakeDnsBean implements DnsResolver {
             return Uni.createFrom().item(DnsAnswer.timeout(normalized, type, "dead zone (test)"))
                     .onItem().delayIt().by(deadline);
         }
-        return FAKE.resolve(name, type, deadline);
+        return FAKE.resolve(name, type, deadline).invoke(GIVEN::add);
     }
 }

@@ -34,30 +34,36 @@ public class TrackingConsumer {
 
     @Incoming(ACCEPTED_CHANNEL)
     public Uni<Void> accepted(ConsumerRecords<String, byte[]> records) {
-        return writer.accepted(tracked(records, r -> header(r, MailHeaders.ENVELOPE), true));
+        return writer.accepted(tracked(records, r -> header(r, MailHeaders.ENVELOPE)));
     }
 
     /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary header, when there is one. */
     @Incoming(INSPECTED_CHANNEL)
     public Uni<Void> inspected(ConsumerRecords<String, byte[]> records) {
-        // submitted mail, a DSN, a release: no summary, not inspected here
-        return writer.inspected(tracked(records, r -> header(r, MailHeaders.INSPECTION), false));
+        // submitted mail, a DSN, a release: no summary, not inspected here. A summary of a message inspected in the
+        // session comes with its envelope: that record is the message's first (ADR 0077)
+        List<TrackedRecord> out = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> r : records) {
+            String summary = header(r, MailHeaders.INSPECTION);
+            if (summary != null) {
+                out.add(new TrackedRecord(r.topic(), r.partition(), r.offset(), r.key(), summary,
+                        header(r, MailHeaders.ENVELOPE)));
+            }
+        }
+        return writer.inspected(out);
     }
 
     @Incoming(DELIVERY_CHANNEL)
     public Uni<Void> delivery(ConsumerRecords<String, String> records) {
-        return writer.delivery(tracked(records, ConsumerRecord::value, true));
+        return writer.delivery(tracked(records, ConsumerRecord::value));
     }
 
-    /** The records in poll order (per partition); {@code keepMissing}: a record without the data is kept (to be skipped and counted). */
+    /** The records in poll order (per partition); one without the data is kept (to be skipped and counted). */
     private static <V> List<TrackedRecord> tracked(ConsumerRecords<String, V> records,
-            Function<ConsumerRecord<String, V>, String> json, boolean keepMissing) {
+            Function<ConsumerRecord<String, V>, String> json) {
         List<TrackedRecord> out = new ArrayList<>(records.count());
         for (ConsumerRecord<String, V> r : records) {
-            String value = json.apply(r);
-            if (value != null || keepMissing) {
-                out.add(new TrackedRecord(r.topic(), r.partition(), r.offset(), r.key(), value));
-            }
+            out.add(new TrackedRecord(r.topic(), r.partition(), r.offset(), r.key(), json.apply(r)));
         }
         return out;
     }

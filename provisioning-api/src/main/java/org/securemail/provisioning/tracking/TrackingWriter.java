@@ -85,31 +85,37 @@ public class TrackingWriter {
         List<Tuple> messages = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
         for (TrackedRecord r : records) {
-            MailEnvelope env = read(r, "mail.accepted", MailEnvelope.class,
-                    e -> e.queueId() != null && !e.queueId().isBlank() && e.receivedAt() != null);
-            if (env == null) {
-                continue;
-            }
-            OffsetDateTime at = utc(env.receivedAt());
-            messages.add(Tuple.from(new Object[] {env.queueId(), parseTenant(env.tenantId()),
-                    env.sender() == null ? "" : env.sender(), env.direction() == null ? null : env.direction().name(),
-                    env.clientIp(), env.size(), at}));
-            for (String rcpt : env.recipients()) {
-                recipients.add(Tuple.of(env.queueId(), rcpt, RecipientStatus.QUEUED.name(), 0, at));
+            MailEnvelope env = read(r, r.json(), "mail.accepted", MailEnvelope.class, TrackingWriter::complete);
+            if (env != null) {
+                addMessage(env, messages, recipients);
             }
         }
         return write("mail.accepted", messages.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
                 .chain(() -> batch(conn, INSERT_RECIPIENT, recipients)));
     }
 
-    /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary (one row per action). */
+    /**
+     * {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary (one row per action). A summary
+     * of 0 passes is a verdict reached in the session (ADR 0077): that message was never on {@code mail.accepted},
+     * so its message and recipient rows are written here, from the record's envelope, in the same transaction.
+     */
     public Uni<Void> inspected(List<TrackedRecord> records) {
+        List<Tuple> messages = new ArrayList<>();
+        List<Tuple> recipients = new ArrayList<>();
         List<Tuple> rows = new ArrayList<>();
         for (TrackedRecord r : records) {
-            InspectionSummary s = read(r, "inspection", InspectionSummary.class,
+            InspectionSummary s = read(r, r.json(), "inspection", InspectionSummary.class,
                     x -> r.key() != null && x.action() != null && x.at() != null);
             if (s == null) {
                 continue;
+            }
+            if (s.passes() == 0) {
+                MailEnvelope env = read(r, r.envelope(), "inspection", MailEnvelope.class,
+                        e -> complete(e) && e.queueId().equals(r.key()));
+                if (env == null) {
+                    continue;
+                }
+                addMessage(env, messages, recipients);
             }
             try {
                 rows.add(Tuple.from(new Object[] {r.key(), s.action(),
@@ -120,7 +126,23 @@ public class TrackingWriter {
                 skip("inspection", r, e);
             }
         }
-        return write("inspection", rows.size(), conn -> batch(conn, INSERT_INSPECTION, rows));
+        return write("inspection", rows.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
+                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
+                .chain(() -> batch(conn, INSERT_INSPECTION, rows)));
+    }
+
+    private static boolean complete(MailEnvelope e) {
+        return e.queueId() != null && !e.queueId().isBlank() && e.receivedAt() != null;
+    }
+
+    private static void addMessage(MailEnvelope env, List<Tuple> messages, List<Tuple> recipients) {
+        OffsetDateTime at = utc(env.receivedAt());
+        messages.add(Tuple.from(new Object[] {env.queueId(), parseTenant(env.tenantId()),
+                env.sender() == null ? "" : env.sender(), env.direction() == null ? null : env.direction().name(),
+                env.clientIp(), env.size(), at}));
+        for (String rcpt : env.recipients()) {
+            recipients.add(Tuple.of(env.queueId(), rcpt, RecipientStatus.QUEUED.name(), 0, at));
+        }
     }
 
     /** {@code delivery.events}: an attempt row each, and the recipient's status moved forward (in event order). */
@@ -128,7 +150,7 @@ public class TrackingWriter {
         List<Tuple> attempts = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
         for (TrackedRecord r : records) {
-            DeliveryEvent e = read(r, "delivery.events", DeliveryEvent.class,
+            DeliveryEvent e = read(r, r.json(), "delivery.events", DeliveryEvent.class,
                     x -> x.queueId() != null && x.recipient() != null && x.outcome() != null && x.at() != null);
             if (e == null) {
                 continue;
@@ -143,13 +165,13 @@ public class TrackingWriter {
                 .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients)));
     }
 
-    private <T> T read(TrackedRecord r, String source, Class<T> type, Predicate<T> complete) {
-        if (r.json() == null) {
+    private <T> T read(TrackedRecord r, String json, String source, Class<T> type, Predicate<T> complete) {
+        if (json == null) {
             skip(source, r, new IllegalArgumentException("no " + source + " data on the record"));
             return null;
         }
         try {
-            T value = events.readValue(r.json(), type);
+            T value = events.readValue(json, type);
             if (value == null || !complete.test(value)) {
                 skip(source, r, new IllegalArgumentException("required fields missing"));
                 return null;

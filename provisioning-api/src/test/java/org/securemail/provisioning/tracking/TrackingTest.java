@@ -128,6 +128,40 @@ class TrackingTest {
                 .body("timeline.find { it.event == 'ACCEPTED' }.checks", nullValue());
     }
 
+    @Test
+    void aMessageInspectedInTheSessionIsTrackedFromItsOnlyRecordOnMailReady() throws Exception {
+        String id = queueId();
+        MailEnvelope env = new MailEnvelope(id, "news@sender.example", List.of("a@one.example"), "192.0.2.7",
+                "mx.sender.example", null, null, tenant, Direction.INBOUND, t0, 321);
+        InspectionSummary inSession = new InspectionSummary(t0, "DELIVER", List.of(
+                new InspectionSummary.Check("spf", "pass", "smtp.mailfrom=news@sender.example")), List.of(), List.of(),
+                0);
+        // passes 0: the session decided; the record never went through mail.accepted, it carries the envelope
+        broker.send(Topics.MAIL_READY, id, "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8),
+                Map.of(MailHeaders.INSPECTION, json.writeValueAsBytes(inSession),
+                        MailHeaders.ENVELOPE, json.writeValueAsBytes(env)));
+        // hostile: a session summary whose envelope names another message is skipped, never tracked under either id
+        double skippedBefore = skipped("inspection");
+        String other = queueId();
+        String forged = queueId();
+        broker.send(Topics.MAIL_READY, forged, "x".getBytes(StandardCharsets.UTF_8),
+                Map.of(MailHeaders.INSPECTION, json.writeValueAsBytes(inSession), MailHeaders.ENVELOPE,
+                        json.writeValueAsBytes(new MailEnvelope(other, "x@y.example", List.of("a@one.example"),
+                                "192.0.2.8", "h", null, null, tenant, Direction.INBOUND, t0, 1))));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.as(tenantKey).get("/api/v1/messages/" + id)
+                .then().statusCode(200).body("timeline.event", contains("ACCEPTED", "INSPECTED"))
+                .body("sender", equalTo("news@sender.example"))
+                .body("recipients.recipient", contains("a@one.example"))
+                .body("recipients[0].status", equalTo("QUEUED")));
+        Api.as(tenantKey).get("/api/v1/messages/" + id).then().statusCode(200)
+                .body("timeline.find { it.event == 'INSPECTED' }.checks[0].result", equalTo("pass"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(skipped("inspection")).isGreaterThanOrEqualTo(skippedBefore + 1));
+        Api.as(tenantKey).get("/api/v1/messages/" + other).then().statusCode(404);
+        Api.as(tenantKey).get("/api/v1/messages/" + forged).then().statusCode(404);
+    }
+
     private void inspected(String topic, String id, InspectionSummary summary) throws Exception {
         broker.send(topic, id, "Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8),
                 Map.of(MailHeaders.INSPECTION, json.writeValueAsBytes(summary)));

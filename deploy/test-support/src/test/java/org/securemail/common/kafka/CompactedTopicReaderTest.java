@@ -144,6 +144,8 @@ class CompactedTopicReaderTest {
                     .containsEntry("metadata.max.age.ms", "54321")
                     .containsEntry("client.id", "svc-table")
                     .containsEntry("enable.auto.commit", "false")
+                    .containsEntry("fetch.min.bytes", 65536) // a follower fetches in batches (issue 15)
+                    .containsEntry("fetch.max.wait.ms", 200)
                     .doesNotContainKey("group.id")
                     .doesNotContainKey(KafkaClientSettings.CLIENT_ID_PREFIX);
         }

@@ -70,9 +70,12 @@ public final class FromHeader {
         return new AuthorDomains(List.copyOf(domains), values.size(), notes);
     }
 
-    /** UTF-8 (RFC 6532), or Latin-1 byte for byte when it is not valid UTF-8. */
+    /**
+     * The header section (up to its empty line, or the first {@value #MAX_HEADER_BYTES} bytes) in UTF-8 (RFC 6532), or
+     * Latin-1 byte for byte when it is not valid UTF-8. The body is never decoded.
+     */
     private static String decode(byte[] raw) {
-        int length = Math.min(raw.length, MAX_HEADER_BYTES);
+        int length = headerSectionLength(raw, Math.min(raw.length, MAX_HEADER_BYTES));
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -81,6 +84,20 @@ public final class FromHeader {
         } catch (CharacterCodingException e) {
             return new String(raw, 0, length, StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /** The bytes up to and including the line break before the first empty line (LF or CRLF), else {@code limit}. */
+    static int headerSectionLength(byte[] raw, int limit) {
+        for (int i = 0; i < limit; i++) {
+            if (raw[i] != '\n') {
+                continue;
+            }
+            if (i + 1 < limit && raw[i + 1] == '\n'
+                    || i + 2 < limit && raw[i + 1] == '\r' && raw[i + 2] == '\n') {
+                return i + 1;
+            }
+        }
+        return limit;
     }
 
     /** The unfolded values of every From field, up to the first empty line. */

@@ -10,6 +10,7 @@ import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.ingest.accept.ReceivedHeader;
 import org.securemail.ingest.reply.Reply;
+import org.securemail.ingest.smtp.CheckResult;
 import org.securemail.ingest.smtp.Listener;
 import org.securemail.ingest.smtp.MailTransaction;
 import org.securemail.ingest.smtp.MessageBuffer;
@@ -77,23 +78,29 @@ final class MessageIntake {
                 state.listener() == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         transaction.reset();
         session.suspend();
-        Future<Reply> refusal;
+        Future<CheckResult> checked;
         try {
-            refusal = envelope.direction() == Direction.INBOUND
-                    ? session.deps().check().check(envelope, bytes) : Future.succeededFuture(null);
+            checked = envelope.direction() == Direction.INBOUND
+                    ? session.deps().check().check(envelope, bytes) : Future.succeededFuture(CheckResult.QUEUE);
         } catch (RuntimeException e) {
-            refusal = Future.succeededFuture(null); // the check is an optimisation: the stage decides anyway
+            checked = Future.succeededFuture(CheckResult.QUEUE); // the check is an optimisation: the stage decides anyway
         }
-        refusal.onComplete(checked -> {
-            if (checked.succeeded() && checked.result() != null) {
+        checked.onComplete(ar -> {
+            CheckResult result = ar.succeeded() && ar.result() != null ? ar.result() : CheckResult.QUEUE;
+            if (result.refusal() != null) {
                 held.release();
-                session.reject(checked.result(), "policy", "END-OF-MESSAGE");
+                session.reject(result.refusal(), "policy", "END-OF-MESSAGE");
                 session.resume();
                 return;
             }
-            session.deps().accept().accept(envelope, bytes, state.listener().tag()).onComplete(ar -> {
+            CheckResult.Inspected inspected = result.inspected();
+            Future<Reply> stored = inspected == null
+                    ? session.deps().accept().accept(envelope, bytes, state.listener().tag())
+                    : session.deps().accept().accept(inspected.envelope(), inspected.message(), inspected.summary(),
+                            state.listener().tag());
+            stored.onComplete(reply -> {
                 held.release();
-                session.reply(ar.succeeded() ? ar.result() : Reply.QUEUE_TEMPFAIL);
+                session.reply(reply.succeeded() ? reply.result() : Reply.QUEUE_TEMPFAIL);
                 session.resume();
             });
         });

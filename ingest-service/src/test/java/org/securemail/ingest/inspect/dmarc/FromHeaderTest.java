@@ -108,4 +108,22 @@ class FromHeaderTest {
     void nullInputIsNoDomain() {
         assertThat(FromHeader.authorDomains(null).domains()).isEmpty();
     }
+
+    @Test
+    void onlyTheHeaderSectionIsReadNeverTheBody() {
+        byte[] crlf = "Subject: a\r\nFrom: <a@author.example>\r\n\r\nFrom: <b@body.example>\r\n".getBytes(
+                StandardCharsets.US_ASCII);
+        byte[] lf = "From: <a@author.example>\n\nFrom: <b@body.example>\n".getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(FromHeader.headerSectionLength(crlf, crlf.length)).isEqualTo(38);
+        assertThat(FromHeader.headerSectionLength(lf, lf.length)).isEqualTo(25);
+        assertThat(FromHeader.authorDomains(crlf).domains()).containsExactly("author.example");
+        assertThat(FromHeader.authorDomains(lf).domains()).containsExactly("author.example");
+        // no empty line: everything up to the limit is the header section
+        byte[] noBody = "From: <a@author.example>\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(FromHeader.headerSectionLength(noBody, noBody.length)).isEqualTo(noBody.length);
+        // an empty header section: nothing is an author, however the body looks
+        byte[] empty = "\r\nFrom: <b@body.example>\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(FromHeader.authorDomains(empty).domains()).isEmpty();
+    }
 }

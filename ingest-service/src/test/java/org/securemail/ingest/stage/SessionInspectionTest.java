@@ -11,10 +11,14 @@ import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsRecordData;
 import org.securemail.common.dns.DnsStatus;
 import org.securemail.common.dns.DnsType;
+import org.securemail.common.mail.InspectionSummary;
+import org.securemail.common.mail.MailHeaders;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.topics.Topics;
@@ -25,11 +29,12 @@ import org.securemail.ingest.support.ProvisionedIngressTestBase;
 import org.securemail.ingest.support.RawSmtpClient;
 
 /**
- * Refusal at the end of DATA (issue 14 item 7): only when every recipient domain rejects and the deciding answer is
- * already in the local cache; otherwise the message is queued and the stage decides after the 250.
+ * The end of DATA on cached answers: a refusal (issue 14 item 7) only when every recipient domain rejects and the
+ * deciding answer is already in the local cache; a verdict to deliver (ADR 0077) only when every check has its final
+ * result there; otherwise the message is queued and the stage decides after the 250.
  */
 @QuarkusTest
-class SessionRejectionTest extends ProvisionedIngressTestBase {
+class SessionInspectionTest extends ProvisionedIngressTestBase {
 
     private static final String STRICT = "session-strict.example";
     private static final String TAGGING = "session-tag.example";
@@ -94,5 +99,57 @@ class SessionRejectionTest extends ProvisionedIngressTestBase {
         assertThat(send("ceo@cached-forger2.example", List.of("cfo@" + STRICT, "ops@" + TAGGING)))
                 .startsWith("250 2.0.0");
         assertThat(send("ceo@cached-forger2.example", List.of("ops@" + TAGGING))).startsWith("250 2.0.0");
+    }
+
+    @Test
+    void aMessageWhoseChecksAreAllCachedIsInspectedInTheSessionAndSkipsTheStage() throws Exception {
+        String sender = "verdict-sender.example";
+        FakeDnsBean.FAKE.answer(sender, DnsType.TXT, "v=spf1 ip4:127.0.0.1 -all");
+        FakeDnsBean.GIVEN.clear();
+        // the first message: nothing cached, so the stage inspects it (one pass) and its lookups are answered
+        String first = send("news@" + sender, List.of("ops@" + TAGGING));
+        assertThat(first).startsWith("250 2.0.0");
+        ConsumerRecord<String, byte[]> staged = Fixtures.find(broker, Topics.MAIL_READY, Fixtures.queueId(first),
+                Duration.ofSeconds(60)).orElseThrow();
+        assertThat(summary(staged).passes()).isEqualTo(1);
+        // what the stage looked up, now in this replica's cache as the shared cache would bring it
+        long now = System.currentTimeMillis();
+        for (DnsAnswer a : FakeDnsBean.GIVEN) {
+            cache.apply(DnsCacheEntry.key(a.type(), a.name()), new DnsCacheEntry(a.name(), a.type(), a.status(),
+                    a.records(), now, now + 300_000, now + 86_400_000, 0, 0, null));
+        }
+        String second = send("news@" + sender, List.of("ops@" + TAGGING));
+        assertThat(second).startsWith("250 2.0.0");
+        String queueId = Fixtures.queueId(second);
+        ConsumerRecord<String, byte[]> ready = Fixtures.find(broker, Topics.MAIL_READY, queueId,
+                Duration.ofSeconds(30)).orElseThrow();
+        InspectionSummary summary = summary(ready);
+        assertThat(summary.passes()).as("decided in the session").isZero();
+        assertThat(summary.action()).isEqualTo("DELIVER");
+        assertThat(summary.checks()).anySatisfy(c -> assertThat(c.check() + "=" + c.result()).isEqualTo("spf=pass"));
+        String text = Fixtures.text(ready);
+        assertThat(text).startsWith("Authentication-Results: ").contains("spf=pass").contains("Subject: session");
+        assertThat(Fixtures.envelope(JSON, ready).size()).isEqualTo(ready.value().length);
+        // never on mail.accepted: the stage does not see it again
+        assertThat(broker.readToEnd(Topics.MAIL_ACCEPTED)).noneMatch(r -> queueId.equals(r.key()));
+    }
+
+    @Test
+    void aVerdictNeedsEveryCheckFinalSoOneMissingAnswerLeavesItToTheStage() throws Exception {
+        String sender = "verdict-partial.example";
+        cacheSpf(sender, "v=spf1 ip4:127.0.0.1 -all"); // SPF cached, its DMARC record and the PTR not
+        FakeDnsBean.FAKE.answer(sender, DnsType.TXT, "v=spf1 ip4:127.0.0.1 -all");
+        String reply = send("news@" + sender, List.of("ops@" + TAGGING));
+        assertThat(reply).startsWith("250 2.0.0");
+        String queueId = Fixtures.queueId(reply);
+        await().atMost(Duration.ofSeconds(30)).until(() -> broker.readToEnd(Topics.MAIL_ACCEPTED).stream()
+                .anyMatch(r -> queueId.equals(r.key())));
+        ConsumerRecord<String, byte[]> ready = Fixtures.find(broker, Topics.MAIL_READY, queueId,
+                Duration.ofSeconds(60)).orElseThrow();
+        assertThat(summary(ready).passes()).as("the stage's pass").isEqualTo(1);
+    }
+
+    private static InspectionSummary summary(ConsumerRecord<String, byte[]> r) throws Exception {
+        return JSON.readValue(r.headers().lastHeader(MailHeaders.INSPECTION).value(), InspectionSummary.class);
     }
 }
