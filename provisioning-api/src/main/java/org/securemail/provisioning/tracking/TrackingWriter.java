@@ -25,8 +25,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.delivery.Outcome;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.provisioning.suppression.BounceSuppressions;
 import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
 
 /**
@@ -39,6 +41,10 @@ import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
  * skipped: a mail topic's dead-letter topic would be replayed as mail, and one bad record must not hold back the
  * others. A failed write (PostgreSQL away) is retried with backoff, holding the channel: the records wait in Kafka,
  * none is lost.
+ *
+ * <p>Hard bounces of submitted mail go onto the tenant's suppression list in the same transaction
+ * ({@link BounceSuppressions}; ADR 0075), once both the bounce and the message's accept record are written, whichever
+ * came first.
  */
 @ApplicationScoped
 public class TrackingWriter {
@@ -72,6 +78,9 @@ public class TrackingWriter {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    BounceSuppressions suppressions;
+
     /** Events from other services may gain fields; tracking must not reject them for that. */
     private ObjectMapper events;
 
@@ -84,6 +93,7 @@ public class TrackingWriter {
     public Uni<Void> accepted(List<TrackedRecord> records) {
         List<Tuple> messages = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
+        List<String> queueIds = new ArrayList<>();
         for (TrackedRecord r : records) {
             MailEnvelope env = read(r, "mail.accepted", MailEnvelope.class,
                     e -> e.queueId() != null && !e.queueId().isBlank() && e.receivedAt() != null);
@@ -91,6 +101,7 @@ public class TrackingWriter {
                 continue;
             }
             OffsetDateTime at = utc(env.receivedAt());
+            queueIds.add(env.queueId());
             messages.add(Tuple.from(new Object[] {env.queueId(), parseTenant(env.tenantId()),
                     env.sender() == null ? "" : env.sender(), env.direction() == null ? null : env.direction().name(),
                     env.clientIp(), env.size(), at}));
@@ -98,8 +109,11 @@ public class TrackingWriter {
                 recipients.add(Tuple.of(env.queueId(), rcpt, RecipientStatus.QUEUED.name(), 0, at));
             }
         }
+        // a bounce tracked before its accept record (different topics) is looked at now
         return write("mail.accepted", messages.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
-                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients)));
+                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
+                .chain(() -> suppressions.fromBounces(conn, queueIds)))
+                .invoke(suppressions::committed).replaceWithVoid();
     }
 
     /** {@code mail.ready} and {@code mail.quarantine}: the inspection stage's summary (one row per action). */
@@ -120,13 +134,14 @@ public class TrackingWriter {
                 skip("inspection", r, e);
             }
         }
-        return write("inspection", rows.size(), conn -> batch(conn, INSERT_INSPECTION, rows));
+        return write("inspection", rows.size(), conn -> batch(conn, INSERT_INSPECTION, rows)).replaceWithVoid();
     }
 
     /** {@code delivery.events}: an attempt row each, and the recipient's status moved forward (in event order). */
     public Uni<Void> delivery(List<TrackedRecord> records) {
         List<Tuple> attempts = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
+        List<String> bounced = new ArrayList<>();
         for (TrackedRecord r : records) {
             DeliveryEvent e = read(r, "delivery.events", DeliveryEvent.class,
                     x -> x.queueId() != null && x.recipient() != null && x.outcome() != null && x.at() != null);
@@ -135,12 +150,17 @@ public class TrackingWriter {
             }
             OffsetDateTime at = utc(e.at());
             String status = e.outcome().name();
+            if (e.outcome() == Outcome.BOUNCED) {
+                bounced.add(e.queueId());
+            }
             attempts.add(Tuple.from(new Object[] {e.queueId(), e.recipient(), e.attempt(), status, e.remoteHost(),
                     e.reply(), e.nextAttemptAt() == null ? null : utc(e.nextAttemptAt()), at}));
             recipients.add(Tuple.of(e.queueId(), e.recipient(), status, e.attempt(), at));
         }
         return write("delivery.events", attempts.size(), conn -> batch(conn, INSERT_ATTEMPT, attempts)
-                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients)));
+                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients))
+                .chain(() -> suppressions.fromBounces(conn, bounced)))
+                .invoke(suppressions::committed).replaceWithVoid();
     }
 
     private <T> T read(TrackedRecord r, String source, Class<T> type, Predicate<T> complete) {
@@ -171,11 +191,11 @@ public class TrackingWriter {
     }
 
     /** One transaction for the batch; retried with backoff while PostgreSQL fails, so the records wait in Kafka. */
-    private Uni<Void> write(String source, int rows, Function<SqlConnection, Uni<Void>> statements) {
+    private <T> Uni<T> write(String source, int rows, Function<SqlConnection, Uni<T>> statements) {
         if (rows == 0) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
-        return Uni.createFrom().<Void>deferred(() -> pool.withTransaction(statements))
+        return Uni.createFrom().<T>deferred(() -> pool.withTransaction(statements))
                 .onFailure().invoke(e -> LOG.warnf("tracking could not write %d %s rows, retrying: %s", rows, source,
                         e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
