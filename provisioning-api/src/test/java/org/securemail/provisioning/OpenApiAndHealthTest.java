@@ -86,7 +86,7 @@ class OpenApiAndHealthTest {
         }
         // creating requests answer 201 with a Location (Created.at), the verification check 202: so says the document
         for (String created : List.of("/api/v1/tenants", "/api/v1/domains", "/api/v1/smtp-users", "/api/v1/api-keys",
-                "/api/v1/domains/{domainId}/recipients")) {
+                "/api/v1/domains/{domainId}/recipients", "/api/v1/suppressions")) {
             assertThat(doc.path("paths").path(created).path("post").path("responses").has("201")).as(created).isTrue();
         }
         assertThat(doc.path("paths").path("/api/v1/domains/{id}/verification/check").path("post").path("responses")

@@ -48,6 +48,12 @@ public final class Topics {
     public static final String PROVISIONING_USERS = "provisioning.users";
     /** Recipient lists. Key: {@code local@domain}. Value: JSON {@code RecipientRecord}; tombstone on delete. */
     public static final String PROVISIONING_RECIPIENTS = "provisioning.recipients";
+    /**
+     * Suppression lists (issue 16): addresses a tenant's submissions may not be sent to. Key:
+     * {@code tenantId/address} ({@code SuppressionRecord.key}). Value: JSON {@code SuppressionRecord}; tombstone on
+     * removal.
+     */
+    public static final String PROVISIONING_SUPPRESSIONS = "provisioning.suppressions";
 
     /** Domain verification steps (checks and state changes). Key: domain (A-label). Value: JSON {@code DomainVerificationEvent}. */
     public static final String PROVISIONING_DOMAIN_VERIFICATIONS = "provisioning.domain-verifications";
@@ -92,6 +98,7 @@ public final class Topics {
                 new TopicSpec(PROVISIONING_DOMAINS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_USERS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_RECIPIENTS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
+                new TopicSpec(PROVISIONING_SUPPRESSIONS, 3, true, DEFAULT_MAX_MESSAGE_BYTES, FOREVER),
                 new TopicSpec(PROVISIONING_DOMAIN_VERIFICATIONS, 3, false, DEFAULT_MAX_MESSAGE_BYTES, THIRTY_DAYS_MS)));
         for (String consumed : List.of(MAIL_ACCEPTED, MAIL_READY, MAIL_QUARANTINE, INSPECT_PARK, DELIVERY_EVENTS,
                 DNS_QUERIES)) {

@@ -28,7 +28,7 @@ class TopicsTest {
     @Test
     void stateTopicsAreCompactedAndKeptForever() {
         for (String topic : List.of(Topics.DNS_CACHE, Topics.PROVISIONING_DOMAINS, Topics.PROVISIONING_USERS,
-                Topics.PROVISIONING_RECIPIENTS)) {
+                Topics.PROVISIONING_RECIPIENTS, Topics.PROVISIONING_SUPPRESSIONS)) {
             TopicSpec spec = spec(topic);
             assertThat(spec.configs()).containsEntry("cleanup.policy", "compact");
         }

@@ -194,5 +194,13 @@ public interface IngestConfig {
         /** Poll timeout of the provisioning reader. */
         @WithDefault("500ms")
         Duration pollTimeout();
+
+        /**
+         * Most suppressed addresses held in memory, over all tenants (about 150 bytes each; ADR 0075). Entries past it
+         * are counted ({@code ingest.suppressions.dropped}) and not held: submissions to them are accepted (and
+         * bounce again).
+         */
+        @WithDefault("200000")
+        int maxSuppressions();
     }
 }

@@ -3,6 +3,7 @@ package org.securemail.ingest.relay;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import org.securemail.common.mail.DomainNames;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
+import org.securemail.common.provisioning.SuppressionRecord;
 
 /**
  * The in-memory copy of the compacted {@code provisioning.*} topics: the only facts the accept path reads.
@@ -22,6 +24,8 @@ public class ProvisioningState {
     private final Map<String, DomainRecord> domains = new ConcurrentHashMap<>();
     private final Map<String, SmtpUserRecord> users = new ConcurrentHashMap<>();
     private final Map<String, RecipientRecord> recipients = new ConcurrentHashMap<>();
+    /** {@link SuppressionRecord#key} of every suppressed address (the record itself is not needed at RCPT). */
+    private final Set<String> suppressions = ConcurrentHashMap.newKeySet();
     private volatile boolean caughtUp;
     /** The highest bcrypt cost among the users' hashes: what a check for an unknown user must cost too. */
     private volatile int bcryptCost;
@@ -36,6 +40,12 @@ public class ProvisioningState {
 
     public boolean hasRecipient(String localPart, String domain) {
         return recipients.containsKey(recipientKey(localPart, domain));
+    }
+
+    /** Is {@code localPart@domain} on the suppression list of {@code tenantId}? */
+    public boolean suppressed(String tenantId, String localPart, String domain) {
+        return tenantId != null && SuppressionRecord.address(localPart, domain)
+                .map(a -> suppressions.contains(SuppressionRecord.key(tenantId, a))).orElse(false);
     }
 
     /** The cost of the users' bcrypt hashes (the highest seen; 10 before any user). */
@@ -81,6 +91,30 @@ public class ProvisioningState {
         } else {
             recipients.put(recipientKey(record.localPart(), record.domain()), record);
         }
+    }
+
+    /**
+     * A suppression, or its removal (a tombstone: null record). A new entry is held only while fewer than
+     * {@code max} are; returns false when it was not held for that reason.
+     */
+    boolean putSuppression(String key, SuppressionRecord record, int max) {
+        if (record == null) {
+            suppressions.remove(key);
+            return true;
+        }
+        String k = record.key();
+        if (suppressions.contains(k)) {
+            return true;
+        }
+        if (suppressions.size() >= max) {
+            return false;
+        }
+        suppressions.add(k);
+        return true;
+    }
+
+    public int suppressionCount() {
+        return suppressions.size();
     }
 
     public int domainCount() {

@@ -17,6 +17,8 @@ import org.securemail.ingest.reply.Reply;
  *       {@code 550 5.1.1}.</li>
  *   <li>Submission: any recipient; the MAIL FROM domain must belong to the user's tenant and allow outbound
  *       ({@code 553 5.7.1} otherwise).</li>
+ *   <li>Submission to an address on the tenant's suppression list: {@code 550 5.7.1} for that recipient (ADR
+ *       0075).</li>
  *   <li>Before the provisioning topics are read to their end, every decision is {@code 451 4.3.0}.</li>
  * </ul>
  */
@@ -58,6 +60,18 @@ public class RelayPolicy {
             return Optional.empty();
         }
         return Optional.of(Reply.SENDER_NOT_OWNED);
+    }
+
+    /**
+     * RCPT on submission: refused when the address is on {@code tenantId}'s suppression list. {@code 550} (RFC 5321:
+     * mailbox unavailable, not to be retried as is) with {@code 5.7.1} (RFC 3463: delivery not authorized, a refusal
+     * by policy): the list is this suite's policy for the tenant, not a fact about the mailbox, so not {@code 5.1.1}.
+     */
+    public Optional<Reply> checkSuppressed(String tenantId, String localPart, String domain, String address) {
+        if (!state.suppressed(tenantId, localPart, domain)) {
+            return Optional.empty();
+        }
+        return Optional.of(Reply.of(550, "5.7.1", "<" + address + ">: recipient is on this tenant's suppression list"));
     }
 
     /** The effective size limit for a recipient domain: its own when set and smaller than the platform's. */

@@ -63,6 +63,19 @@ public interface ProvisioningConfig {
 
     Quarantine quarantine();
 
+    Suppression suppression();
+
+    /** Suppression lists ({@code docs/provisioning-api.md}, "Suppression lists"; ADR 0075). */
+    interface Suppression {
+
+        /**
+         * Most addresses on one tenant's list. An add past it is refused with 409; a hard bounce past it is counted
+         * ({@code provisioning.suppressions.full}) and not added. Every entry is held in memory by each ingest replica.
+         */
+        @WithDefault("10000")
+        int maxPerTenant();
+    }
+
     /** Releases from quarantine ({@code docs/provisioning-api.md}, "Quarantine"; ADR 0073). */
     interface Quarantine {
 

@@ -10,6 +10,7 @@ import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.DomainVerificationEvent;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
+import org.securemail.common.provisioning.SuppressionRecord;
 import org.securemail.common.topics.Topics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -53,6 +54,14 @@ public class Outbox {
 
     public Uni<Void> recipientRemoved(RecipientRecord record) {
         return append(Topics.PROVISIONING_RECIPIENTS, record.key(), null);
+    }
+
+    public Uni<Void> suppressionAdded(SuppressionRecord record) {
+        return append(Topics.PROVISIONING_SUPPRESSIONS, record.key(), record);
+    }
+
+    public Uni<Void> suppressionRemoved(SuppressionRecord record) {
+        return append(Topics.PROVISIONING_SUPPRESSIONS, record.key(), null);
     }
 
     public Uni<Void> verificationStep(DomainVerificationEvent event) {

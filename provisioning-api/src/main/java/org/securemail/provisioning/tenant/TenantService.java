@@ -13,6 +13,7 @@ import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.tenant.TenantDtos.CreateTenant;
 import org.securemail.provisioning.tenant.TenantDtos.TenantView;
 import org.securemail.provisioning.tenant.TenantDtos.UpdateTenant;
+import org.securemail.provisioning.suppression.SuppressionService;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +21,9 @@ import io.smallrye.mutiny.Uni;
 /** Tenant lifecycle. Creating, renaming and deleting tenants is for operators only. */
 @ApplicationScoped
 public class TenantService {
+
+    @Inject
+    SuppressionService suppressions;
 
     @Inject
     TenantRepository tenants;
@@ -70,6 +74,8 @@ public class TenantService {
                     }
                     return Panache.getSession().chain(s -> s.createNativeQuery(
                             "DELETE FROM api_key WHERE tenant_id = :t").setParameter("t", id).executeUpdate())
+                            // its suppression list goes with it, a tombstone each (the relay finds them on its poll)
+                            .chain(() -> suppressions.removeAllOf(id))
                             .chain(() -> tenants.delete(t));
                 })));
     }

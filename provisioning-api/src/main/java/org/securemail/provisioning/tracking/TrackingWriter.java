@@ -25,8 +25,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.delivery.Outcome;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.provisioning.suppression.BounceSuppressions;
 import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
 
 /**
@@ -39,6 +41,10 @@ import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
  * skipped: a mail topic's dead-letter topic would be replayed as mail, and one bad record must not hold back the
  * others. A failed write (PostgreSQL away) is retried with backoff, holding the channel: the records wait in Kafka,
  * none is lost.
+ *
+ * <p>Hard bounces of submitted mail go onto the tenant's suppression list in the same transaction
+ * ({@link BounceSuppressions}; ADR 0075), once both the bounce and the message's accept record are written, whichever
+ * came first.
  */
 @ApplicationScoped
 public class TrackingWriter {
@@ -72,6 +78,9 @@ public class TrackingWriter {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    BounceSuppressions suppressions;
+
     /** Events from other services may gain fields; tracking must not reject them for that. */
     private ObjectMapper events;
 
@@ -84,14 +93,19 @@ public class TrackingWriter {
     public Uni<Void> accepted(List<TrackedRecord> records) {
         List<Tuple> messages = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
+        List<String> queueIds = new ArrayList<>();
         for (TrackedRecord r : records) {
             MailEnvelope env = read(r, r.json(), "mail.accepted", MailEnvelope.class, TrackingWriter::complete);
             if (env != null) {
+                queueIds.add(env.queueId());
                 addMessage(env, messages, recipients);
             }
         }
+        // a bounce tracked before its accept record (different topics) is looked at now
         return write("mail.accepted", messages.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
-                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients)));
+                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
+                .chain(() -> suppressions.fromBounces(conn, queueIds)))
+                .invoke(suppressions::committed).replaceWithVoid();
     }
 
     /**
@@ -128,7 +142,7 @@ public class TrackingWriter {
         }
         return write("inspection", rows.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
                 .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
-                .chain(() -> batch(conn, INSERT_INSPECTION, rows)));
+                .chain(() -> batch(conn, INSERT_INSPECTION, rows))).replaceWithVoid();
     }
 
     private static boolean complete(MailEnvelope e) {
@@ -149,6 +163,7 @@ public class TrackingWriter {
     public Uni<Void> delivery(List<TrackedRecord> records) {
         List<Tuple> attempts = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
+        List<String> bounced = new ArrayList<>();
         for (TrackedRecord r : records) {
             DeliveryEvent e = read(r, r.json(), "delivery.events", DeliveryEvent.class,
                     x -> x.queueId() != null && x.recipient() != null && x.outcome() != null && x.at() != null);
@@ -157,12 +172,17 @@ public class TrackingWriter {
             }
             OffsetDateTime at = utc(e.at());
             String status = e.outcome().name();
+            if (e.outcome() == Outcome.BOUNCED) {
+                bounced.add(e.queueId());
+            }
             attempts.add(Tuple.from(new Object[] {e.queueId(), e.recipient(), e.attempt(), status, e.remoteHost(),
                     e.reply(), e.nextAttemptAt() == null ? null : utc(e.nextAttemptAt()), at}));
             recipients.add(Tuple.of(e.queueId(), e.recipient(), status, e.attempt(), at));
         }
         return write("delivery.events", attempts.size(), conn -> batch(conn, INSERT_ATTEMPT, attempts)
-                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients)));
+                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients))
+                .chain(() -> suppressions.fromBounces(conn, bounced)))
+                .invoke(suppressions::committed).replaceWithVoid();
     }
 
     private <T> T read(TrackedRecord r, String json, String source, Class<T> type, Predicate<T> complete) {
@@ -193,11 +213,11 @@ public class TrackingWriter {
     }
 
     /** One transaction for the batch; retried with backoff while PostgreSQL fails, so the records wait in Kafka. */
-    private Uni<Void> write(String source, int rows, Function<SqlConnection, Uni<Void>> statements) {
+    private <T> Uni<T> write(String source, int rows, Function<SqlConnection, Uni<T>> statements) {
         if (rows == 0) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().nullItem();
         }
-        return Uni.createFrom().<Void>deferred(() -> pool.withTransaction(statements))
+        return Uni.createFrom().<T>deferred(() -> pool.withTransaction(statements))
                 .onFailure().invoke(e -> LOG.warnf("tracking could not write %d %s rows, retrying: %s", rows, source,
                         e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()

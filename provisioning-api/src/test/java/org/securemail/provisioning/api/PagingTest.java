@@ -85,6 +85,10 @@ class PagingTest {
             public Quarantine quarantine() {
                 throw new UnsupportedOperationException();
             }
+
+            public Suppression suppression() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }

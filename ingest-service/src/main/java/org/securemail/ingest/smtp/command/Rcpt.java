@@ -1,5 +1,8 @@
 package org.securemail.ingest.smtp.command;
 
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.relay.RcptDecision;
 import org.securemail.ingest.smtp.Listener;
@@ -10,7 +13,8 @@ import org.securemail.ingest.smtp.SessionState;
 
 /**
  * RCPT TO: adds a recipient. On MX the relay policy decides (provisioned domains only, a domain's own size limit);
- * on submission any recipient. One tenant per transaction: another tenant's recipient gets {@code 452 4.5.3}.
+ * on submission any recipient not on the tenant's suppression list (refused without counting as a client error: the
+ * client cannot know the list; the other recipients are accepted). One tenant per transaction: another tenant's recipient gets {@code 452 4.5.3}.
  */
 public final class Rcpt implements SmtpCommand {
 
@@ -67,6 +71,15 @@ public final class Rcpt implements SmtpCommand {
             rcptLimit = domainLimit;
         } else {
             rcptTenant = state.user().tenantId();
+            Optional<Reply> suppressed = deps.relay().checkSuppressed(rcptTenant, path.localPart(), path.domain(),
+                    path.address());
+            if (suppressed.isPresent()) {
+                Logger.getLogger("org.securemail.ingest.smtp").infof("%s: suppressed: RCPT <%s> of tenant %s",
+                        transaction.logId(), path.address(), rcptTenant);
+                deps.metrics().rejected(state.listener().tag(), "suppressed");
+                session.reply(suppressed.get());
+                return;
+            }
         }
         if (transaction.tenantId() != null && !transaction.tenantId().equals(rcptTenant)) {
             session.reject(
