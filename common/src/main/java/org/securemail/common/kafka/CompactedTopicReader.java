@@ -52,9 +52,9 @@ public final class CompactedTopicReader implements AutoCloseable {
 
     private final List<String> topics;
     private final Map<String, Object> consumerConfig;
-    /** A follower's fetch batching, unless the service's settings give their own (issue 15). */
+    /** A busy follower's fetch batching ({@link Builder#batchedFetch()}), unless the settings give their own. */
     static final int FETCH_MIN_BYTES = 65536;
-    static final int FETCH_MAX_WAIT_MS = 200;
+    static final int FETCH_MAX_WAIT_MS = 500;
 
     private final Sink sink;
     private final UnreadableListener onUnreadable;
@@ -75,10 +75,12 @@ public final class CompactedTopicReader implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(b.settings.consumer(b.purpose));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // a follower wants many small records per fetch, not one fetch per record: the broker answers once it has
-        // this much or the wait is over (a table lags its topic by at most the wait; issue 15)
-        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
-        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        if (b.batchedFetch) {
+            // a busy follower wants many small records per fetch, not one fetch per record: the broker answers once
+            // it has this much or the wait is over, so the table lags its topic by up to the wait (issue 15)
+            config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+            config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        }
         this.consumerConfig = Map.copyOf(config);
         this.thread = new Thread(this::run, b.settings.clientId(b.purpose));
         this.thread.setDaemon(true);
@@ -197,6 +199,7 @@ public final class CompactedTopicReader implements AutoCloseable {
         private UnreadableListener onUnreadable = (record, cause) -> { };
         private Duration pollTimeout = Duration.ofMillis(500);
         private Duration retryPause = Duration.ofSeconds(1);
+        private boolean batchedFetch;
 
         private Builder(KafkaClientSettings settings, String purpose, List<String> topics) {
             if (topics.isEmpty()) {
@@ -225,6 +228,17 @@ public final class CompactedTopicReader implements AutoCloseable {
         /** Pause before reading again after a failure (default 1 s). */
         public Builder retryPause(Duration pause) {
             this.retryPause = Objects.requireNonNull(pause);
+            return this;
+        }
+
+        /**
+         * For a busy topic whose records the service also applies itself as it writes them (the delivery state, the
+         * DNS cache): fetch in batches of 64 KiB or 500 ms, whichever comes first, at the
+         * price of up to 500 ms of lag. Not for a table whose changes must show at once (provisioning: a domain added
+         * must route the next message).
+         */
+        public Builder batchedFetch() {
+            this.batchedFetch = true;
             return this;
         }
 

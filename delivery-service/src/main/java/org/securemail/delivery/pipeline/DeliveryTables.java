@@ -49,7 +49,7 @@ public class DeliveryTables {
         }
         domainReader = CompactedTopicReader.builder(kafka, "domains-table", Topics.PROVISIONING_DOMAINS)
                 .sink(r -> applyDomain(r.key(), r.value())).build().start();
-        stateReader = CompactedTopicReader.builder(kafka, "state-table", Topics.DELIVERY_STATE)
+        stateReader = CompactedTopicReader.builder(kafka, "state-table", Topics.DELIVERY_STATE).batchedFetch()
                 .sink(r -> state.apply(r.key(), r.value())).build().start();
         CompletableFuture.allOf(domainReader.caughtUp(), stateReader.caughtUp()).whenComplete((v, e) -> {
             if (e == null) {

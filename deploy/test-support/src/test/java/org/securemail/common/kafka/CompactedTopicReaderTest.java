@@ -144,10 +144,27 @@ class CompactedTopicReaderTest {
                     .containsEntry("metadata.max.age.ms", "54321")
                     .containsEntry("client.id", "svc-table")
                     .containsEntry("enable.auto.commit", "false")
-                    .containsEntry("fetch.min.bytes", 65536) // a follower fetches in batches (issue 15)
-                    .containsEntry("fetch.max.wait.ms", 200)
+                    .doesNotContainKey("fetch.min.bytes") // a table's changes show at once unless batched
                     .doesNotContainKey("group.id")
                     .doesNotContainKey(KafkaClientSettings.CLIENT_ID_PREFIX);
+        }
+    }
+
+    @Test
+    void aBusyFollowerFetchesInBatchesUnlessTheServiceSaysOtherwise() {
+        KafkaClientSettings settings = KafkaClientSettings.of(Map.of(
+                "bootstrap.servers", broker.bootstrapServers()), "svc-");
+        KafkaClientSettings tuned = KafkaClientSettings.of(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(), "fetch.max.wait.ms", "50"), "svc-");
+
+        try (CompactedTopicReader batched = CompactedTopicReader.builder(settings, "busy", "t.any").sink(r -> { })
+                .batchedFetch().build();
+                CompactedTopicReader own = CompactedTopicReader.builder(tuned, "busy", "t.any").sink(r -> { })
+                        .batchedFetch().build()) {
+            assertThat(batched.consumerConfig())
+                    .containsEntry("fetch.min.bytes", 65536) // issue 15: many records per fetch
+                    .containsEntry("fetch.max.wait.ms", 500);
+            assertThat(own.consumerConfig()).containsEntry("fetch.max.wait.ms", "50");
         }
     }
 }

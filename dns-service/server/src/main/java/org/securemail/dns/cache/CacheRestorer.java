@@ -39,7 +39,7 @@ public class CacheRestorer {
         this.cache = cache;
         this.restoreTimeout = config.cache().restoreTimeout();
         DnsJson.CacheEntryDeserializer entries = new DnsJson.CacheEntryDeserializer();
-        this.reader = CompactedTopicReader.builder(kafka, "cache-reader", Topics.DNS_CACHE)
+        this.reader = CompactedTopicReader.builder(kafka, "cache-reader", Topics.DNS_CACHE).batchedFetch()
                 .sink(r -> cache.restore(r.key(), entries.deserialize(r.topic(), r.value())))
                 .build();
     }
