@@ -67,6 +67,12 @@ public class SessionRegistry {
         return open.size();
     }
 
+    /** Open sessions counted by {@link SmtpSession#describe()} (a diagnostic). */
+    java.util.Map<String, Long> openByState() {
+        return open.stream().collect(java.util.stream.Collectors.groupingBy(SmtpSession::describe,
+                java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    }
+
     /**
      * Stops taking sessions and asks every open one to close at its next safe point. Returns true when the last one
      * closed within {@code timeout}.

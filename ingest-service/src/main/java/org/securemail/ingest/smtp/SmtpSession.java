@@ -96,6 +96,11 @@ final class SmtpSession implements CommandContext {
         registry.closed(this);
     }
 
+    /** Its mode, and whether its output is blocked (a diagnostic: read from any thread, so possibly a bit old). */
+    String describe() {
+        return mode + (output.blocked() ? " output-blocked" : "");
+    }
+
     /**
      * Graceful shutdown, from any thread: {@code 421 4.3.2} now, or, while a message is being queued, right after
      * its reply (so a message the broker acknowledged is never left without its 250).

@@ -154,7 +154,12 @@ class HostileSessionsTest extends ProvisionedIngressTestBase {
             // the client's own close is not waited for: what this test asserts is the server side below
             client.close();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> sessions.openCount() == 0);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sessions.openCount() == 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("sessions still open after their clients closed, by state: "
+                    + sessions.openByState(), e);
+        }
         await().atMost(Duration.ofSeconds(5)).until(() -> budget.available() == budget.limit());
     }
 
