@@ -65,6 +65,25 @@ public interface DnsConfig {
         @WithDefault("48")
         int perUpstream();
 
+        /**
+         * Learn each upstream's limit instead of trusting {@link #perUpstream()} (ADR 0080): the queries an upstream
+         * may work on (slow and abandoned ones included) start at {@link #initialLimit()}, grow while callers of zones
+         * that answer wait for room and the answers come back fast, halve when a query of a zone that is not suspect
+         * times out, and shrink back towards twice what was in flight when the room is not needed. The slow budget
+         * follows the learned limit in the proportion slow-budget : per-upstream (at least 2). {@link #perUpstream()}
+         * and {@link #slowBudget()} stay the ceilings.
+         */
+        @WithDefault("true")
+        boolean adaptive();
+
+        /** The learned limit at start (see {@link #adaptive()}). */
+        @WithDefault("8")
+        int initialLimit();
+
+        /** The learned limit never goes below this (see {@link #adaptive()}). */
+        @WithDefault("4")
+        int minLimit();
+
         /** Resolutions in flight per zone (registrable domain). */
         @WithDefault("8")
         int perZone();

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * The benchmark switch {@code dns.protections=false} (outage replay, phase 5): a config source above every other
- * (environment and system properties included, so nothing re-enables a protection) that sets every cap out of reach,
+ * (environment and system properties included, so nothing re-enables a protection) that sets every cap out of reach (no learned limit either),
  * the wait queue and the abandoned hold to nothing (a query frees its upstream slot when we stop waiting for it), and
  * switches the failure cache (RFC 9520) and serve-stale (RFC 8767) off. What remains is a plain forwarding cache with
  * timeouts and failover, which is what the provider's resolvers had. Merging of identical in-flight queries stays: it
@@ -31,6 +31,7 @@ public class ProtectionsOff implements ConfigSourceFactory {
             "dns.limits.per-upstream", UNLIMITED,
             "dns.limits.per-zone", UNLIMITED,
             "dns.limits.slow-budget", UNLIMITED,
+            "dns.limits.adaptive", "false",
             "dns.limits.wait-queue", "0",
             "dns.limits.abandoned-hold", "0ms",
             "dns.cache.failure-initial", "0ms",

@@ -49,6 +49,8 @@ public final class QueryLimits {
     private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
     /** Resolutions waiting for room at an upstream (its cap or slow budget), woken as slots are released. */
     private final ArrayDeque<Runnable> roomWaiters = new ArrayDeque<>();
+    /** The learned limit of young queries per upstream (ADR 0080), when {@code dns.limits.adaptive}. */
+    private final Map<UpstreamHealth, AdaptiveLimit> learned = new HashMap<>();
     /** Queries of unknown zones not yet past the slow threshold, per upstream. */
     private final Map<UpstreamHealth, Integer> youngUnknownByUpstream = new HashMap<>();
     /** This replica's share of the fleet's upstream caps: its dns.queries partitions of all of them. */
@@ -182,10 +184,19 @@ public final class QueryLimits {
      * UpstreamSlot#markSlow()}), and until then it counts as young.
      */
     public synchronized UpstreamSlot tryUpstream(UpstreamHealth upstream, ZoneTrust trust) {
-        if (upstreamCap(upstream, trust) != null) {
+        String cap = upstreamCap(upstream, trust);
+        AdaptiveLimit adaptive = learned(upstream);
+        if (cap != null) {
+            if (adaptive != null && LIMIT.equals(cap) && trust != ZoneTrust.SUSPECT) {
+                adaptive.refused(System.nanoTime()); // demand of zones that answer (a suspect zone's is no reason)
+            }
             return null;
         }
-        upstream.recordInFlight(upstream.inFlight().incrementAndGet());
+        int inFlight = upstream.inFlight().incrementAndGet();
+        upstream.recordInFlight(inFlight);
+        if (adaptive != null) {
+            adaptive.used(inFlight);
+        }
         if (trust == ZoneTrust.SUSPECT) {
             slowByUpstream.merge(upstream, 1, Integer::sum);
         } else if (trust == ZoneTrust.UNKNOWN) {
@@ -195,36 +206,109 @@ public final class QueryLimits {
     }
 
     /**
-     * Which cap refuses a query to {@code upstream} now: "upstream", "slow-budget", or null when none does.
+     * Which cap refuses a query to {@code upstream} now: "upstream", "limit", "slow-budget", or null when none does.
      *
      * <ul>
      * <li>At the per-upstream cap, every query is refused.</li>
+     * <li>At the learned limit ({@link #limit(UpstreamHealth)}: the queries the upstream may work on, slow and abandoned
+     * ones included), every query is refused; the caller waits a little for room. Without {@code dns.limits.adaptive}
+     * the learned limit is the per-upstream cap.</li>
      * <li>A proven zone's query is refused by nothing else.</li>
      * <li>A suspect zone's query is refused while the slow budget is spent.</li>
      * <li>An unknown zone's query counts with every query of a zone not proven in flight at the upstream (the slow
-     * ones and the unknown zones' young ones). While the upstream shows no evidence of slowness (no query
-     * outstanding past the slow threshold, no suspect zone's query), they may use the per-upstream cap less the slow
-     * budget: a burst to new, healthy destinations runs at nearly the upstream's full cap, and zones that answer keep
-     * at least the slow budget's worth. Once there is evidence, they get the slow budget only: new zones on dead
-     * servers cannot pour in between two looks at the budget (ADR 0066).</li>
+     * ones and the unknown zones' young ones). With a learned limit they may use half of it (at least the slow
+     * budget), whatever other zones do, and the zones that answer keep the other half: the limit is small and does not
+     * grow while anything at the upstream is slow (ADR 0080). With a fixed cap ({@code dns.limits.adaptive=false})
+     * they may use the cap less the slow budget while the upstream shows no evidence of slowness, and the slow budget
+     * only once it does, so that new zones on dead servers cannot pour in between two looks at the budget
+     * (ADR 0066).</li>
      * </ul>
+     * The slow budget and the learned limit are this upstream's ({@link #slowBudget(UpstreamHealth)}).
      */
     public synchronized String upstreamCap(UpstreamHealth upstream, ZoneTrust trust) {
-        int cap = perUpstreamCap();
-        if (upstream.inFlight().get() >= cap) {
+        int inFlight = upstream.inFlight().get();
+        if (inFlight >= perUpstreamCap()) {
             return "upstream";
         }
         int slow = slow(upstream);
-        int budget = slowBudget();
+        int budget = slowBudget(upstream);
+        int limit = limit(upstream);
+        if (inFlight >= limit) {
+            return LIMIT;
+        }
         return switch (trust) {
             case PROVEN -> null;
             case SUSPECT -> slow >= budget ? "slow-budget" : null;
             case UNKNOWN -> {
                 int notProven = slow + youngUnknownByUpstream.getOrDefault(upstream, 0);
-                int allowed = slow > 0 ? budget : Math.max(budget, cap - budget);
+                // with a learned limit (small, and not growing while anything is slow) the zones nobody knows share
+                // half of it, whatever other zones do (issue 17: only a zone's own slowness makes it suspect), and the
+                // proven zones keep the other half; with a fixed cap they get the cap less the slow budget, and only
+                // the slow budget as soon as anything at the upstream is slow (ADR 0066)
+                int allowed = config.adaptive() ? Math.max(budget, limit / 2)
+                        : slow == 0 ? Math.max(budget, limit - budget) : budget;
                 yield notProven >= allowed ? "slow-budget" : null;
             }
         };
+    }
+
+    /** The cap name of the learned limit (a refused caller may wait for room). */
+    public static final String LIMIT = "limit";
+
+    /** The learned limit's state for {@code upstream}, made on first use; null without {@code dns.limits.adaptive}. */
+    private AdaptiveLimit learned(UpstreamHealth upstream) {
+        if (!config.adaptive()) {
+            return null;
+        }
+        long now = System.nanoTime();
+        AdaptiveLimit adaptive = learned.computeIfAbsent(upstream,
+                u -> new AdaptiveLimit(config.initialLimit(), config.minLimit(), now));
+        adaptive.tick(now, upstream.inFlight().get());
+        return adaptive;
+    }
+
+    /**
+     * The queries {@code upstream} may work on (slow and abandoned ones included): learned (ADR 0080) within this
+     * replica's share of the per-upstream cap, or that share itself without {@code dns.limits.adaptive}.
+     */
+    public synchronized int limit(UpstreamHealth upstream) {
+        int ceiling = perUpstreamCap();
+        AdaptiveLimit adaptive = learned(upstream);
+        return adaptive == null ? ceiling : adaptive.value(ceiling);
+    }
+
+    /**
+     * The slow budget at {@code upstream}: this replica's share of {@code dns.limits.slow-budget}, and with a learned
+     * limit the same proportion of it (slow-budget : per-upstream), at least 2.
+     */
+    public synchronized int slowBudget(UpstreamHealth upstream) {
+        int ceiling = slowBudget();
+        if (!config.adaptive()) {
+            return ceiling;
+        }
+        double share = (double) config.slowBudget() / Math.max(1, config.perUpstream());
+        int proportional = (int) Math.ceil(limit(upstream) * share);
+        return Math.max(Math.min(2, ceiling), Math.min(ceiling, proportional));
+    }
+
+    /**
+     * {@code upstream} answered a query within the slow threshold: with demand, the learned limit grows, unless any
+     * query at the upstream is slow (slow queries are what a resolver's request list holds, and room made for the
+     * waiting callers would go to more of them).
+     */
+    synchronized void answeredFast(UpstreamHealth upstream) {
+        AdaptiveLimit adaptive = learned(upstream);
+        if (adaptive != null && slow(upstream) == 0) {
+            adaptive.answeredFast(System.nanoTime(), perUpstreamCap());
+        }
+    }
+
+    /** A query of a proven zone timed out at {@code upstream}: the learned limit halves. */
+    synchronized void congested(UpstreamHealth upstream) {
+        AdaptiveLimit adaptive = learned(upstream);
+        if (adaptive != null) {
+            adaptive.congested(System.nanoTime());
+        }
     }
 
     private void unslow(UpstreamHealth upstream) {
@@ -238,12 +322,15 @@ public final class QueryLimits {
      */
     public final class UpstreamSlot {
         private final UpstreamHealth upstream;
+        private final ZoneTrust trust;
+        private final long sentNanos = System.nanoTime();
         private boolean countedSlow;
         private boolean young;
         private boolean released;
 
         private UpstreamSlot(UpstreamHealth upstream, ZoneTrust trust) {
             this.upstream = upstream;
+            this.trust = trust;
             this.countedSlow = trust == ZoneTrust.SUSPECT;
             this.young = trust == ZoneTrust.UNKNOWN;
         }
@@ -260,6 +347,24 @@ public final class QueryLimits {
                     slowByUpstream.merge(upstream, 1, Integer::sum);
                     unyoung();
                 }
+            }
+        }
+
+        /** The upstream answered before we gave up: fast (within the slow threshold), it teaches the learned limit. */
+        public void answered() {
+            if (System.nanoTime() - sentNanos <= config.slowThreshold().toNanos()) {
+                answeredFast(upstream);
+            }
+        }
+
+        /**
+         * We gave up on the query. For a proven zone that is congestion at the upstream (a resolver drops what its full
+         * request list cannot take; a zone that just died counts once, as it is suspect from then on). An unknown or
+         * suspect zone's timeout is the zone's own: its queries are held to the slow budget instead.
+         */
+        public void timedOut() {
+            if (trust == ZoneTrust.PROVEN) {
+                congested(upstream);
             }
         }
 

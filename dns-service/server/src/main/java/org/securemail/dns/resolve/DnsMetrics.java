@@ -70,6 +70,10 @@ public final class DnsMetrics {
                     .description("queries the upstream is working on, the ones we gave up on included"));
             gauge(Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags));
             gauge(Gauge.builder("dns.upstream.inflight.cap", limits, QueryLimits::perUpstreamCap).tags(tags));
+            gauge(Gauge.builder("dns.upstream.limit", limits, l -> l.limit(upstream)).tags(tags)
+                    .description("young queries this upstream may work on: the learned limit (ADR 0080), at most the cap"));
+            gauge(Gauge.builder("dns.upstream.slow.budget", limits, l -> l.slowBudget(upstream)).tags(tags)
+                    .description("the slow budget at this upstream, in proportion to the learned limit"));
             gauge(Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)
                     .description("slow-budget slots in use at this upstream"));
             gauge(Gauge.builder("dns.upstream.srtt.ms", upstream, UpstreamHealth::srttMillis).tags(tags));

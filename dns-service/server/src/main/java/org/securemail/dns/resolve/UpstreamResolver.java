@@ -133,10 +133,11 @@ final class UpstreamResolver {
                 if (open.get() == 0) {
                     fail(lastFailure);
                 }
-            } else if (lastFailure == null && "slow-budget".equals(capRefusal) && waitForBudget()) {
-                // the slow budget is spent: wait a little for a released slot (answers of live zones free it within
-                // milliseconds), then BUSY (dead zones hold it for long). At the per-upstream cap the answer is BUSY
-                // at once: the caller's stale answer (RFC 8767) is worth more than a wait behind dead zones
+            } else if (lastFailure == null && waitable(capRefusal) && waitForBudget()) {
+                // the slow budget is spent, or the learned limit reached: wait a little for a released slot (answers
+                // of live zones free it within milliseconds; a wait at the learned limit is the demand that makes it
+                // grow), then BUSY (dead zones hold it for long). At the per-upstream cap the answer is BUSY at once:
+                // the caller's stale answer (RFC 8767) is worth more than a wait behind dead zones
                 index = 0;
                 awaitRoom(capRefusal);
                 capRefusal = null;
@@ -173,6 +174,10 @@ final class UpstreamResolver {
             }, Math.max(0, left), TimeUnit.NANOSECONDS);
         }
 
+        private boolean waitable(String cap) {
+            return "slow-budget".equals(cap) || QueryLimits.LIMIT.equals(cap);
+        }
+
         private void shed(String cap) {
             if (closed.compareAndSet(false, true)) {
                 metrics.shed(cap);
@@ -202,6 +207,7 @@ final class UpstreamResolver {
             AtomicBoolean waited = new AtomicBoolean();
             ScheduledFuture<?> giveUp = timer.schedule(() -> {
                 if (waited.compareAndSet(false, true)) {
+                    slot.timedOut();
                     upstreams.onTimeout(upstream);
                     metrics.timeout(upstream);
                     lastFailure = "timeout from " + upstream.label();
@@ -220,6 +226,7 @@ final class UpstreamResolver {
                 }
                 giveUp.cancel(false);
                 if (failure == null) {
+                    slot.answered();
                     upstream.onResponse(TimeUnit.NANOSECONDS.toMillis(elapsed));
                     metrics.rtt(upstream, Duration.ofNanos(elapsed));
                     handle(upstream, response);
@@ -229,6 +236,7 @@ final class UpstreamResolver {
                         ? failure.getCause() : failure;
                 upstreams.onTimeout(upstream);
                 if (cause instanceof UpstreamTimeoutException) {
+                    slot.timedOut();
                     metrics.timeout(upstream);
                     lastFailure = "timeout from " + upstream.label();
                 } else {

@@ -43,16 +43,22 @@ public class DnsResource {
         return lookups.resolve(name, parsed);
     }
 
-    public record UpstreamView(String upstream, String state, double srttMillis, int inFlight, int consecutiveTimeouts,
-            long answers, long timeouts) {
+    /**
+     * One upstream as the service sees it: {@code limit} is the learned limit of young queries (ADR 0080) and
+     * {@code cap} its ceiling, {@code slowBudget} the slow budget that follows the limit.
+     */
+    public record UpstreamView(String upstream, String state, double srttMillis, int inFlight, int limit, int cap,
+            int slowBudget, int consecutiveTimeouts, long answers, long timeouts) {
     }
 
     @GET
     @Path("/upstreams")
     public List<UpstreamView> upstreams() {
+        QueryLimits limits = lookups.limits();
         return lookups.upstreams().all().stream()
                 .map(u -> new UpstreamView(u.label(), u.state().name(), Math.round(u.srttMillis() * 10) / 10.0,
-                        u.inFlight().get(), u.consecutiveTimeouts(), u.answers(), u.timeouts()))
+                        u.inFlight().get(), limits.limit(u), limits.perUpstreamCap(), limits.slowBudget(u),
+                        u.consecutiveTimeouts(), u.answers(), u.timeouts()))
                 .toList();
     }
 

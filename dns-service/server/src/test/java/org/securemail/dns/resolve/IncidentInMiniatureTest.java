@@ -34,6 +34,8 @@ class IncidentInMiniatureTest {
     private static final int RESOLVER_SLOTS = 64;
     private static final Duration RESOLVER_HOLD = Duration.ofSeconds(3);
     private static final Duration LOAD = Duration.ofSeconds(6);
+    /** A little longer than the resolver's own hold, as dns.limits.abandoned-hold should be set. */
+    private static final Duration ABANDONED_HOLD = RESOLVER_HOLD.plusMillis(250);
 
     private TestDnsServer resolver;
     private NioEventLoopGroup loop;
@@ -42,21 +44,33 @@ class IncidentInMiniatureTest {
     private TestEngine engine;
     private final Random random = new Random(42);
 
+    private int slots;
+
     @BeforeEach
     void start() {
-        resolver = TestDnsServer.start().slots(RESOLVER_SLOTS, RESOLVER_HOLD);
+        start(RESOLVER_SLOTS, "dns.limits.per-upstream", "56", "dns.limits.slow-budget", "16");
+    }
+
+    /** Replaces the started resolver and engine: {@code slots} slots, the limits given (or their defaults). */
+    private void start(int resolverSlots, String... limits) {
+        if (engine != null) {
+            stop();
+        }
+        slots = resolverSlots;
+        resolver = TestDnsServer.start().slots(resolverSlots, RESOLVER_HOLD);
         loop = new NioEventLoopGroup(1);
-        netty = new NettyUpstreamTransport(loop.next(), Duration.ofSeconds(1));
+        // as DnsEngine does: a query stays open (and holds its slot) up to the abandoned hold
+        netty = new NettyUpstreamTransport(loop.next(), ABANDONED_HOLD);
         transport = new CheckingTransport(netty);
-        engine = new TestEngine(transport,
+        List<String> settings = new java.util.ArrayList<>(List.of(
                 "dns.upstreams", resolver.hostPort(),
                 "dns.timeouts.query", "800ms",
                 "dns.timeouts.resolution", "1200ms",
-                "dns.limits.per-upstream", "56",
-                "dns.limits.slow-budget", "16",
                 "dns.limits.slow-threshold", "100ms",
-                "dns.limits.abandoned-hold", RESOLVER_HOLD.toMillis() + "ms",
-                "dns.health.suspend-after", "1000");
+                "dns.limits.abandoned-hold", ABANDONED_HOLD.toMillis() + "ms",
+                "dns.health.suspend-after", "1000"));
+        settings.addAll(List.of(limits));
+        engine = new TestEngine(transport, settings.toArray(String[]::new));
         transport.watch(engine.cache);
     }
 
@@ -120,6 +134,45 @@ class IncidentInMiniatureTest {
         assertRecovery(knownDead.get(0));
     }
 
+    /**
+     * Issue 17 item 2: nobody told the service the resolver's size (every limit at its default: a ceiling of 48 per
+     * upstream, three times this resolver's 16 slots). The learned limit keeps the resolver at or below half of them
+     * under the same load, while the healthy lookups are answered as above.
+     */
+    @Test
+    void aSixteenSlotResolverIsNeverMoreThanHalfFullWithoutConfiguration() throws Exception {
+        start(16);
+        List<String> healthy = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "ok" + i + ".test").toList();
+        healthy.forEach(zone -> resolver.zone(zone).ttl(300));
+        resolver.otherZones().mode(Mode.DEAD);
+        List<String> knownDead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList();
+        warmUp(healthy);
+        AtomicInteger fresh = new AtomicInteger();
+        AtomicInteger freshDomains = new AtomicInteger();
+
+        LoadRun run = new LoadRun().run(engine.lookups, 500, LOAD, () -> {
+            boolean isDead = random.nextInt(4) == 0;
+            boolean miss = random.nextBoolean();
+            String zone;
+            if (!isDead) {
+                zone = healthy.get(random.nextInt(healthy.size()));
+            } else if (random.nextBoolean()) {
+                zone = "newly" + freshDomains.incrementAndGet() + ".test";
+            } else {
+                zone = knownDead.get(random.nextInt(knownDead.size()));
+            }
+            String name = miss ? "n" + fresh.incrementAndGet() + "." + zone : "www." + zone;
+            return new LoadRun.Lookup(name, DnsType.A, (isDead ? "dead" : "healthy") + (miss ? "-miss" : "-repeat"));
+        });
+
+        report("a 16-slot resolver, no limit configured", run);
+        assertThat(resolver.maxSlotsUsed()).as("resolver slots used at most (of 16)").isLessThanOrEqualTo(8);
+        assertInvariants(run);
+        UpstreamHealth upstream = engine.upstreams.all().get(0);
+        assertThat(engine.limits.limit(upstream)).as("the learned limit").isBetween(
+                engine.config.limits().minLimit(), engine.config.limits().perUpstream());
+    }
+
     private void warmUp(List<String> healthyZones) {
         for (String zone : healthyZones) {
             assertThat(engine.resolve("www." + zone, DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
@@ -129,7 +182,7 @@ class IncidentInMiniatureTest {
     private void assertInvariants(LoadRun run) {
         UpstreamHealth upstream = engine.upstreams.all().get(0);
         assertThat(resolver.droppedNoSlot()).as("queries the modelled resolver had to drop").isZero();
-        assertThat(resolver.maxSlotsUsed()).as("resolver slots used at most").isLessThan(RESOLVER_SLOTS);
+        assertThat(resolver.maxSlotsUsed()).as("resolver slots used at most").isLessThan(slots);
         assertThat(upstream.maxInFlight()).as("upstream queries in flight at most")
                 .isLessThanOrEqualTo(engine.config.limits().perUpstream());
         assertThat(engine.limits.maxTotal()).isLessThanOrEqualTo(engine.config.limits().total());
@@ -182,9 +235,9 @@ class IncidentInMiniatureTest {
             System.out.println(LoadRun.summary(kind, run.of(kind)) + " " + LoadRun.reasons(run.of(kind)));
         }
         System.out.printf("resolver slots: max used %d of %d, dropped %d; service: max in flight %d (cap %d), "
-                + "max upstream in flight %d (cap %d), queries for cached failures %d%n",
-                resolver.maxSlotsUsed(), RESOLVER_SLOTS, resolver.droppedNoSlot(), engine.limits.maxTotal(),
-                engine.config.limits().total(), upstream.maxInFlight(), engine.config.limits().perUpstream(),
+                + "max upstream in flight %d (cap %d, learned limit now %d), queries for cached failures %d%n",
+                resolver.maxSlotsUsed(), slots, resolver.droppedNoSlot(), engine.limits.maxTotal(),
+                engine.config.limits().total(), upstream.maxInFlight(), engine.config.limits().perUpstream(), engine.limits.limit(upstream),
                 transport.queriesForCachedFailures.get());
     }
 }

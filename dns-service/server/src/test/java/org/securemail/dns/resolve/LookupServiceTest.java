@@ -348,7 +348,8 @@ class LookupServiceTest {
         }
         engine("dns.timeouts.query", "300ms", "dns.timeouts.resolution", "500ms", "dns.limits.slow-budget", "3",
                 "dns.limits.slow-threshold", "100ms", "dns.limits.per-upstream", "8", "dns.limits.abandoned-hold", "3s",
-                "dns.health.suspend-after", "100");
+                "dns.health.suspend-after", "100",
+                "dns.limits.adaptive", "false"); // the rule of a fixed cap (ADR 0066)
         assertThat(engine.resolve("www.good.test", DnsType.A).status()).isEqualTo(DnsStatus.ANSWER);
 
         List<DnsAnswer> fresh = Uni.join().all(IntStream.range(0, 10)
@@ -443,7 +444,9 @@ class LookupServiceTest {
         for (int i = 0; i < 12; i++) {
             upstream.zone("new" + i + ".test", Mode.ANSWER).delay("new" + i + ".test", Duration.ofMillis(50));
         }
-        engine("dns.limits.slow-budget", "2", "dns.limits.per-upstream", "16", "dns.health.suspend-after", "100");
+        // the rule of a fixed cap (ADR 0066); with a learned limit the burst starts at the limit (ADR 0080)
+        engine("dns.limits.slow-budget", "2", "dns.limits.per-upstream", "16", "dns.health.suspend-after", "100",
+                "dns.limits.adaptive", "false");
 
         List<DnsAnswer> answers = Uni.join().all(IntStream.range(0, 12)
                 .mapToObj(i -> engine.lookups.resolve("www.new" + i + ".test", DnsType.A)).toList())
@@ -479,7 +482,8 @@ class LookupServiceTest {
                 "dns.health.suspend-after", "100",
                 // shed at once: a wait for the budget (250 ms) outlasts the 150 ms resolution under CI load, and the
                 // lookup then ends as a timeout, not as BUSY, which is not what this test is about
-                "dns.limits.wait-timeout", "1ms");
+                "dns.limits.wait-timeout", "1ms",
+                "dns.limits.adaptive", "false"); // the shares of the fixed caps; a learned limit stays within them
         assertThat(engine.limits.perUpstreamCap()).as("alone, before any assignment").isEqualTo(48);
 
         engine.limits.share(2, 6);
