@@ -46,16 +46,32 @@ public final class WebhookUrls {
         if (uri.getRawFragment() != null) {
             throw RemoteHosts.invalid(FIELD, "must not have a fragment");
         }
-        if (uri.getHost() == null) {
-            // java.net.URI leaves the host null for names it cannot parse as a server authority
-            throw RemoteHosts.invalid(FIELD, "has no host name or IP address that can be used");
+        // java.net.URI parses only ASCII host names without a trailing dot; others (IDN, "example.com.") stay a raw
+        // authority, split here and normalised like every host
+        String rawHost = uri.getHost();
+        int givenPort = uri.getPort();
+        if (rawHost == null) {
+            String authority = uri.getRawAuthority();
+            int colon = authority.lastIndexOf(':');
+            rawHost = authority;
+            if (colon > 0 && !authority.startsWith("[") && authority.indexOf(':') == colon) {
+                rawHost = authority.substring(0, colon);
+                try {
+                    givenPort = Integer.parseInt(authority.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw RemoteHosts.invalid(FIELD, "not a port: " + authority.substring(colon + 1));
+                }
+            }
+            if (rawHost.isEmpty() || rawHost.contains("%") || givenPort < 1 && colon > 0 || givenPort > 65535) {
+                throw RemoteHosts.invalid(FIELD, "has no host name or IP address that can be used");
+            }
         }
-        String host = RemoteHosts.normalise(FIELD, uri.getHost(), policy);
-        int port = uri.getPort() < 0 ? defaultPort(scheme) : uri.getPort();
+        String host = RemoteHosts.normalise(FIELD, rawHost, policy);
+        int port = givenPort < 0 ? defaultPort(scheme) : givenPort;
         if (!policy.allowsPort(port)) {
             throw RemoteHosts.invalid(FIELD, "port " + port + " is not one this service sends webhooks to");
         }
-        String authority = (host.contains(":") ? "[" + host + "]" : host) + (uri.getPort() < 0 ? "" : ":" + port);
+        String authority = (host.contains(":") ? "[" + host + "]" : host) + (givenPort < 0 ? "" : ":" + port);
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         return URI.create(scheme + "://" + authority + path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
