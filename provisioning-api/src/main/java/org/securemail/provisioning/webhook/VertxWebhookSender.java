@@ -133,7 +133,10 @@ public class VertxWebhookSender implements WebhookSender {
                         })
                         .map(response -> {
                             int status = response.statusCode();
-                            response.request().connection().close(); // the body is never read
+                            // the body is never read: the connection is closed under it (expected, not an error)
+                            response.exceptionHandler(ignored -> {
+                            });
+                            response.request().connection().close();
                             return status;
                         }).toCompletionStage())
                 .map(status -> status / 100 == 2 ? SendResult.sent(status)
