@@ -124,7 +124,8 @@ public class VertxWebhookSender implements WebhookSender {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setServer(SocketAddress.inetSocketAddress(port, target.getHostAddress()))
                 .setHost(host).setPort(port).setURI(path).setSsl(tls).setFollowRedirects(false)
-                .setIdleTimeout(config.webhooks().timeout().toMillis());
+                // a backstop only: the attempt's own timeout (send) ends it first and resets the request
+                .setIdleTimeout(config.webhooks().timeout().plusSeconds(5).toMillis());
         headers.forEach(options::putHeader);
         return Uni.createFrom().completionStage(() -> client.request(options)
                         .compose(request -> {

@@ -280,6 +280,49 @@ class WebhookDeliveryTest {
         assertThat(receiver.at("/down")).noneMatch(r -> r.body().contains(next));
     }
 
+    @Test
+    void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
+        receiver.always("/moved", 302);
+        Map<String, Object> hook = create(receiver.url("/moved"), "message.delivered");
+
+        String id = queueId();
+        accepted(id, Direction.OUTBOUND, List.of("m@g.example"));
+        delivery(new DeliveryEvent(id, "m@g.example", 1, Outcome.DELIVERED, HOP, "250 ok", null, t0.plusSeconds(1)));
+
+        await().atMost(WAIT).untilAsserted(() -> Api.as(key).get("/api/v1/webhooks/" + hook.get("id")).then()
+                .statusCode(200).body("lastFailure", equalTo("HTTP 302 (redirects are not followed)")));
+        assertThat(receiver.at("/redirected")).isEmpty();
+    }
+
+    /**
+     * An endpoint that reads the request and never answers: each attempt ends at the timeout (2 s in the test profile),
+     * at most 4 are in progress at once (the per-endpoint share; the others wait on the first tier, not counted), and
+     * the tenant's other endpoint gets its events meanwhile.
+     */
+    @Test
+    void aSilentEndpointTimesOutAndHoldsNoMoreThanItsShareWhileTheOthersGoOn() throws Exception {
+        receiver.hang("/silent");
+        Map<String, Object> silent = create(receiver.url("/silent"), "message.delivered");
+        create(receiver.url("/fine"), "message.delivered");
+        double busy = count("provisioning.webhooks.busy");
+        double timeouts = registry.counter("provisioning.webhooks.failed", "reason", "timeout").count();
+
+        String id = queueId();
+        List<String> rcpts = List.of("a@h.example", "b@h.example", "c@h.example", "d@h.example", "e@h.example",
+                "f@h.example");
+        accepted(id, Direction.OUTBOUND, rcpts);
+        for (String rcpt : rcpts) {
+            delivery(new DeliveryEvent(id, rcpt, 1, Outcome.DELIVERED, HOP, "250 ok", null, t0.plusSeconds(1)));
+        }
+
+        await().atMost(WAIT).until(() -> receiver.at("/fine").size() == rcpts.size());
+        await().atMost(WAIT).untilAsserted(() -> Api.as(key).get("/api/v1/webhooks/" + silent.get("id")).then()
+                .statusCode(200).body("lastFailure", equalTo("no answer within PT2S")));
+        assertThat(receiver.mostAtOnce("/silent")).isBetween(1, 4);
+        assertThat(count("provisioning.webhooks.busy")).isGreaterThan(busy);
+        assertThat(registry.counter("provisioning.webhooks.failed", "reason", "timeout").count()).isGreaterThan(timeouts);
+    }
+
     /** DNS rebinding: the URL's name was harmless when given; at send time it resolves to a private address. */
     @Test
     void aHostThatResolvesToAPrivateAddressIsNeverConnectedTo() throws Exception {

@@ -12,8 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -33,7 +37,11 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final ExecutorService executor = Executors.newFixedThreadPool(16);
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final Set<String> hanging = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> scripted = new ConcurrentHashMap<>();
     private final Map<String, Integer> defaults = new ConcurrentHashMap<>();
@@ -66,6 +74,18 @@ final class WebhookReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Requests to {@code path} are read and then never answered (until the receiver closes). */
+    WebhookReceiver hang(String path) {
+        hanging.add(path);
+        return this;
+    }
+
+    /** The most requests to {@code path} that were in progress at once. */
+    int mostAtOnce(String path) {
+        AtomicInteger most = mostAtOnce.get(path);
+        return most == null ? 0 : most.get();
+    }
+
     List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
@@ -80,10 +100,32 @@ final class WebhookReceiver implements AutoCloseable {
                 String.join(",", values)));
         String path = exchange.getRequestURI().getPath();
         received.add(new Received(path, headers, body, Instant.now()));
+        int now = inProgress.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+        mostAtOnce.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        try {
+            respond(exchange, path);
+        } finally {
+            inProgress.get(path).decrementAndGet();
+        }
+    }
+
+    private void respond(HttpExchange exchange, String path) throws IOException {
+        if (hanging.contains(path)) {
+            try {
+                released.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
         Deque<Integer> script = scripted.get(path);
         Integer next = script == null ? null : script.pollFirst();
         int status = next != null ? next : defaults.getOrDefault(path, 200);
         byte[] answer = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+        if (status / 100 == 3) {
+            exchange.getResponseHeaders().add("Location", url("/redirected"));
+        }
         exchange.sendResponseHeaders(status, answer.length);
         exchange.getResponseBody().write(answer);
         exchange.close();
@@ -91,6 +133,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
         executor.shutdownNow();
     }
