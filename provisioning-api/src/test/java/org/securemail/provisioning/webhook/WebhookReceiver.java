@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -40,8 +39,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
     private final CountDownLatch released = new CountDownLatch(1);
     private final Set<String> hanging = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> mostAtOnce = new ConcurrentHashMap<>();
+
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Integer>> scripted = new ConcurrentHashMap<>();
     private final Map<String, Integer> defaults = new ConcurrentHashMap<>();
@@ -80,12 +78,6 @@ final class WebhookReceiver implements AutoCloseable {
         return this;
     }
 
-    /** The most requests to {@code path} that were in progress at once. */
-    int mostAtOnce(String path) {
-        AtomicInteger most = mostAtOnce.get(path);
-        return most == null ? 0 : most.get();
-    }
-
     List<Received> at(String path) {
         return received.stream().filter(r -> r.path().equals(path)).toList();
     }
@@ -100,13 +92,7 @@ final class WebhookReceiver implements AutoCloseable {
                 String.join(",", values)));
         String path = exchange.getRequestURI().getPath();
         received.add(new Received(path, headers, body, Instant.now()));
-        int now = inProgress.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-        mostAtOnce.computeIfAbsent(path, p -> new AtomicInteger()).accumulateAndGet(now, Math::max);
-        try {
-            respond(exchange, path);
-        } finally {
-            inProgress.get(path).decrementAndGet();
-        }
+        respond(exchange, path);
     }
 
     private void respond(HttpExchange exchange, String path) throws IOException {
