@@ -134,6 +134,12 @@ public interface ProvisioningConfig {
          */
         Optional<String> secretKey();
 
+        /**
+         * PEM files of the certificates (or CAs) webhook endpoints are trusted with, instead of the JDK's trust store:
+         * for an operator whose tenants' endpoints use a private CA, and for the tests' TLS receiver.
+         */
+        Optional<List<String>> trustCertificates();
+
         /** After a secret is rotated, events carry a signature with the old one too for this long. */
         @WithDefault("24h")
         Duration rotationOverlap();

@@ -31,6 +31,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -64,7 +65,7 @@ public class VertxWebhookSender implements WebhookSender {
     void init() {
         ProvisioningConfig.Webhooks settings = config.webhooks();
         policy = settings.network().policy();
-        client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setKeepAlive(false)
                 .setVerifyHost(true)
@@ -72,7 +73,13 @@ public class VertxWebhookSender implements WebhookSender {
                 .setTryUseCompression(false)
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(MAX_HEADER_SIZE)
-                .setMaxRedirects(0));
+                .setMaxRedirects(0);
+        settings.trustCertificates().filter(list -> !list.isEmpty()).ifPresent(paths -> {
+            PemTrustOptions trust = new PemTrustOptions();
+            paths.forEach(trust::addCertPath);
+            options.setTrustOptions(trust);
+        });
+        client = vertx.createHttpClient(options);
     }
 
     @PreDestroy
