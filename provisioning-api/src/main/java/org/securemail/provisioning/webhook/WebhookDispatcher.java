@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -78,7 +79,8 @@ public class WebhookDispatcher {
 
     private ObjectMapper json;
     private AdmissionGate gate;
-    private final Map<UUID, AtomicInteger> perEndpoint = new ConcurrentHashMap<>();
+    /** Sends in progress per endpoint (absent: none). */
+    private final Map<UUID, Integer> perEndpoint = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -121,7 +123,7 @@ public class WebhookDispatcher {
         UUID id = UUID.fromString(d.endpointId());
         return patiently(endpoints.target(id)).chain(target -> {
             if (target == null || !target.types().contains(d.eventType())) {
-                metrics.dropped(); // deleted since the event was queued
+                metrics.dropped(); // the endpoint was deleted after the event was queued
                 return Uni.createFrom().voidItem();
             }
             if (!target.enabled()) {
@@ -132,20 +134,36 @@ public class WebhookDispatcher {
                         + " changed); the delivery waits on the first retry tier", id);
                 return later(d);
             }
-            AtomicInteger sending = perEndpoint.computeIfAbsent(id, k -> new AtomicInteger());
-            if (sending.incrementAndGet() > config.webhooks().maxInFlightPerEndpoint()) {
-                sending.decrementAndGet();
+            if (!reserve(id)) {
                 metrics.busy();
                 return later(d);
             }
-            return send(target, d)
-                    .eventually(() -> {
-                        if (sending.decrementAndGet() == 0) {
-                            perEndpoint.remove(id, sending);
-                        }
-                    })
-                    .chain(result -> settle(target, d, result));
+            return send(target, d).eventually(() -> release(id)).chain(result -> settle(target, d, result));
         });
+    }
+
+    /** One of the endpoint's send slots in this replica, if one is free. */
+    private boolean reserve(UUID id) {
+        int max = config.webhooks().maxInFlightPerEndpoint();
+        boolean[] granted = {false};
+        perEndpoint.compute(id, (k, n) -> {
+            int now = n == null ? 0 : n;
+            if (now >= max) {
+                return n;
+            }
+            granted[0] = true;
+            return now + 1;
+        });
+        return granted[0];
+    }
+
+    private void release(UUID id) {
+        perEndpoint.computeIfPresent(id, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** At shutdown no new send starts; records not yet acknowledged are read again after the restart. */
+    void onStop(@Observes ShutdownEvent event) {
+        gate.close();
     }
 
     private Uni<SendResult> send(Target target, WebhookDelivery d) {
