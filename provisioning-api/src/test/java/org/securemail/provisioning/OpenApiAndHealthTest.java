@@ -37,6 +37,7 @@ class OpenApiAndHealthTest {
                 .body("paths", hasKey("/api/v1/smtp-users"))
                 .body("paths", hasKey("/api/v1/api-keys"))
                 .body("paths", hasKey("/api/v1/messages/{queueId}"))
+                .body("paths", hasKey("/api/v1/webhooks/{id}/rotate-secret"))
                 .body("components.securitySchemes", hasKey("apiKey"))
                 .body("components.schemas", hasKey("Problem"))
                 .body("paths.'/api/v1/domains'.post.responses", hasKey("409"))
@@ -86,12 +87,12 @@ class OpenApiAndHealthTest {
         }
         // creating requests answer 201 with a Location (Created.at), the verification check 202: so says the document
         for (String created : List.of("/api/v1/tenants", "/api/v1/domains", "/api/v1/smtp-users", "/api/v1/api-keys",
-                "/api/v1/domains/{domainId}/recipients", "/api/v1/suppressions")) {
+                "/api/v1/domains/{domainId}/recipients", "/api/v1/suppressions", "/api/v1/webhooks")) {
             assertThat(doc.path("paths").path(created).path("post").path("responses").has("201")).as(created).isTrue();
         }
         assertThat(doc.path("paths").path("/api/v1/domains/{id}/verification/check").path("post").path("responses")
                 .has("202")).isTrue();
-        assertThat(operations).as("operations in the document").isGreaterThanOrEqualTo(29);
+        assertThat(operations).as("operations in the document").isGreaterThanOrEqualTo(36);
         assertThat(problems).isEmpty();
     }
 

@@ -68,6 +68,16 @@ public final class Topics {
     /** Per-message final recipient state (delivered/bounced) for idempotence. Key: queue id. Value: JSON {@code RecipientState}. */
     public static final String DELIVERY_STATE = "delivery.state";
 
+    /**
+     * Webhook deliveries waiting for their first attempt (issue 16): one record per event and endpoint, written by the
+     * provisioning API's outbox. Key: endpoint id. Value: JSON {@code WebhookDelivery}.
+     */
+    public static final String WEBHOOKS_DELIVERIES = "webhooks.deliveries";
+    /** Webhook retry tiers {@code webhooks.retry.1} .. {@code .5}, one delay each; same format as {@link #WEBHOOKS_DELIVERIES}. */
+    public static final String WEBHOOKS_RETRY_PREFIX = "webhooks.retry.";
+    /** Number of webhook retry tiers (the last one repeats its delay until the endpoint succeeds or is disabled). */
+    public static final int WEBHOOKS_RETRY_TIERS = 5;
+
     /** Suffix of each consumer's dead-letter topic. */
     public static final String DLQ_SUFFIX = ".dlq";
 
@@ -77,6 +87,11 @@ public final class Topics {
     /** The topic of delivery retry tier {@code tier} (1-based). */
     public static String deliveryRetry(int tier) {
         return DELIVERY_RETRY_PREFIX + tier;
+    }
+
+    /** The topic of webhook retry tier {@code tier} (1-based). */
+    public static String webhooksRetry(int tier) {
+        return WEBHOOKS_RETRY_PREFIX + tier;
     }
 
     public static String dlq(String topic) {
@@ -113,6 +128,13 @@ public final class Topics {
         for (int tier = 1; tier <= DELIVERY_RETRY_TIERS; tier++) {
             specs.add(new TopicSpec(deliveryRetry(tier), 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
             specs.add(new TopicSpec(dlq(deliveryRetry(tier)), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
+        }
+        // webhooks: a delivery waits at most until its endpoint is disabled (24 h of failures by default); the
+        // dead-letter topic takes the deliveries given up on (endpoint disabled) and unreadable records of every tier
+        specs.add(new TopicSpec(WEBHOOKS_DELIVERIES, 6, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
+        specs.add(new TopicSpec(dlq(WEBHOOKS_DELIVERIES), 1, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
+        for (int tier = 1; tier <= WEBHOOKS_RETRY_TIERS; tier++) {
+            specs.add(new TopicSpec(webhooksRetry(tier), 6, false, DEFAULT_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         }
         return List.copyOf(specs);
     }

@@ -26,6 +26,21 @@ class TopicsTest {
     }
 
     @Test
+    void webhookDeliveriesHaveRetryTiersAndOneDeadLetterTopicAndOutliveTheDisableDelay() {
+        Set<String> names = Topics.all().stream().map(TopicSpec::name).collect(Collectors.toSet());
+        assertThat(names).contains(Topics.WEBHOOKS_DELIVERIES, Topics.dlq(Topics.WEBHOOKS_DELIVERIES));
+        for (int tier = 1; tier <= Topics.WEBHOOKS_RETRY_TIERS; tier++) {
+            assertThat(names).contains("webhooks.retry." + tier);
+            assertThat(names).doesNotContain(Topics.dlq(Topics.webhooksRetry(tier))); // one dead-letter topic for all
+        }
+        // a delivery is retried until its endpoint has failed for 24 h (the default), then dead-lettered
+        long day = 24L * 3600 * 1000;
+        assertThat(spec(Topics.WEBHOOKS_DELIVERIES).retentionMs()).isGreaterThan(day);
+        assertThat(spec(Topics.webhooksRetry(Topics.WEBHOOKS_RETRY_TIERS)).retentionMs()).isGreaterThan(day);
+        assertThat(spec(Topics.WEBHOOKS_DELIVERIES).configs()).containsEntry("cleanup.policy", "delete");
+    }
+
+    @Test
     void stateTopicsAreCompactedAndKeptForever() {
         for (String topic : List.of(Topics.DNS_CACHE, Topics.PROVISIONING_DOMAINS, Topics.PROVISIONING_USERS,
                 Topics.PROVISIONING_RECIPIENTS, Topics.PROVISIONING_SUPPRESSIONS)) {

@@ -1,6 +1,7 @@
 package org.securemail.provisioning.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.securemail.common.net.NetworkPolicy;
@@ -64,6 +65,85 @@ public interface ProvisioningConfig {
     Quarantine quarantine();
 
     Suppression suppression();
+
+    Webhooks webhooks();
+
+    /** Webhooks per tenant ({@code docs/provisioning-api.md}, "Webhooks"; ADR 0078). */
+    interface Webhooks {
+
+        /** Endpoints one tenant may have. */
+        @WithDefault("10")
+        int maxPerTenant();
+
+        /**
+         * Whether {@code http:} endpoints are allowed beside {@code https:}. Off in production: an event carries mail
+         * metadata and its signature does not hide it. The tests turn it on for their loopback receiver.
+         */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /**
+         * Where an endpoint may point: the next hops' rule (ADR 0059), checked on the URL when it is given and on every
+         * address its host resolves to before each send. Ports: HTTPS ports unless an operator lists more.
+         */
+        WebhookNetwork network();
+
+        interface WebhookNetwork extends NetworkSettings {
+            @Override
+            @WithDefault("443,8443")
+            String allowedPorts();
+        }
+
+        /** Longest wait for the TCP (and TLS) connection to an endpoint. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Longest one attempt may take, from the DNS lookup to the response's status line. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Longest the lookup of an endpoint's host (through the DNS service) may take. */
+        @WithDefault("5s")
+        Duration dnsDeadline();
+
+        /**
+         * Delay before attempt n+1 after attempt n failed, one per retry tier ({@code webhooks.retry.1..5}); the last
+         * repeats until the endpoint answers or is disabled.
+         */
+        @WithDefault("10s,1m,5m,30m,2h")
+        List<Duration> retryDelays();
+
+        /** An endpoint whose attempts have all failed for this long (since its last success) is disabled. */
+        @WithDefault("24h")
+        Duration disableAfter();
+
+        /** Sends in progress at once in this replica. */
+        @WithDefault("32")
+        int maxInFlight();
+
+        /**
+         * Sends in progress at once to one endpoint in this replica; a delivery beyond it waits on the first retry tier
+         * (not counted as an attempt), so a slow endpoint cannot take every slot.
+         */
+        @WithDefault("4")
+        int maxInFlightPerEndpoint();
+
+        /**
+         * Base64 of 32 bytes: the key that seals endpoint secrets in the database (AES-256-GCM). Without it secrets are
+         * stored as they are (a warning at start); with it, both forms are read.
+         */
+        Optional<String> secretKey();
+
+        /**
+         * PEM files of the certificates (or CAs) webhook endpoints are trusted with, instead of the JDK's trust store:
+         * for an operator whose tenants' endpoints use a private CA, and for the tests' TLS receiver.
+         */
+        Optional<List<String>> trustCertificates();
+
+        /** After a secret is rotated, events carry a signature with the old one too for this long. */
+        @WithDefault("24h")
+        Duration rotationOverlap();
+    }
 
     /** Suppression lists ({@code docs/provisioning-api.md}, "Suppression lists"; ADR 0075). */
     interface Suppression {

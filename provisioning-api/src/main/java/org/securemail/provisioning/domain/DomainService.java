@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,6 +26,7 @@ import org.securemail.provisioning.domain.verification.DomainVerifications;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.error.FieldError;
 import org.securemail.provisioning.error.ProblemType;
+import org.securemail.provisioning.network.RemoteHosts;
 import org.securemail.provisioning.outbox.Outbox;
 import org.securemail.provisioning.policy.PolicyDtos.PolicyInput;
 import org.securemail.provisioning.policy.PolicyMode;
@@ -42,9 +42,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class DomainService {
-
-    private static final Pattern IP_LITERAL =
-            Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|\\[?[0-9a-fA-F.]*:[0-9a-fA-F:.]*\\]?");
 
     @Inject
     DomainRepository domains;
@@ -174,15 +171,7 @@ public class DomainService {
         List<NextHop> hops = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             NextHopInput in = inputs.get(i);
-            String field = "nextHops[" + i + "].host";
-            String raw = in.host().trim();
-            String host = isIpLiteral(raw)
-                    ? raw.replace("[", "").replace("]", "")
-                    : DomainNames.normalise(raw).orElseThrow(() -> invalid(field, "not a valid host name or IP address: " + raw));
-            if (isIpLiteral(raw) && !network.allowsLiteral(host)) {
-                throw invalid(field, "an internal address (loopback, private, link-local, multicast or unspecified)"
-                        + " is not a next hop this service connects to: " + host);
-            }
+            String host = RemoteHosts.normalise("nextHops[" + i + "].host", in.host(), network);
             if (in.port() > 0 && !network.allowsPort(in.port())) {
                 throw invalid("nextHops[" + i + "].port", "next hops must use an SMTP port ("
                         + config.network().allowedPorts() + "): " + in.port());
@@ -191,10 +180,6 @@ public class DomainService {
         }
         hops.sort(Comparator.comparingInt(NextHop::preference));
         return List.copyOf(hops);
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return IP_LITERAL.matcher(host).matches();
     }
 
     private static void requireHopsWhenInbound(boolean inbound, List<NextHop> hops) {

@@ -113,10 +113,12 @@ public class IdempotencyInterceptor {
         }
         String body;
         try {
-            body = response.getEntity() == null ? null : json.writeValueAsString(response.getEntity());
-        } catch (JsonProcessingException e) {
+            JsonNode tree = response.getEntity() == null ? null : json.valueToTree(response.getEntity());
+            without(tree, "secret"); // a webhook's signing secret is shown once and kept sealed, never here (ADR 0078)
+            body = tree == null ? null : json.writeValueAsString(tree);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
             LOG.warnf("%s: the answer could not be kept (%s); a retry with this key runs again",
-                    IdempotencyKey.HEADER, e.getOriginalMessage());
+                    IdempotencyKey.HEADER, e.getMessage());
             return store.release(key);
         }
         if (body != null && body.getBytes(StandardCharsets.UTF_8).length > settings.maxStoredBody()) {
@@ -156,19 +158,20 @@ public class IdempotencyInterceptor {
     private String fingerprint(InvocationContext ctx) throws JsonProcessingException {
         Method m = ctx.getMethod();
         JsonNode params = json.valueToTree(ctx.getParameters());
-        withoutPasswords(params);
+        without(params, "password");
         return IdempotencyKey.fingerprint(m.getDeclaringClass().getName() + "#" + m.getName(), uri.getPath(),
                 json.writeValueAsString(params));
     }
 
-    private static void withoutPasswords(JsonNode node) {
+    /** Removes every field called {@code field}, at any depth. */
+    private static void without(JsonNode node, String field) {
         if (node instanceof ObjectNode object) {
-            object.remove("password");
+            object.remove(field);
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
-                withoutPasswords(it.next().getValue());
+                without(it.next().getValue(), field);
             }
         } else if (node != null && node.isArray()) {
-            node.forEach(IdempotencyInterceptor::withoutPasswords);
+            node.forEach(n -> without(n, field));
         }
     }
 }

@@ -34,6 +34,7 @@ import org.securemail.provisioning.auth.Caller;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.error.ProblemType;
 import org.securemail.provisioning.quarantine.QuarantineDtos.QuarantinedMessage;
+import org.securemail.provisioning.webhook.WebhookEvents;
 
 /**
  * Quarantined mail: the index fed from {@code mail.quarantine}, and the tenant's decisions on it. Every query filters
@@ -67,6 +68,9 @@ public class QuarantineService {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    WebhookEvents webhooks;
 
     private ObjectMapper json;
     /** Releases in progress: each holds a worker thread and up to one 25 MiB record. */
@@ -112,16 +116,25 @@ public class QuarantineService {
         List<String> recipients = env.recipients().stream().limit(MAX_RECIPIENTS).toList();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime at = env.receivedAt() == null ? now : env.receivedAt().atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery("INSERT INTO quarantined_message (" + COLUMNS + ", kafka_partition, kafka_offset)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-                        + " ON CONFLICT (kafka_partition, kafka_offset) DO NOTHING")
-                .execute(Tuple.from(new Object[] {UUID.randomUUID(), cut(env.queueId(), 64), tenant(env.tenantId()),
-                        cut(env.sender() == null ? "" : env.sender(), 512), write(recipients), cut(action, 16),
-                        write(reasons), (long) size, at, QuarantineState.HELD.name(), now, partition, offset}))
+        UUID id = UUID.randomUUID();
+        UUID tenant = tenant(env.tenantId());
+        String queueId = cut(env.queueId(), 64);
+        String sender = cut(env.sender() == null ? "" : env.sender(), 512);
+        String kept = cut(action, 16);
+        // the first indexing of a record also queues its message.quarantined webhooks, in the same transaction
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO quarantined_message (" + COLUMNS
+                                + ", kafka_partition, kafka_offset) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+                                + " $12, $13) ON CONFLICT (kafka_partition, kafka_offset) DO NOTHING RETURNING id")
+                        .execute(Tuple.from(new Object[] {id, queueId, tenant, sender, write(recipients), kept,
+                                write(reasons), (long) size, at, QuarantineState.HELD.name(), now, partition, offset}))
+                        .chain(rows -> rows.size() == 0 || tenant == null ? Uni.createFrom().item(0)
+                                : webhooks.quarantined(conn, tenant, id, queueId, sender, recipients, kept, reasons,
+                                        at.toInstant(), partition, offset)))
                 .onFailure().invoke(e -> LOG.warnf("held mail %s (partition %d, offset %d) not indexed yet, retrying: %s",
                         key, partition, offset, e.toString()))
                 // PostgreSQL away: the channel waits and the record stays in Kafka; held mail is never left unindexed
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
+                .invoke(webhooks::committed)
                 .invoke(() -> registry.counter("provisioning.quarantine.held", "action", action).increment())
                 .replaceWithVoid();
     }

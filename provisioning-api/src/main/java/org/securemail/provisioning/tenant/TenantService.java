@@ -14,6 +14,7 @@ import org.securemail.provisioning.tenant.TenantDtos.CreateTenant;
 import org.securemail.provisioning.tenant.TenantDtos.TenantView;
 import org.securemail.provisioning.tenant.TenantDtos.UpdateTenant;
 import org.securemail.provisioning.suppression.SuppressionService;
+import org.securemail.provisioning.webhook.WebhookService;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,9 @@ public class TenantService {
 
     @Inject
     SuppressionService suppressions;
+
+    @Inject
+    WebhookService webhooks;
 
     @Inject
     TenantRepository tenants;
@@ -76,6 +80,8 @@ public class TenantService {
                             "DELETE FROM api_key WHERE tenant_id = :t").setParameter("t", id).executeUpdate())
                             // its suppression list goes with it, a tombstone each (the relay finds them on its poll)
                             .chain(() -> suppressions.removeAllOf(id))
+                            // and its webhooks (deliveries still queued for them are dropped when they come up)
+                            .chain(() -> webhooks.removeAllOf(id))
                             .chain(() -> tenants.delete(t));
                 })));
     }

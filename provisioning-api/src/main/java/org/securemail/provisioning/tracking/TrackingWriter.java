@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -21,6 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
@@ -30,6 +34,8 @@ import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.provisioning.suppression.BounceSuppressions;
 import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
+import org.securemail.provisioning.webhook.WebhookEvents;
+import org.securemail.provisioning.webhook.WebhookEvents.NewMessage;
 
 /**
  * Writes the tracking tables, a batch of records at a time (what one Kafka poll returned): one transaction, one
@@ -44,7 +50,8 @@ import org.securemail.provisioning.tracking.TrackingDtos.RecipientStatus;
  *
  * <p>Hard bounces of submitted mail go onto the tenant's suppression list in the same transaction
  * ({@link BounceSuppressions}; ADR 0075), once both the bounce and the message's accept record are written, whichever
- * came first.
+ * came first. Webhook deliveries of the attempts are queued the same way ({@link WebhookEvents}; ADR 0078), for the
+ * attempts and messages each transaction inserted (so a redelivered record queues nothing).
  */
 @ApplicationScoped
 public class TrackingWriter {
@@ -54,14 +61,16 @@ public class TrackingWriter {
     static final int MAX_CHECKS = 50;
 
     private static final String INSERT_MESSAGE = "INSERT INTO tracked_message (queue_id, tenant_id, sender, direction,"
-            + " client_ip, size_bytes, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id) DO NOTHING";
+            + " client_ip, size_bytes, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id) DO NOTHING"
+            + " RETURNING queue_id";
     private static final String INSERT_RECIPIENT = "INSERT INTO tracked_recipient (queue_id, recipient, status,"
             + " attempts, updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (queue_id, recipient) DO NOTHING";
     private static final String INSERT_INSPECTION = "INSERT INTO tracked_inspection (queue_id, action, checks, reasons,"
             + " failed_open, passes, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (queue_id, action) DO NOTHING";
     private static final String INSERT_ATTEMPT = "INSERT INTO tracked_attempt (queue_id, recipient, attempt, outcome,"
             + " remote_host, reply, next_attempt_at, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            + " ON CONFLICT (queue_id, recipient, attempt, outcome) DO NOTHING";
+            + " ON CONFLICT (queue_id, recipient, attempt, outcome) DO NOTHING"
+            + " RETURNING queue_id, recipient, attempt, outcome";
     private static final String UPSERT_RECIPIENT = "INSERT INTO tracked_recipient (queue_id, recipient, status,"
             + " attempts, updated_at) VALUES ($1, $2, $3, $4, $5)"
             + " ON CONFLICT (queue_id, recipient) DO UPDATE SET status = EXCLUDED.status,"
@@ -81,6 +90,13 @@ public class TrackingWriter {
     @Inject
     BounceSuppressions suppressions;
 
+    @Inject
+    WebhookEvents webhooks;
+
+    /** What a transaction did beyond the tracking rows: hard bounces listed, webhook deliveries queued. */
+    private record Written(BounceSuppressions.Added suppressed, int webhooks) {
+    }
+
     /** Events from other services may gain fields; tracking must not reject them for that. */
     private ObjectMapper events;
 
@@ -94,18 +110,21 @@ public class TrackingWriter {
         List<Tuple> messages = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
         List<String> queueIds = new ArrayList<>();
+        Map<String, NewMessage> described = new HashMap<>();
         for (TrackedRecord r : records) {
             MailEnvelope env = read(r, r.json(), "mail.accepted", MailEnvelope.class, TrackingWriter::complete);
             if (env != null) {
                 queueIds.add(env.queueId());
-                addMessage(env, messages, recipients);
+                addMessage(env, messages, recipients, described);
             }
         }
-        // a bounce tracked before its accept record (different topics) is looked at now
-        return write("mail.accepted", messages.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
-                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
-                .chain(() -> suppressions.fromBounces(conn, queueIds)))
-                .invoke(suppressions::committed).replaceWithVoid();
+        // a bounce tracked before its accept record (different topics) is looked at now, and so are the webhook
+        // events of attempts tracked before it (ADR 0078)
+        return write("mail.accepted", messages.size(), conn -> insertMessages(conn, messages, described)
+                .chain(inserted -> batch(conn, INSERT_RECIPIENT, recipients)
+                        .chain(() -> suppressions.fromBounces(conn, queueIds))
+                        .chain(added -> webhooks.fromNewMessages(conn, inserted).map(n -> new Written(added, n)))))
+                .invoke(this::committed).replaceWithVoid();
     }
 
     /**
@@ -117,6 +136,7 @@ public class TrackingWriter {
         List<Tuple> messages = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
         List<Tuple> rows = new ArrayList<>();
+        Map<String, NewMessage> described = new HashMap<>();
         for (TrackedRecord r : records) {
             InspectionSummary s = read(r, r.json(), "inspection", InspectionSummary.class,
                     x -> r.key() != null && x.action() != null && x.at() != null);
@@ -129,7 +149,7 @@ public class TrackingWriter {
                 if (env == null) {
                     continue;
                 }
-                addMessage(env, messages, recipients);
+                addMessage(env, messages, recipients, described);
             }
             try {
                 rows.add(Tuple.from(new Object[] {r.key(), s.action(),
@@ -140,20 +160,26 @@ public class TrackingWriter {
                 skip("inspection", r, e);
             }
         }
-        return write("inspection", rows.size(), conn -> batch(conn, INSERT_MESSAGE, messages)
-                .chain(() -> batch(conn, INSERT_RECIPIENT, recipients))
-                .chain(() -> batch(conn, INSERT_INSPECTION, rows))).replaceWithVoid();
+        return write("inspection", rows.size(), conn -> insertMessages(conn, messages, described)
+                .chain(inserted -> batch(conn, INSERT_RECIPIENT, recipients)
+                        .chain(() -> batch(conn, INSERT_INSPECTION, rows))
+                        .chain(() -> webhooks.fromNewMessages(conn, inserted))
+                        .map(n -> new Written(BounceSuppressions.Added.NONE, n))))
+                .invoke(this::committed).replaceWithVoid();
     }
 
     private static boolean complete(MailEnvelope e) {
         return e.queueId() != null && !e.queueId().isBlank() && e.receivedAt() != null;
     }
 
-    private static void addMessage(MailEnvelope env, List<Tuple> messages, List<Tuple> recipients) {
+    private static void addMessage(MailEnvelope env, List<Tuple> messages, List<Tuple> recipients,
+            Map<String, NewMessage> described) {
         OffsetDateTime at = utc(env.receivedAt());
-        messages.add(Tuple.from(new Object[] {env.queueId(), parseTenant(env.tenantId()),
-                env.sender() == null ? "" : env.sender(), env.direction() == null ? null : env.direction().name(),
-                env.clientIp(), env.size(), at}));
+        UUID tenant = parseTenant(env.tenantId());
+        String sender = env.sender() == null ? "" : env.sender();
+        String direction = env.direction() == null ? null : env.direction().name();
+        messages.add(Tuple.from(new Object[] {env.queueId(), tenant, sender, direction, env.clientIp(), env.size(), at}));
+        described.putIfAbsent(env.queueId(), new NewMessage(env.queueId(), tenant, sender, direction));
         for (String rcpt : env.recipients()) {
             recipients.add(Tuple.of(env.queueId(), rcpt, RecipientStatus.QUEUED.name(), 0, at));
         }
@@ -164,6 +190,7 @@ public class TrackingWriter {
         List<Tuple> attempts = new ArrayList<>();
         List<Tuple> recipients = new ArrayList<>();
         List<String> bounced = new ArrayList<>();
+        Map<String, DeliveryEvent> byAttempt = new HashMap<>();
         for (TrackedRecord r : records) {
             DeliveryEvent e = read(r, r.json(), "delivery.events", DeliveryEvent.class,
                     x -> x.queueId() != null && x.recipient() != null && x.outcome() != null && x.at() != null);
@@ -178,11 +205,52 @@ public class TrackingWriter {
             attempts.add(Tuple.from(new Object[] {e.queueId(), e.recipient(), e.attempt(), status, e.remoteHost(),
                     e.reply(), e.nextAttemptAt() == null ? null : utc(e.nextAttemptAt()), at}));
             recipients.add(Tuple.of(e.queueId(), e.recipient(), status, e.attempt(), at));
+            byAttempt.putIfAbsent(attemptKey(e.queueId(), e.recipient(), e.attempt(), status), e);
         }
-        return write("delivery.events", attempts.size(), conn -> batch(conn, INSERT_ATTEMPT, attempts)
-                .chain(() -> batch(conn, UPSERT_RECIPIENT, recipients))
-                .chain(() -> suppressions.fromBounces(conn, bounced)))
-                .invoke(suppressions::committed).replaceWithVoid();
+        // the attempts new to the table (a redelivered event inserts nothing) are what webhooks report
+        return write("delivery.events", attempts.size(), conn -> conn.preparedQuery(INSERT_ATTEMPT)
+                .executeBatch(attempts).map(rows -> {
+                    List<DeliveryEvent> inserted = new ArrayList<>();
+                    for (RowSet<Row> set = rows; set != null; set = set.next()) {
+                        for (Row row : set) {
+                            inserted.add(byAttempt.get(attemptKey(row.getString("queue_id"), row.getString("recipient"),
+                                    row.getInteger("attempt"), row.getString("outcome"))));
+                        }
+                    }
+                    return inserted;
+                })
+                .chain(inserted -> batch(conn, UPSERT_RECIPIENT, recipients)
+                        .chain(() -> suppressions.fromBounces(conn, bounced))
+                        .chain(added -> webhooks.fromDeliveries(conn, inserted).map(n -> new Written(added, n)))))
+                .invoke(this::committed).replaceWithVoid();
+    }
+
+    private static String attemptKey(String queueId, String recipient, int attempt, String outcome) {
+        return queueId + '\u0000' + recipient + '\u0000' + attempt + '\u0000' + outcome;
+    }
+
+    /** Inserts the message rows; returns those new to the table, as webhooks need them. */
+    private static Uni<List<NewMessage>> insertMessages(SqlConnection conn, List<Tuple> messages,
+            Map<String, NewMessage> described) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return conn.preparedQuery(INSERT_MESSAGE).executeBatch(messages).map(rows -> {
+            List<NewMessage> inserted = new ArrayList<>();
+            for (RowSet<Row> set = rows; set != null; set = set.next()) {
+                for (Row row : set) {
+                    inserted.add(described.get(row.getString("queue_id")));
+                }
+            }
+            return inserted;
+        });
+    }
+
+    private void committed(Written written) {
+        if (written != null) {
+            suppressions.committed(written.suppressed());
+            webhooks.committed(written.webhooks());
+        }
     }
 
     private <T> T read(TrackedRecord r, String json, String source, Class<T> type, Predicate<T> complete) {

@@ -89,6 +89,10 @@ class PagingTest {
             public Suppression suppression() {
                 throw new UnsupportedOperationException();
             }
+
+            public Webhooks webhooks() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }
