@@ -106,15 +106,24 @@ class IncidentInMiniatureTest {
 
     @Test
     void aHundredOfFourHundredDomainsOnTwoDeadServersWithFreshDomainsArriving() throws Exception {
+        List<String> knownDead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList();
+        LoadRun run = hundredOfFourHundredOnDeadServers(knownDead);
+
+        report("100 of 400 domains on dead servers, fresh ones arriving", run);
+        assertInvariants(run);
+        assertRecovery(knownDead.get(0));
+    }
+
+    /** 300 healthy zones (warmed up), 100 known ones and fresh ones on dead servers; a quarter of the load dead. */
+    private LoadRun hundredOfFourHundredOnDeadServers(List<String> knownDead) throws Exception {
         List<String> healthy = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "ok" + i + ".test").toList();
         healthy.forEach(zone -> resolver.zone(zone).ttl(300));
         resolver.otherZones().mode(Mode.DEAD);
-        List<String> knownDead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList();
         warmUp(healthy);
         AtomicInteger fresh = new AtomicInteger();
         AtomicInteger freshDomains = new AtomicInteger();
 
-        LoadRun run = new LoadRun().run(engine.lookups, 500, LOAD, () -> {
+        return new LoadRun().run(engine.lookups, 500, LOAD, () -> {
             boolean isDead = random.nextInt(4) == 0;
             boolean miss = random.nextBoolean();
             String zone;
@@ -128,10 +137,6 @@ class IncidentInMiniatureTest {
             String name = miss ? "n" + fresh.incrementAndGet() + "." + zone : "www." + zone;
             return new LoadRun.Lookup(name, DnsType.A, (isDead ? "dead" : "healthy") + (miss ? "-miss" : "-repeat"));
         });
-
-        report("100 of 400 domains on dead servers, fresh ones arriving", run);
-        assertInvariants(run);
-        assertRecovery(knownDead.get(0));
     }
 
     /**
@@ -142,28 +147,8 @@ class IncidentInMiniatureTest {
     @Test
     void aSixteenSlotResolverIsNeverMoreThanHalfFullWithoutConfiguration() throws Exception {
         start(16);
-        List<String> healthy = java.util.stream.IntStream.range(0, 300).mapToObj(i -> "ok" + i + ".test").toList();
-        healthy.forEach(zone -> resolver.zone(zone).ttl(300));
-        resolver.otherZones().mode(Mode.DEAD);
-        List<String> knownDead = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList();
-        warmUp(healthy);
-        AtomicInteger fresh = new AtomicInteger();
-        AtomicInteger freshDomains = new AtomicInteger();
-
-        LoadRun run = new LoadRun().run(engine.lookups, 500, LOAD, () -> {
-            boolean isDead = random.nextInt(4) == 0;
-            boolean miss = random.nextBoolean();
-            String zone;
-            if (!isDead) {
-                zone = healthy.get(random.nextInt(healthy.size()));
-            } else if (random.nextBoolean()) {
-                zone = "newly" + freshDomains.incrementAndGet() + ".test";
-            } else {
-                zone = knownDead.get(random.nextInt(knownDead.size()));
-            }
-            String name = miss ? "n" + fresh.incrementAndGet() + "." + zone : "www." + zone;
-            return new LoadRun.Lookup(name, DnsType.A, (isDead ? "dead" : "healthy") + (miss ? "-miss" : "-repeat"));
-        });
+        LoadRun run = hundredOfFourHundredOnDeadServers(
+                java.util.stream.IntStream.range(0, 100).mapToObj(i -> "hosted" + i + ".test").toList());
 
         report("a 16-slot resolver, no limit configured", run);
         assertThat(resolver.maxSlotsUsed()).as("resolver slots used at most (of 16)").isLessThanOrEqualTo(8);
