@@ -211,8 +211,9 @@ public final class QueryLimits {
      * <ul>
      * <li>At the per-upstream cap, every query is refused.</li>
      * <li>At the learned limit ({@link #limit(UpstreamHealth)}: the queries the upstream may work on, slow and abandoned
-     * ones included), every query is refused; the caller waits a little for room. Without {@code dns.limits.adaptive}
-     * the learned limit is the per-upstream cap.</li>
+     * ones included), every query is refused: "limit" while some of them are young (the caller waits a little for
+     * room), "upstream" when all of them are slow (BUSY at once). Without {@code dns.limits.adaptive} the learned limit
+     * is the per-upstream cap.</li>
      * <li>A proven zone's query is refused by nothing else.</li>
      * <li>A suspect zone's query is refused while the slow budget is spent.</li>
      * <li>An unknown zone's query counts with every query of a zone not proven in flight at the upstream (the slow
@@ -234,7 +235,10 @@ public final class QueryLimits {
         int budget = slowBudget(upstream);
         int limit = limit(upstream);
         if (inFlight >= limit) {
-            return LIMIT;
+            // a limit full of slow queries (dead zones' during an outage) frees no slot within a round trip: BUSY at
+            // once like the cap, so the caller's stale answer is served without a wait (ADR 0066); with young queries
+            // in flight a slot is moments away and the caller may wait for it
+            return inFlight > slow ? LIMIT : "upstream";
         }
         return switch (trust) {
             case PROVEN -> null;
