@@ -23,6 +23,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.securemail.common.mail.DomainNames;
 import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.messaging.KafkaOutbox;
 import org.securemail.delivery.routing.RouteResolver;
@@ -46,6 +47,7 @@ import org.securemail.dns.client.DnsResolver;
 public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+    private static final MessageLog MAIL = MessageLog.of(DeliveryService.class);
 
     @Inject
     DeliveryConfig config;
@@ -172,25 +174,27 @@ public class DeliveryService {
             work = process(item);
         } catch (RuntimeException e) {
             gate.release();
-            LOG.errorf(e, "delivery of %s could not start; the record is dead-lettered", item.queueId());
+            MAIL.error(item.queueId(), e, "delivery of %s could not start; the record is dead-lettered",
+                    item.queueId());
             message.nack(e);
             return;
         }
         work.subscribe().with(
                         done -> {
                             gate.release();
-                            LOG.debugf("%s: finished; acknowledging its record", item.queueId());
+                            MAIL.debug(item.queueId(), "%s: finished; acknowledging its record", item.queueId());
                             message.ack();
                         },
                         failure -> {
                             gate.release();
                             if (shutdown.over()) {
                                 // the connector is closing (its producers too): not a reason to give up on the mail
-                                LOG.debugf("delivery of %s interrupted by the shutdown (%s); its record is left"
-                                        + " for redelivery", item.queueId(), failure.getMessage());
+                                MAIL.debug(item.queueId(), "delivery of %s interrupted by the shutdown (%s); its record"
+                                        + " is left for redelivery", item.queueId(), failure.getMessage());
                                 return;
                             }
-                            LOG.errorf(failure, "delivery of %s failed; the record is dead-lettered", item.queueId());
+                            MAIL.error(item.queueId(), failure, "delivery of %s failed; the record is dead-lettered",
+                                    item.queueId());
                             message.nack(failure);
                         });
     }
@@ -199,7 +203,7 @@ public class DeliveryService {
         List<String> pending = item.envelope().recipients().stream().distinct()
                 .filter(r -> !state.isFinal(item.queueId(), r)).toList();
         if (pending.isEmpty()) {
-            LOG.debugf("%s: every recipient already has a final outcome", item.queueId());
+            MAIL.debug(item.queueId(), "%s: every recipient already has a final outcome", item.queueId());
             return Uni.createFrom().voidItem();
         }
         Map<String, List<String>> byDomain = new LinkedHashMap<>();

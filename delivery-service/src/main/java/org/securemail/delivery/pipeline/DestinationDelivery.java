@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.delivery.pipeline.RecipientOutcome.Requeue;
 import org.securemail.delivery.routing.Route;
 import org.securemail.delivery.routing.RouteResolver;
@@ -27,7 +27,7 @@ import org.securemail.delivery.smtp.Transaction;
  */
 final class DestinationDelivery {
 
-    private static final Logger LOG = Logger.getLogger(DestinationDelivery.class);
+    private static final MessageLog LOG = MessageLog.of(DestinationDelivery.class);
 
     private final MeterRegistry registry;
     private final Counter temporaryRouting;
@@ -80,7 +80,7 @@ final class DestinationDelivery {
                     return send(item, domain, (Route.Hosts) route, recipients, content);
                 })
                 .onFailure(e -> !(e instanceof ShutdownDrain.ShuttingDown) && !shutdown.over()).recoverWithItem(e -> {
-                    LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
+                    LOG.error(item.queueId(), e, "unexpected failure delivering %s to %s", item.queueId(), domain);
                     return RecipientOutcome.all(recipients, AttemptResult.temporary(
                             "451 4.3.0 local error: " + e.getClass().getSimpleName(), null));
                 })
