@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.config.IngestConfig;
 
@@ -41,6 +42,7 @@ import org.securemail.ingest.config.IngestConfig;
 public class KafkaMailQueue implements MailQueue {
 
     private static final Logger LOG = Logger.getLogger(KafkaMailQueue.class);
+    private static final MessageLog MAIL = MessageLog.of(KafkaMailQueue.class);
 
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService sender;
@@ -129,8 +131,8 @@ public class KafkaMailQueue implements MailQueue {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {
                             if (!acked.complete(null)) {
-                                LOG.warnf("%s: acknowledged by the broker after the client was told 451; "
-                                        + "its retry will be a duplicate", envelope.queueId());
+                                MAIL.warn(envelope.queueId(), "%s: acknowledged by the broker after the client was"
+                                        + " told 451; its retry will be a duplicate", envelope.queueId());
                             }
                         } else {
                             acked.completeExceptionally(error);

@@ -27,6 +27,7 @@ import org.securemail.common.mail.DomainNames;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.inspect.dnsbl.DnsblZone;
@@ -45,6 +46,7 @@ import org.securemail.ingest.inspect.dnsbl.DnsblZone;
 public final class InspectionStage {
 
     private static final Logger LOG = Logger.getLogger(InspectionStage.class);
+    private static final MessageLog MAIL = MessageLog.of(InspectionStage.class);
     /** The Kafka header with the verdict on a quarantined message (JSON {@link QuarantineNote}). */
     public static final String VERDICT_HEADER = "sm-verdict";
 
@@ -135,7 +137,8 @@ public final class InspectionStage {
         }, failure -> {
             memory.release(kib);
             gate.release();
-            LOG.errorf(failure, "inspection of %s failed; the record is dead-lettered", envelope.queueId());
+            MAIL.error(envelope.queueId(), failure, "inspection of %s failed; the record is dead-lettered",
+                    envelope.queueId());
             message.nack(failure);
         });
     }
@@ -143,6 +146,7 @@ public final class InspectionStage {
     Uni<Void> process(MailEnvelope envelope, byte[] raw, ParkState park) {
         if (envelope.direction() != Direction.INBOUND) {
             count("passed");
+            MAIL.debug(envelope.queueId(), "%s: passed to mail.ready (not inbound)", envelope.queueId());
             return write(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
         }
         Instant now = clock.instant();
@@ -167,8 +171,8 @@ public final class InspectionStage {
         boolean waitedEnough = !now.isBefore(pass.firstSeenAt().plus(settings.maxWait()));
         if (!awaited.isEmpty() && !waitedEnough) {
             count("parked");
-            LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), awaited, pass.passes(),
-                    settings.parkDelay());
+            MAIL.debug(envelope.queueId(), "%s: %s not final (pass %d); parked for %s", envelope.queueId(), awaited,
+                    pass.passes(), settings.parkDelay());
             ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()),
                     awaited);
             Map<String, byte[]> headers = envelopeHeaders(envelope);
@@ -179,8 +183,8 @@ public final class InspectionStage {
                 : report;
         if (!awaited.isEmpty()) {
             count("failed-open");
-            LOG.infof("%s: %s still not final after %s; going on with temperror recorded (fail open)",
-                    envelope.queueId(), awaited, Duration.between(pass.firstSeenAt(), now));
+            MAIL.info(envelope.queueId(), "%s: %s still not final after %s; going on with temperror recorded (fail"
+                    + " open)", envelope.queueId(), awaited, Duration.between(pass.firstSeenAt(), now));
         }
         byte[] stamped = stamp(raw, final_);
         Map<Verdict, List<String>> groups = new LinkedHashMap<>();
@@ -195,10 +199,14 @@ public final class InspectionStage {
             headers.put(MailHeaders.INSPECTION, json(new InspectionSummary(clock.instant(), verdict.action().name(),
                     final_.lines(), verdict.reasons(), awaited, pass.passes())));
             if (verdict.action() == Verdict.Action.DELIVER) {
+                if (MAIL.isDebugEnabled()) {
+                    MAIL.debug(envelope.queueId(), "%s: DELIVER for %s: %s", envelope.queueId(), group.getValue(),
+                            final_.lines());
+                }
                 writes.add(write(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
             } else {
-                LOG.infof("%s: %s for %s: %s", envelope.queueId(), verdict.action(), group.getValue(),
-                        verdict.reasons());
+                MAIL.info(envelope.queueId(), "%s: %s for %s: %s", envelope.queueId(), verdict.action(),
+                        group.getValue(), verdict.reasons());
                 headers.put(VERDICT_HEADER, json(new QuarantineNote(verdict.action(), verdict.reasons(), awaited,
                         clock.instant())));
                 writes.add(write(Topics.MAIL_QUARANTINE, envelope.queueId(), stamped, headers));
@@ -214,7 +222,7 @@ public final class InspectionStage {
      */
     private Uni<Void> write(String topic, String key, byte[] value, Map<String, byte[]> headers) {
         return Uni.createFrom().deferred(() -> outbox.send(topic, key, value, headers))
-                .onFailure().invoke(e -> LOG.warnf("%s: writing to %s failed (%s); trying again", key, topic,
+                .onFailure().invoke(e -> MAIL.warn(key, "%s: writing to %s failed (%s); trying again", key, topic,
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(25);
     }
