@@ -64,11 +64,20 @@ public class AcceptService {
      * message skips the inspection stage ({@link MailQueue#enqueue(MailEnvelope, byte[], byte[])}).
      */
     public Future<Reply> accept(MailEnvelope envelope, byte[] message, byte[] inspection, String listener) {
+        return accept(envelope, message, inspection, listener, null);
+    }
+
+    /**
+     * As {@link #accept(MailEnvelope, byte[], byte[], String)}; {@code trace}, when not null, is the transaction's
+     * trace context, which the record carries in its headers (MailQueue).
+     */
+    public Future<Reply> accept(MailEnvelope envelope, byte[] message, byte[] inspection, String listener,
+            io.opentelemetry.context.Context trace) {
         Context context = vertx.getOrCreateContext();
         Promise<Reply> reply = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         long started = System.nanoTime();
-        CompletableFuture<Void> stored = queue.enqueue(envelope, message, inspection).toCompletableFuture();
+        CompletableFuture<Void> stored = queue.enqueue(envelope, message, inspection, trace).toCompletableFuture();
         long timer = vertx.setTimer(deadline.toMillis(), id -> {
             if (decided.compareAndSet(false, true)) {
                 stored.cancel(false); // a send still waiting in the queue must not happen after this 451
