@@ -189,7 +189,7 @@ public class KafkaMailQueue implements MailQueue {
         Span span = tracing.start(record.topic() + " publish", SpanKind.PRODUCER, trace, record.key());
         span.setAttribute("messaging.system", "kafka");
         span.setAttribute("messaging.destination.name", record.topic());
-        span.setAttribute("messaging.operation.type", "publish");
+        span.setAttribute("messaging.operation", "publish");
         span.setAttribute("messaging.kafka.message.key", record.key());
         tracing.inject(MessageTracing.context(trace, span, record.key()), record.headers());
         return span;
