@@ -18,11 +18,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.securemail.common.mail.DomainNames;
 import org.securemail.common.delivery.DeliveryEvent;
+import org.securemail.common.observe.MessageLog;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.messaging.KafkaOutbox;
 import org.securemail.delivery.routing.RouteResolver;
@@ -46,6 +52,7 @@ import org.securemail.dns.client.DnsResolver;
 public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+    private static final MessageLog MAIL = MessageLog.of(DeliveryService.class);
 
     @Inject
     DeliveryConfig config;
@@ -70,6 +77,9 @@ public class DeliveryService {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    MessageTracing tracing;
 
     private DestinationScheduler scheduler;
     private AdmissionGate gate;
@@ -117,7 +127,7 @@ public class DeliveryService {
         shutdown = new ShutdownDrain(gate);
         String hostname = config.hostname().orElseGet(VertxSmtpTransport::defaultHeloName);
         outcomes = new OutcomeWriter(config, hostname, outbox, state, mapper, registry);
-        destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry);
+        destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry, tracing);
         admissionWait = Timer.builder("delivery.admission.wait")
                 .description("from the acceptance of a new message to the start of its delivery").register(registry);
         invalidRecords = Counter.builder("delivery.records.invalid")
@@ -167,39 +177,70 @@ public class DeliveryService {
             Duration waited = Duration.between(item.receivedAt(), Instant.now());
             admissionWait.record(waited.isNegative() ? Duration.ZERO : waited);
         }
+        Span span = tracing.enabled() ? span(item, message) : null;
         Uni<Void> work;
         try {
             work = process(item);
         } catch (RuntimeException e) {
             gate.release();
-            LOG.errorf(e, "delivery of %s could not start; the record is dead-lettered", item.queueId());
+            if (span != null) {
+                MessageTracing.fail(span, e);
+            }
+            MAIL.error(item.queueId(), e, "delivery of %s could not start; the record is dead-lettered",
+                    item.queueId());
             message.nack(e);
             return;
         }
-        work.subscribe().with(
+        // the lookups (dns-client), the attempts and the writes (KafkaOutbox) find the delivery's trace context in the
+        // subscription, on whatever thread they run
+        io.smallrye.mutiny.Context subscription = span == null ? io.smallrye.mutiny.Context.empty()
+                : MessageTracing.subscription(MessageTracing.context(parent(message), span, item.queueId()));
+        work.subscribe().with(subscription,
                         done -> {
                             gate.release();
-                            LOG.debugf("%s: finished; acknowledging its record", item.queueId());
+                            if (span != null) {
+                                span.end();
+                            }
+                            MAIL.debug(item.queueId(), "%s: finished; acknowledging its record", item.queueId());
                             message.ack();
                         },
                         failure -> {
                             gate.release();
+                            if (span != null) {
+                                MessageTracing.fail(span, failure);
+                            }
                             if (shutdown.over()) {
                                 // the connector is closing (its producers too): not a reason to give up on the mail
-                                LOG.debugf("delivery of %s interrupted by the shutdown (%s); its record is left"
-                                        + " for redelivery", item.queueId(), failure.getMessage());
+                                MAIL.debug(item.queueId(), "delivery of %s interrupted by the shutdown (%s); its record"
+                                        + " is left for redelivery", item.queueId(), failure.getMessage());
                                 return;
                             }
-                            LOG.errorf(failure, "delivery of %s failed; the record is dead-lettered", item.queueId());
+                            MAIL.error(item.queueId(), failure, "delivery of %s failed; the record is dead-lettered",
+                                    item.queueId());
                             message.nack(failure);
                         });
+    }
+
+    /** The span of one delivery of a message (all its destinations), under the record's trace context. */
+    private Span span(WorkItem item, Message<byte[]> message) {
+        Span span = tracing.start("delivery", SpanKind.CONSUMER, parent(message), item.queueId());
+        span.setAttribute("securemail.attempt", item.attempt());
+        span.setAttribute("securemail.recipients", item.envelope().recipients().size());
+        return span;
+    }
+
+    /** The record's trace context: the connector's receive span, or what its headers carry. */
+    private io.opentelemetry.context.Context parent(Message<byte[]> message) {
+        return TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .orElseGet(() -> tracing.extract(message.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(IncomingKafkaRecordMetadata::getHeaders).orElse(null)));
     }
 
     Uni<Void> process(WorkItem item) {
         List<String> pending = item.envelope().recipients().stream().distinct()
                 .filter(r -> !state.isFinal(item.queueId(), r)).toList();
         if (pending.isEmpty()) {
-            LOG.debugf("%s: every recipient already has a final outcome", item.queueId());
+            MAIL.debug(item.queueId(), "%s: every recipient already has a final outcome", item.queueId());
             return Uni.createFrom().voidItem();
         }
         Map<String, List<String>> byDomain = new LinkedHashMap<>();

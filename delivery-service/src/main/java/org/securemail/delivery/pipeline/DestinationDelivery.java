@@ -7,8 +7,13 @@ import java.util.List;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.delivery.pipeline.RecipientOutcome.Requeue;
 import org.securemail.delivery.routing.Route;
 import org.securemail.delivery.routing.RouteResolver;
@@ -27,7 +32,7 @@ import org.securemail.delivery.smtp.Transaction;
  */
 final class DestinationDelivery {
 
-    private static final Logger LOG = Logger.getLogger(DestinationDelivery.class);
+    private static final MessageLog LOG = MessageLog.of(DestinationDelivery.class);
 
     private final MeterRegistry registry;
     private final Counter temporaryRouting;
@@ -41,9 +46,16 @@ final class DestinationDelivery {
     private final Timer slotTimer;
     /** The SMTP part of a session (connection, transaction), without the outcome writes that follow it. */
     private final Timer transactionTimer;
+    private final MessageTracing tracing;
 
     DestinationDelivery(RouteResolver resolver, DestinationScheduler scheduler, SmtpTransport transport,
             OutcomeWriter outcomes, ShutdownDrain shutdown, MeterRegistry registry) {
+        this(resolver, scheduler, transport, outcomes, shutdown, registry, MessageTracing.off());
+    }
+
+    DestinationDelivery(RouteResolver resolver, DestinationScheduler scheduler, SmtpTransport transport,
+            OutcomeWriter outcomes, ShutdownDrain shutdown, MeterRegistry registry, MessageTracing tracing) {
+        this.tracing = tracing;
         this.registry = registry;
         this.temporaryRouting = Counter.builder("delivery.routing.temporary.failures")
                 .description("destination groups deferred because the route could not be resolved now")
@@ -80,7 +92,7 @@ final class DestinationDelivery {
                     return send(item, domain, (Route.Hosts) route, recipients, content);
                 })
                 .onFailure(e -> !(e instanceof ShutdownDrain.ShuttingDown) && !shutdown.over()).recoverWithItem(e -> {
-                    LOG.errorf(e, "unexpected failure delivering %s to %s", item.queueId(), domain);
+                    LOG.error(item.queueId(), e, "unexpected failure delivering %s to %s", item.queueId(), domain);
                     return RecipientOutcome.all(recipients, AttemptResult.temporary(
                             "451 4.3.0 local error: " + e.getClass().getSimpleName(), null));
                 })
@@ -91,6 +103,46 @@ final class DestinationDelivery {
                         ? Uni.createFrom().failure(new ShutdownDrain.ShuttingDown())
                         : Uni.createFrom().item(outcomes));
     }
+
+    /**
+     * The SMTP session to the destination's next hops; with traces on, a {@code delivery.attempt} span under the
+     * delivery's: the next hop that answered, the hops tried, the first reply and the outcome.
+     */
+    private Uni<SessionResult> attempt(WorkItem item, String domain, Route.Hosts route, Transaction transaction) {
+        if (!tracing.enabled()) {
+            return transport.deliver(route.hops(), transaction);
+        }
+        return tracing.withParent(parent -> {
+            Span span = tracing.start("delivery.attempt", SpanKind.CLIENT, parent, item.queueId());
+            span.setAttribute("securemail.destination", domain);
+            span.setAttribute("securemail.attempt", item.attempt());
+            span.setAttribute("securemail.recipients", transaction.recipients().size());
+            return transport.deliver(route.hops(), transaction).onItemOrFailure().invoke((result, failure) -> {
+                if (failure != null) {
+                    MessageTracing.fail(span, failure);
+                    return;
+                }
+                AttemptResult first = result.results().isEmpty() ? null : result.results().values().iterator().next();
+                span.setAttribute("securemail.next_hop", first == null || first.remoteHost() == null ? "none"
+                        : first.remoteHost());
+                span.setAttribute(TRIED, result.tried());
+                span.setAttribute("securemail.connected", result.connected());
+                if (first != null) {
+                    span.setAttribute("smtp.reply", AttemptLog.bounded(first.reply()));
+                    span.setAttribute("securemail.outcome", first.kind().name());
+                }
+                long delivered = result.results().values().stream()
+                        .filter(r -> r.kind() == AttemptResult.Kind.SUCCESS).count();
+                span.setAttribute("securemail.recipients.delivered", delivered);
+                if (delivered == 0 && !result.results().isEmpty()) {
+                    span.setStatus(StatusCode.ERROR, "no recipient delivered");
+                }
+                span.end();
+            });
+        });
+    }
+
+    private static final AttributeKey<List<String>> TRIED = AttributeKey.stringArrayKey("securemail.next_hops_tried");
 
     private static boolean anyTemporary(List<RecipientOutcome> outcomes) {
         return outcomes.stream().anyMatch(o -> o.result().kind() == AttemptResult.Kind.TEMPORARY_FAILURE);
@@ -114,7 +166,7 @@ final class DestinationDelivery {
                 return Uni.createFrom().failure(new ShutdownDrain.ShuttingDown());
             }
             long start = System.nanoTime();
-            return transport.deliver(route.hops(), new Transaction(item.envelope().sender(), recipients, content))
+            return attempt(item, domain, route, new Transaction(item.envelope().sender(), recipients, content))
                     .invoke(result -> transactionTimer.record(Duration.ofNanos(System.nanoTime() - start)))
                     // record delivered recipients before the slot is given back: a delivery is "in flight" (may
                     // be repeated after a crash) only while it holds one of the destination's session slots

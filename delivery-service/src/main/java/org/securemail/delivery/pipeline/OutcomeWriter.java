@@ -16,12 +16,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import org.jboss.logging.Logger;
 import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.common.delivery.Outcome;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.bounce.DsnBuilder;
 import org.securemail.delivery.config.DeliveryConfig;
@@ -41,7 +41,7 @@ import org.securemail.delivery.state.RecipientStateStore;
  */
 final class OutcomeWriter {
 
-    private static final Logger LOG = Logger.getLogger(OutcomeWriter.class);
+    private static final MessageLog LOG = MessageLog.of(OutcomeWriter.class);
 
     private final DeliveryConfig config;
     private final RetrySchedule schedule;
@@ -88,16 +88,20 @@ final class OutcomeWriter {
         Instant now = Instant.now();
         List<String> delivered = new ArrayList<>();
         List<Uni<Void>> events = new ArrayList<>();
+        List<AttemptLog.Line> lines = new ArrayList<>();
         result.results().forEach((recipient, r) -> {
             if (r.kind() == AttemptResult.Kind.SUCCESS) {
                 delivered.add(recipient);
                 events.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), recipient,
                         item.attempt(), Outcome.DELIVERED, r.remoteHost(), r.reply(), null, now))));
+                lines.add(new AttemptLog.Line(recipient, Outcome.DELIVERED, r.remoteHost(), r.status(), r.reply(),
+                        null));
             }
         });
         if (delivered.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        AttemptLog.log(item, lines, now);
         return Uni.join().all(events).andFailFast().chain(() -> state.markFinal(item.queueId(), delivered));
     }
 
@@ -116,6 +120,7 @@ final class OutcomeWriter {
         List<String> bounced = new ArrayList<>();
         Instant nextAt = schedule.nextAttempt(item.attempt(), item.receivedAt(), now);
         String lastDeferral = null;
+        List<AttemptLog.Line> lines = new ArrayList<>();
         for (RecipientOutcome o : outcomes) {
             AttemptResult r = o.result();
             if (o.requeue() == Requeue.PARK && !expired) {
@@ -124,6 +129,7 @@ final class OutcomeWriter {
             }
             Outcome outcome;
             String reply = r.reply();
+            String status = r.status();
             Instant next = null;
             switch (r.kind()) {
                 case SUCCESS -> outcome = Outcome.DELIVERED;
@@ -136,6 +142,7 @@ final class OutcomeWriter {
                         outcome = Outcome.BOUNCED;
                         reply = "message expired after " + schedule.lifetime().toString().substring(2).toLowerCase(Locale.ROOT)
                                 + " in the queue; last error: " + reply;
+                        status = "4.4.7";
                         failures.add(new DsnBuilder.Failure(o.recipient(), "4.4.7", reply, r.remoteHost()));
                         expiredFinal.add(o.recipient());
                     } else if (o.requeue() == Requeue.ROUTE) {
@@ -156,11 +163,13 @@ final class OutcomeWriter {
             if (outcome == Outcome.BOUNCED) {
                 bounced.add(o.recipient());
             }
-            if (outcome != Outcome.DELIVERED) { // DELIVERED events were written with the state (delivered)
+            if (outcome != Outcome.DELIVERED) { // DELIVERED events (and lines) were written with the state (delivered)
                 writes.add(outbox.event(item.queueId(), json(new DeliveryEvent(item.queueId(), o.recipient(),
                         item.attempt(), outcome, r.remoteHost(), reply, next, now))));
+                lines.add(new AttemptLog.Line(o.recipient(), outcome, r.remoteHost(), status, reply, next));
             }
         }
+        AttemptLog.log(item, lines, now);
         Duration warning = config.retry().delayWarning();
         boolean warnNow = !delays.isEmpty() && !item.delayWarned() && !warning.isZero()
                 && !item.envelope().nullSender() && !now.isBefore(item.receivedAt().plus(warning));
@@ -198,8 +207,8 @@ final class OutcomeWriter {
         MailEnvelope pending = new MailEnvelope(e.queueId() == null ? item.queueId() : e.queueId(), e.sender(),
                 deferred, e.clientIp(), e.helo(), e.tlsProtocol(), e.authIdentity(), e.tenantId(), e.direction(),
                 item.receivedAt(), e.size());
-        LOG.debugf("%s: %d recipient(s) deferred to %s until %s: %s", item.queueId(), deferred.size(), topic, dueAt,
-                reason);
+        LOG.debug(item.queueId(), "%s: %d recipient(s) deferred to %s until %s: %s", item.queueId(), deferred.size(),
+                topic, dueAt, reason);
         return outbox.retry(topic, item.queueId(), item.raw(), Map.of(
                 MailHeaders.ENVELOPE, new String(json(pending), StandardCharsets.UTF_8),
                 RetryState.HEADER, new String(json(new RetryState(nextAttempt, dueAt, reason, delayWarned)),
@@ -209,15 +218,16 @@ final class OutcomeWriter {
     private Uni<Void> notify(WorkItem item, List<DsnBuilder.Failure> failures, DsnBuilder.Kind kind, Instant now) {
         MailEnvelope original = item.envelope();
         if (original.nullSender()) {
-            LOG.infof("%s: %d recipient(s) failed; no DSN for the null sender", item.queueId(), failures.size());
+            LOG.info(item.queueId(), "%s: %d recipient(s) failed; no DSN for the null sender", item.queueId(),
+                    failures.size());
             return Uni.createFrom().voidItem();
         }
         if (original.direction() != Direction.OUTBOUND) {
             // backscatter (issue 12): the sender of relayed inbound mail is not authenticated and often forged; the
             // failure is in the delivery events (and the tenant's tracking), never in a DSN to a stranger
             dsnsWithheld.increment();
-            LOG.infof("%s: %d recipient(s) failed; no %s DSN for inbound mail from an unauthenticated sender",
-                    item.queueId(), failures.size(), kind);
+            LOG.info(item.queueId(), "%s: %d recipient(s) failed; no %s DSN for inbound mail from an unauthenticated"
+                    + " sender", item.queueId(), failures.size(), kind);
             return Uni.createFrom().voidItem();
         }
         byte[] report = dsn.build(original, item.raw(), failures, kind, now, schedule.expiry(item.receivedAt()));
@@ -226,8 +236,8 @@ final class OutcomeWriter {
         MailEnvelope envelope = new MailEnvelope(queueId, "", List.of(original.sender()), "127.0.0.1", hostname, null,
                 null, original.tenantId(), direction, now, report.length);
         bounceMessages.increment();
-        LOG.infof("%s: %s DSN %s to <%s> for %d recipient(s)", item.queueId(), kind, queueId, original.sender(),
-                failures.size());
+        LOG.info(item.queueId(), "%s: %s DSN %s to <%s> for %d recipient(s)", item.queueId(), kind, queueId,
+                original.sender(), failures.size());
         return outbox.bounce(queueId, report,
                 Map.of(MailHeaders.ENVELOPE, new String(json(envelope), StandardCharsets.UTF_8)));
     }

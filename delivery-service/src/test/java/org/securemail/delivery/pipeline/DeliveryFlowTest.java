@@ -36,12 +36,14 @@ import org.securemail.common.dns.DnsType;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.testing.FakeDnsProducer;
 import org.securemail.delivery.testing.NextHopPortResource;
+import org.securemail.testing.LogCapture;
 import org.securemail.testing.SmtpSink;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
@@ -274,6 +276,51 @@ class DeliveryFlowTest {
                 .contains("Action: delayed").contains("Status: 4.2.2").contains("Will-Retry-Until: ")
                 .contains("Final-Recipient: rfc822; bob@" + recipientDomain);
         assertThat(events(queueId, Outcome.BOUNCED)).isEmpty();
+    }
+
+    /**
+     * Issue 16 item 6: one INFO line per attempt and recipient group, with the queue id (text and MDC), the next hop,
+     * the reply and the delay since the message was accepted; written from whatever thread ends the attempt.
+     */
+    @Test
+    void logsOneInfoLinePerAttemptWithTheQueueIdNextHopReplyAndDelay() {
+        SmtpSink sink = sink();
+        AtomicInteger carolTries = new AtomicInteger();
+        sink.rcptReply = r -> r.startsWith("nobody") ? "550 5.1.1 <" + r + ">: user unknown"
+                : r.startsWith("carol") && carolTries.incrementAndGet() == 1 ? "451 4.3.0 try again later"
+                : "250 2.1.5 Ok";
+        String domain = unique("logged");
+        provision(domain, sink);
+
+        try (LogCapture log = LogCapture.of("org.securemail.delivery")) {
+            // the null sender: the bounce makes no DSN (whose own delivery would add lines)
+            String queueId = queue("", Instant.now().minusSeconds(3), "bob@" + domain, "nobody@" + domain,
+                    "carol@" + domain);
+
+            await().atMost(WAIT).until(() -> events(queueId, Outcome.DELIVERED).size() == 2);
+            String relay = "relay=127.0.0.1[127.0.0.1]:" + sink.port();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(attemptLines(log, queueId)).hasSize(4));
+            List<String> lines = attemptLines(log, queueId);
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(queueId + ": to=<bob@" + domain + ">, " + relay
+                    + ", attempt=1, delay=").containsPattern("delay=([3-9]|[1-9]\\d+)\\.\\d\\d, dsn=2\\.\\d\\.\\d, status=delivered \\(250 "));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(queueId + ": to=<nobody@" + domain + ">, "
+                    + relay + ", attempt=1, ").contains("dsn=5.1.1, status=bounced (550 5.1.1 <nobody@" + domain
+                    + ">: user unknown)"));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(queueId + ": to=<carol@" + domain + ">, "
+                    + relay + ", attempt=1, ").contains("dsn=4.3.0, status=deferred (451 4.3.0 try again later), next="));
+            assertThat(lines).anySatisfy(l -> assertThat(l).startsWith(queueId + ": to=<carol@" + domain + ">, "
+                    + relay + ", attempt=2, ").contains("status=delivered (250 "));
+            // every line about the message carries its queue id in the MDC (the JSON field mdc.queue_id)
+            assertThat(log.lines()).filteredOn(l -> l.message().startsWith(queueId + ":"))
+                    .allSatisfy(l -> assertThat(l.mdc(MessageLog.QUEUE_ID)).isEqualTo(queueId));
+            assertThat(log.withMdc(MessageLog.QUEUE_ID, queueId)).extracting(LogCapture.Line::category)
+                    .contains("org.securemail.delivery.attempt", OutcomeWriter.class.getName());
+        }
+    }
+
+    private static List<String> attemptLines(LogCapture log, String queueId) {
+        return log.withMdc(MessageLog.QUEUE_ID, queueId).stream()
+                .filter(l -> l.category().equals(AttemptLog.CATEGORY)).map(LogCapture.Line::message).toList();
     }
 
     @Test

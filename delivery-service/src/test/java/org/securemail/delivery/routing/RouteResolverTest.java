@@ -47,6 +47,35 @@ class RouteResolverTest {
         assertThat(((Route.Hosts) route).hops()).allMatch(h -> h.port() == 2525);
     }
 
+    /**
+     * Issue 16 item 5: the MX lookup and the address lookups after it (on the thread of the MX answer) run in the
+     * subscription that carries the delivery's trace context, so the DNS client's dns.lookup spans go under it.
+     */
+    @Test
+    void everyLookupOfARouteRunsInTheDeliverysTraceContext() throws Exception {
+        dns.answer("traced.test", DnsType.MX, "10 mx1.traced.test", "20 mx2.traced.test");
+        dns.answer("mx1.traced.test", DnsType.A, "10.0.0.1");
+        dns.answer("mx2.traced.test", DnsType.A, "10.0.0.2");
+        dns.delay("traced.test", Duration.ofMillis(50));
+        io.opentelemetry.context.ContextKey<String> mark = io.opentelemetry.context.ContextKey.named("delivery");
+        java.util.Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        RouteResolver traced = new RouteResolver(routes, (name, type, deadline) -> io.smallrye.mutiny.Uni.createFrom()
+                .context(ctx -> {
+                    seen.put(type + " " + name, String.valueOf(
+                            org.securemail.common.observe.MessageTracing.parent(ctx).get(mark)));
+                    return dns.resolve(name, type, deadline);
+                }), 2525, DEADLINE, true, NetworkPolicy.of(List.of("10.0.0.0/8"), "1-65535"));
+
+        java.util.concurrent.CompletableFuture<Route> done = new java.util.concurrent.CompletableFuture<>();
+        traced.resolve("traced.test").subscribe().with(org.securemail.common.observe.MessageTracing.subscription(
+                io.opentelemetry.context.Context.root().with(mark, "QROUTE1")), done::complete,
+                done::completeExceptionally);
+
+        assertThat(done.get(5, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(Route.Hosts.class);
+        assertThat(seen).containsKeys("MX traced.test", "A mx1.traced.test", "A mx2.traced.test");
+        assertThat(seen.values()).allMatch("QROUTE1"::equals);
+    }
+
     @Test
     void usesTheDomainItselfWhenThereIsNoMx() {
         dns.status("implicit.test", DnsType.MX, DnsStatus.NODATA);

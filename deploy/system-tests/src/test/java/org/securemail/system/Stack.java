@@ -28,6 +28,8 @@ final class Stack implements AutoCloseable {
     final KafkaBroker broker;
     final Postgres postgres;
     final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
+    /** Environment variables every service started from now on gets (e.g. {@code SECUREMAIL_LOG_JSON}). */
+    final Map<String, String> environment = new ConcurrentHashMap<>();
     private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
 
     /** A service to start: its name (log file, key of {@link #services}), module directory and extra config. */
@@ -85,6 +87,7 @@ final class Stack implements AutoCloseable {
         Map<String, String> config = baseConfig();
         config.putAll(extraConfig);
         ServiceProcess service = ServiceProcess.of(name, jar(module), Path.of("target", "system-tests"), config);
+        environment.forEach(service::environment);
         started.add(service);
         services.put(name, service);
         return service.start(READY_TIMEOUT);

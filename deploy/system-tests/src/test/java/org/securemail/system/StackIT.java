@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,8 @@ import org.securemail.testing.dns.TestDnsServer;
  */
 class StackIT {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final String OPERATOR_KEY = "system-test-operator-key-0123456789";
 
     private static final String AUTHSERV = "mx.stack.test";
@@ -36,6 +40,8 @@ class StackIT {
     @BeforeAll
     static void startStack() {
         stack = Stack.startInfrastructure();
+        // the four services log JSON, as an operator switches it on (issue 16 item 6): one environment variable
+        stack.environment.put("SECUREMAIL_LOG_JSON", "true");
         mxPort = FreePorts.next();
         resolver = TestDnsServer.start();
         resolver.zone("owned.example").ttl(1);
@@ -173,6 +179,31 @@ class StackIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .untilAsserted(() -> assertThat(api().get("/api/v1/messages/" + queueId))
                             .contains("alice@relay.example").contains("DELIVERED"));
+
+            // issue 16 item 6: the operator greps the queue id across the four services' logs (JSON here) and finds
+            // the 250 in ingest and the attempt in delivery, each line a JSON object with the id as mdc.queue_id
+            Map<String, List<JsonNode>> lines = new java.util.TreeMap<>();
+            for (ServiceProcess service : stack.services.values()) {
+                String name = service.log().getFileName().toString();
+                for (String line : java.nio.file.Files.readAllLines(service.log())) {
+                    if (line.contains(queueId)) {
+                        JsonNode json = JSON.readTree(line);
+                        assertThat(json.path("mdc").path("queue_id").asText()).as(line).isEqualTo(queueId);
+                        lines.computeIfAbsent(name, n -> new java.util.ArrayList<>()).add(json);
+                    }
+                }
+            }
+            assertThat(lines.get("ingest-service.log")).anySatisfy(json -> {
+                assertThat(json.path("service").asText()).isEqualTo("ingest-service");
+                assertThat(json.path("level").asText()).isEqualTo("INFO");
+                assertThat(json.path("message").asText()).startsWith(queueId + ": queued: from=<bob@sender.example>");
+            });
+            assertThat(lines.get("delivery-service.log")).anySatisfy(json -> {
+                assertThat(json.path("service").asText()).isEqualTo("delivery-service");
+                assertThat(json.path("loggerName").asText()).isEqualTo("org.securemail.delivery.attempt");
+                assertThat(json.path("message").asText()).startsWith(queueId + ": to=<alice@relay.example>, relay=127.0.0.1"
+                        + "[127.0.0.1]:" + nextHop.port() + ", attempt=1, delay=").contains(", status=delivered (250 ");
+            });
         }
     }
 

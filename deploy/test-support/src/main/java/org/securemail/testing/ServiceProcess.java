@@ -31,6 +31,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final int httpPort;
     private final int managementPort;
     private final Map<String, String> properties;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
 
     private ServiceProcess(String name, Path jar, Path log, int httpPort, int managementPort,
@@ -69,6 +70,12 @@ public final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, jar, logDir.resolve(name + ".log"), port, management, props);
     }
 
+    /** An environment variable of the process (on top of the test JVM's), as an operator sets one; before start. */
+    public ServiceProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
     public ServiceProcess start(Duration readyTimeout) {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
@@ -76,10 +83,11 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }

@@ -14,8 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-import org.jboss.logging.Logger;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.ingest.config.IngestConfig;
 import org.securemail.ingest.metrics.IngestMetrics;
 import org.securemail.ingest.reply.Reply;
@@ -29,7 +29,7 @@ import org.securemail.ingest.reply.Reply;
 @ApplicationScoped
 public class AcceptService {
 
-    private static final Logger LOG = Logger.getLogger("org.securemail.ingest.accept");
+    private static final MessageLog LOG = MessageLog.of("org.securemail.ingest.accept");
 
     private final MailQueue queue;
     private final Vertx vertx;
@@ -64,18 +64,27 @@ public class AcceptService {
      * message skips the inspection stage ({@link MailQueue#enqueue(MailEnvelope, byte[], byte[])}).
      */
     public Future<Reply> accept(MailEnvelope envelope, byte[] message, byte[] inspection, String listener) {
+        return accept(envelope, message, inspection, listener, null);
+    }
+
+    /**
+     * As {@link #accept(MailEnvelope, byte[], byte[], String)}; {@code trace}, when not null, is the transaction's
+     * trace context, which the record carries in its headers (MailQueue).
+     */
+    public Future<Reply> accept(MailEnvelope envelope, byte[] message, byte[] inspection, String listener,
+            io.opentelemetry.context.Context trace) {
         Context context = vertx.getOrCreateContext();
         Promise<Reply> reply = Promise.promise();
         AtomicBoolean decided = new AtomicBoolean();
         long started = System.nanoTime();
-        CompletableFuture<Void> stored = queue.enqueue(envelope, message, inspection).toCompletableFuture();
+        CompletableFuture<Void> stored = queue.enqueue(envelope, message, inspection, trace).toCompletableFuture();
         long timer = vertx.setTimer(deadline.toMillis(), id -> {
             if (decided.compareAndSet(false, true)) {
                 stored.cancel(false); // a send still waiting in the queue must not happen after this 451
                 metrics.rejected(listener, "queue_timeout");
                 writes.failed("no acknowledgement within " + deadline.toMillis() + " ms");
-                LOG.warnf("%s: reject: queue did not acknowledge within %d ms; from=<%s> nrcpt=%d size=%d: %s",
-                        envelope.queueId(), deadline.toMillis(), envelope.sender(), envelope.recipients().size(),
+                LOG.warn(envelope.queueId(), "%s: reject: queue did not acknowledge within %d ms; from=<%s> nrcpt=%d"
+                        + " size=%d: %s", envelope.queueId(), deadline.toMillis(), envelope.sender(), envelope.recipients().size(),
                         envelope.size(), Reply.QUEUE_TEMPFAIL);
                 reply.complete(Reply.QUEUE_TEMPFAIL);
             }
@@ -88,15 +97,16 @@ public class AcceptService {
             if (error == null) {
                 metrics.accepted(listener, envelope.size(), System.nanoTime() - started);
                 writes.stored();
-                LOG.infof("%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s auth=%s%s",
-                        envelope.queueId(), envelope.sender(), envelope.recipients().size(), envelope.size(),
+                LOG.info(envelope.queueId(), "%s: queued: from=<%s> nrcpt=%d size=%d client=[%s] listener=%s tls=%s"
+                        + " auth=%s%s", envelope.queueId(), envelope.sender(), envelope.recipients().size(), envelope.size(),
                         envelope.clientIp(), listener, envelope.tlsProtocol(), envelope.authIdentity(),
                         inspection == null ? "" : " inspected=session");
                 reply.complete(Reply.of(250, "2.0.0", "Ok: queued as " + envelope.queueId()));
             } else {
                 metrics.rejected(listener, "queue_error");
                 writes.failed(error.getClass().getSimpleName());
-                LOG.warnf("%s: reject: queue write failed: %s; from=<%s> nrcpt=%d: %s", envelope.queueId(),
+                LOG.warn(envelope.queueId(), "%s: reject: queue write failed: %s; from=<%s> nrcpt=%d: %s",
+                        envelope.queueId(),
                         error.toString(), envelope.sender(), envelope.recipients().size(), Reply.QUEUE_TEMPFAIL);
                 reply.complete(Reply.QUEUE_TEMPFAIL);
             }

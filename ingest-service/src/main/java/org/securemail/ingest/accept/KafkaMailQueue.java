@@ -10,6 +10,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.Startup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,6 +28,8 @@ import org.jboss.logging.Logger;
 import org.securemail.common.kafka.KafkaClientSettings;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.config.IngestConfig;
 
@@ -41,16 +46,19 @@ import org.securemail.ingest.config.IngestConfig;
 public class KafkaMailQueue implements MailQueue {
 
     private static final Logger LOG = Logger.getLogger(KafkaMailQueue.class);
+    private static final MessageLog MAIL = MessageLog.of(KafkaMailQueue.class);
 
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService sender;
     private final ObjectMapper json;
     private final String topic;
     private final String inspectedTopic;
+    private final MessageTracing tracing;
 
     @Inject
-    KafkaMailQueue(IngestConfig config, ObjectMapper json, KafkaClientSettings kafka) {
-        this(producerProperties(config, kafka), config.accept().topic(), config.accept().inspectedTopic(), json);
+    KafkaMailQueue(IngestConfig config, ObjectMapper json, KafkaClientSettings kafka, MessageTracing tracing) {
+        this(producerProperties(config, kafka), config.accept().topic(), config.accept().inspectedTopic(), json,
+                tracing);
     }
 
     /** For tests outside CDI: any producer settings, same behaviour. */
@@ -63,6 +71,13 @@ public class KafkaMailQueue implements MailQueue {
      * @param inspectedTopic where messages the session already inspected go ({@code mail.ready}, ADR 0077)
      */
     public KafkaMailQueue(Properties producerProperties, String topic, String inspectedTopic, ObjectMapper json) {
+        this(producerProperties, topic, inspectedTopic, json, MessageTracing.off());
+    }
+
+    /** As above; with traces on, each record carries the transaction's trace context (a publish span's). */
+    public KafkaMailQueue(Properties producerProperties, String topic, String inspectedTopic, ObjectMapper json,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.json = json;
         this.topic = topic;
         this.inspectedTopic = inspectedTopic;
@@ -106,6 +121,11 @@ public class KafkaMailQueue implements MailQueue {
 
     @Override
     public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection) {
+        return enqueue(envelope, message, inspection, null);
+    }
+
+    @Override
+    public CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection, Context trace) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         byte[] header;
         try {
@@ -120,6 +140,16 @@ public class KafkaMailQueue implements MailQueue {
         if (inspection != null) {
             record.headers().add(new RecordHeader(MailHeaders.INSPECTION, inspection));
         }
+        Span publish = trace == null || !tracing.enabled() ? null : publishSpan(record, trace);
+        if (publish != null) {
+            acked.whenComplete((ok, error) -> {
+                if (error == null) {
+                    publish.end();
+                } else {
+                    MessageTracing.fail(publish, error);
+                }
+            });
+        }
         try {
             sender.execute(() -> {
                 if (acked.isDone()) {
@@ -128,9 +158,14 @@ public class KafkaMailQueue implements MailQueue {
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {
+                            if (publish != null) {
+                                publish.setAttribute("messaging.destination.partition.id",
+                                        Integer.toString(metadata.partition()));
+                                publish.setAttribute("messaging.kafka.offset", metadata.offset());
+                            }
                             if (!acked.complete(null)) {
-                                LOG.warnf("%s: acknowledged by the broker after the client was told 451; "
-                                        + "its retry will be a duplicate", envelope.queueId());
+                                MAIL.warn(envelope.queueId(), "%s: acknowledged by the broker after the client was"
+                                        + " told 451; its retry will be a duplicate", envelope.queueId());
                             }
                         } else {
                             acked.completeExceptionally(error);
@@ -144,6 +179,20 @@ public class KafkaMailQueue implements MailQueue {
             acked.completeExceptionally(e);
         }
         return acked;
+    }
+
+    /**
+     * The span of the write, under the transaction's; its context goes into the record's headers ({@code traceparent}),
+     * where the inspection stage (or delivery) continues the trace.
+     */
+    private Span publishSpan(ProducerRecord<String, byte[]> record, Context trace) {
+        Span span = tracing.start(record.topic() + " publish", SpanKind.PRODUCER, trace, record.key());
+        span.setAttribute("messaging.system", "kafka");
+        span.setAttribute("messaging.destination.name", record.topic());
+        span.setAttribute("messaging.operation", "publish");
+        span.setAttribute("messaging.kafka.message.key", record.key());
+        tracing.inject(MessageTracing.context(trace, span, record.key()), record.headers());
+        return span;
     }
 
     @PreDestroy

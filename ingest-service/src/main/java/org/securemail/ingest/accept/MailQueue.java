@@ -24,4 +24,13 @@ public interface MailQueue {
      *                   have put it ({@code mail.ready}) with that summary, and skips the stage
      */
     CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection);
+
+    /**
+     * As {@link #enqueue(MailEnvelope, byte[], byte[])}, under the trace context of the SMTP transaction (null when
+     * traces are off): an implementation that writes records carries it in their headers. The default ignores it.
+     */
+    default CompletionStage<Void> enqueue(MailEnvelope envelope, byte[] message, byte[] inspection,
+            io.opentelemetry.context.Context trace) {
+        return enqueue(envelope, message, inspection);
+    }
 }

@@ -4,6 +4,7 @@ import jakarta.inject.Singleton;
 
 import io.vertx.core.Vertx;
 
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.ingest.accept.AcceptService;
 import org.securemail.ingest.config.IngestConfig;
 import org.securemail.ingest.metrics.IngestMetrics;
@@ -16,5 +17,6 @@ import org.securemail.ingest.relay.RelayPolicy;
  */
 @Singleton
 public record SessionDependencies(IngestConfig config, RelayPolicy relay, Authenticator authenticator,
-        AcceptService accept, IngestMetrics metrics, Vertx vertx, MessageBudget budget, MessageCheck check) {
+        AcceptService accept, IngestMetrics metrics, Vertx vertx, MessageBudget budget, MessageCheck check,
+        MessageTracing tracing) {
 }

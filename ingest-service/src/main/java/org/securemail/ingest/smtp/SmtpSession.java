@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.command.BodyReader;
 import org.securemail.ingest.smtp.command.CommandContext;
@@ -35,6 +36,7 @@ import org.securemail.ingest.smtp.command.Commands;
 final class SmtpSession implements CommandContext {
 
     private static final Logger LOG = Logger.getLogger("org.securemail.ingest.smtp");
+    private static final MessageLog MAIL = MessageLog.of("org.securemail.ingest.smtp");
 
     private enum Mode { COMMAND, BODY, CLOSED }
 
@@ -115,7 +117,8 @@ final class SmtpSession implements CommandContext {
             return;
         }
         deps.metrics().rejected(state.listener().tag(), reason);
-        LOG.infof("%s: %s from [%s] listener=%s", transaction.logId(), what, state.clientIp(), state.listener().tag());
+        MAIL.info(transaction.queueId(), "%s: %s from [%s] listener=%s", transaction.logId(), what, state.clientIp(),
+                state.listener().tag());
         endWith(r);
     }
 
@@ -225,7 +228,8 @@ final class SmtpSession implements CommandContext {
         reply(r);
         deps.metrics().rejected(state.listener().tag(), reason);
         if (++errors >= deps.config().limits().maxErrors()) {
-            LOG.infof("%s: disconnect [%s] after %d errors", transaction.logId(), state.clientIp(), errors);
+            MAIL.info(transaction.queueId(), "%s: disconnect [%s] after %d errors", transaction.logId(),
+                    state.clientIp(), errors);
             reply(Reply.TOO_MANY_ERRORS);
             close();
         }

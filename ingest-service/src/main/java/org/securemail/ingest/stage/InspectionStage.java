@@ -16,7 +16,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -27,6 +30,8 @@ import org.securemail.common.mail.DomainNames;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.common.topics.Topics;
 import org.securemail.ingest.inspect.dnsbl.DnsblZone;
@@ -45,6 +50,7 @@ import org.securemail.ingest.inspect.dnsbl.DnsblZone;
 public final class InspectionStage {
 
     private static final Logger LOG = Logger.getLogger(InspectionStage.class);
+    private static final MessageLog MAIL = MessageLog.of(InspectionStage.class);
     /** The Kafka header with the verdict on a quarantined message (JSON {@link QuarantineNote}). */
     public static final String VERDICT_HEADER = "sm-verdict";
 
@@ -59,9 +65,18 @@ public final class InspectionStage {
     /** The memory bound, in KiB of the three copies of each message in progress. */
     private final AdmissionGate memory;
     private final MeterRegistry registry;
+    private final MessageTracing tracing;
 
     public InspectionStage(Inspector inspector, PolicySource policies, StageOutbox outbox, ObjectMapper mapper,
             InspectionSettings settings, String authservId, Clock clock, MeterRegistry registry) {
+        this(inspector, policies, outbox, mapper, settings, authservId, clock, registry, MessageTracing.off());
+    }
+
+    /** With traces on, each inspection is a span under the record's trace context, its lookups and writes under it. */
+    public InspectionStage(Inspector inspector, PolicySource policies, StageOutbox outbox, ObjectMapper mapper,
+            InspectionSettings settings, String authservId, Clock clock, MeterRegistry registry,
+            MessageTracing tracing) {
+        this.tracing = tracing;
         this.inspector = inspector;
         this.policies = policies;
         this.outbox = outbox;
@@ -122,27 +137,65 @@ public final class InspectionStage {
     }
 
     private void start(Message<byte[]> message, MailEnvelope envelope, ParkState park, int kib) {
+        Span span = tracing.enabled() ? span(message, envelope, park) : null;
         Uni<Void> work;
         try {
-            work = process(envelope, message.getPayload(), park);
+            work = process(envelope, message.getPayload(), park, span);
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
-        work.subscribe().with(done -> {
+        java.util.function.Consumer<Void> done = ok -> {
             memory.release(kib);
             gate.release();
+            if (span != null) {
+                span.end();
+            }
             message.ack();
-        }, failure -> {
+        };
+        java.util.function.Consumer<Throwable> failed = failure -> {
             memory.release(kib);
             gate.release();
-            LOG.errorf(failure, "inspection of %s failed; the record is dead-lettered", envelope.queueId());
+            if (span != null) {
+                MessageTracing.fail(span, failure);
+            }
+            MAIL.error(envelope.queueId(), failure, "inspection of %s failed; the record is dead-lettered",
+                    envelope.queueId());
             message.nack(failure);
-        });
+        };
+        if (span == null) {
+            work.subscribe().with(done, failed);
+        } else {
+            // the lookups (dns-client) and the writes (StageOutbox) find the inspection's context in the subscription
+            work.subscribe().with(MessageTracing.subscription(MessageTracing.context(parent(message), span,
+                    envelope.queueId())), done, failed);
+        }
+    }
+
+    /** The inspection's span, under the record's trace context (the connector's receive span, or its headers). */
+    private Span span(Message<byte[]> message, MailEnvelope envelope, ParkState park) {
+        Span span = tracing.start("inspection", SpanKind.INTERNAL, parent(message), envelope.queueId());
+        span.setAttribute("securemail.direction", String.valueOf(envelope.direction()));
+        span.setAttribute("securemail.recipients", envelope.recipients().size());
+        span.setAttribute("securemail.inspection.pass", park == null ? 1 : park.passes() + 1);
+        return span;
+    }
+
+    private io.opentelemetry.context.Context parent(Message<byte[]> message) {
+        return TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext)
+                .orElseGet(() -> tracing.extract(message.getMetadata(IncomingKafkaRecordMetadata.class)
+                        .map(IncomingKafkaRecordMetadata::getHeaders).orElse(null)));
     }
 
     Uni<Void> process(MailEnvelope envelope, byte[] raw, ParkState park) {
+        return process(envelope, raw, park, null);
+    }
+
+    /** @param span the inspection's span (null when traces are off): the outcome is noted on it */
+    Uni<Void> process(MailEnvelope envelope, byte[] raw, ParkState park, Span span) {
         if (envelope.direction() != Direction.INBOUND) {
             count("passed");
+            outcome(span, "passed");
+            MAIL.debug(envelope.queueId(), "%s: passed to mail.ready (not inbound)", envelope.queueId());
             return write(Topics.MAIL_READY, envelope.queueId(), raw, envelopeHeaders(envelope));
         }
         Instant now = clock.instant();
@@ -155,11 +208,17 @@ public final class InspectionStage {
         Duration guard = settings.checkDeadline().plusSeconds(5);
         return inspector.inspect(envelope, raw, plan)
                 .ifNoItem().after(guard).recoverWithItem(() -> null)
-                .chain(report -> decide(envelope, raw, pass, byDomain, policyOf, report));
+                .chain(report -> decide(envelope, raw, pass, byDomain, policyOf, report, span));
+    }
+
+    private static void outcome(Span span, String outcome) {
+        if (span != null) {
+            span.setAttribute("securemail.inspection.outcome", outcome);
+        }
     }
 
     private Uni<Void> decide(MailEnvelope envelope, byte[] raw, ParkState pass, Map<String, List<String>> byDomain,
-            Map<String, DomainPolicy> policyOf, InspectionReport report) {
+            Map<String, DomainPolicy> policyOf, InspectionReport report, Span span) {
         List<String> temporary = report == null ? List.of("all") : report.temporary();
         // wait only for what a recipient domain's policy could act on; the rest goes on with temperror in the header
         List<String> awaited = report == null ? temporary : mattering(temporary, policyOf.values());
@@ -167,8 +226,9 @@ public final class InspectionStage {
         boolean waitedEnough = !now.isBefore(pass.firstSeenAt().plus(settings.maxWait()));
         if (!awaited.isEmpty() && !waitedEnough) {
             count("parked");
-            LOG.debugf("%s: %s not final (pass %d); parked for %s", envelope.queueId(), awaited, pass.passes(),
-                    settings.parkDelay());
+            outcome(span, "parked");
+            MAIL.debug(envelope.queueId(), "%s: %s not final (pass %d); parked for %s", envelope.queueId(), awaited,
+                    pass.passes(), settings.parkDelay());
             ParkState next = new ParkState(pass.firstSeenAt(), pass.passes(), now.plus(settings.parkDelay()),
                     awaited);
             Map<String, byte[]> headers = envelopeHeaders(envelope);
@@ -179,14 +239,16 @@ public final class InspectionStage {
                 : report;
         if (!awaited.isEmpty()) {
             count("failed-open");
-            LOG.infof("%s: %s still not final after %s; going on with temperror recorded (fail open)",
-                    envelope.queueId(), awaited, Duration.between(pass.firstSeenAt(), now));
+            MAIL.info(envelope.queueId(), "%s: %s still not final after %s; going on with temperror recorded (fail"
+                    + " open)", envelope.queueId(), awaited, Duration.between(pass.firstSeenAt(), now));
         }
         byte[] stamped = stamp(raw, final_);
         Map<Verdict, List<String>> groups = new LinkedHashMap<>();
         byDomain.forEach((domain, rcpts) -> groups.computeIfAbsent(
                 PolicyDecision.decide(policyOf.get(domain), final_), v -> new ArrayList<>()).addAll(rcpts));
         List<Uni<Void>> writes = new ArrayList<>();
+        outcome(span, groups.keySet().stream().map(v -> v.action().name().toLowerCase(Locale.ROOT)).distinct()
+                .collect(java.util.stream.Collectors.joining(",")) + (awaited.isEmpty() ? "" : ",failed-open"));
         for (Map.Entry<Verdict, List<String>> group : groups.entrySet()) {
             MailEnvelope part = withRecipients(envelope, group.getValue(), stamped.length);
             Map<String, byte[]> headers = envelopeHeaders(part);
@@ -195,10 +257,14 @@ public final class InspectionStage {
             headers.put(MailHeaders.INSPECTION, json(new InspectionSummary(clock.instant(), verdict.action().name(),
                     final_.lines(), verdict.reasons(), awaited, pass.passes())));
             if (verdict.action() == Verdict.Action.DELIVER) {
+                if (MAIL.isDebugEnabled()) {
+                    MAIL.debug(envelope.queueId(), "%s: DELIVER for %s: %s", envelope.queueId(), group.getValue(),
+                            final_.lines());
+                }
                 writes.add(write(Topics.MAIL_READY, envelope.queueId(), stamped, headers));
             } else {
-                LOG.infof("%s: %s for %s: %s", envelope.queueId(), verdict.action(), group.getValue(),
-                        verdict.reasons());
+                MAIL.info(envelope.queueId(), "%s: %s for %s: %s", envelope.queueId(), verdict.action(),
+                        group.getValue(), verdict.reasons());
                 headers.put(VERDICT_HEADER, json(new QuarantineNote(verdict.action(), verdict.reasons(), awaited,
                         clock.instant())));
                 writes.add(write(Topics.MAIL_QUARANTINE, envelope.queueId(), stamped, headers));
@@ -214,7 +280,7 @@ public final class InspectionStage {
      */
     private Uni<Void> write(String topic, String key, byte[] value, Map<String, byte[]> headers) {
         return Uni.createFrom().deferred(() -> outbox.send(topic, key, value, headers))
-                .onFailure().invoke(e -> LOG.warnf("%s: writing to %s failed (%s); trying again", key, topic,
+                .onFailure().invoke(e -> MAIL.warn(key, "%s: writing to %s failed (%s); trying again", key, topic,
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(25);
     }

@@ -13,9 +13,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import org.jboss.logging.Logger;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.CheckResult;
@@ -36,7 +36,7 @@ import org.securemail.ingest.smtp.MessageCheck;
  */
 public final class SessionInspection implements MessageCheck {
 
-    private static final Logger LOG = Logger.getLogger(SessionInspection.class);
+    private static final MessageLog LOG = MessageLog.of(SessionInspection.class);
 
     private final Inspector cachedInspector;
     private final InspectionStage.PolicySource policies;
@@ -99,7 +99,8 @@ public final class SessionInspection implements MessageCheck {
         try {
             return decide(envelope, message, report, domainPolicies, mayDecide);
         } catch (RuntimeException e) {
-            LOG.warnf(e, "%s: the end-of-DATA check failed; queueing the message", envelope.queueId());
+            LOG.warn(envelope.queueId(), e, "%s: the end-of-DATA check failed; queueing the message",
+                    envelope.queueId());
             return CheckResult.QUEUE;
         }
     }
@@ -123,8 +124,8 @@ public final class SessionInspection implements MessageCheck {
         if (allReject && first != null) {
             Reply refusal = reply(first.reasons(), envelope.clientIp());
             registry.counter("ingest.inspection.session.rejected", "check", check(first.reasons())).increment();
-            LOG.infof("%s: refused at the end of DATA from [%s]: %s", envelope.queueId(), envelope.clientIp(),
-                    first.reasons());
+            LOG.info(envelope.queueId(), "%s: refused at the end of DATA from [%s]: %s", envelope.queueId(),
+                    envelope.clientIp(), first.reasons());
             return CheckResult.refuse(refusal);
         }
         // a verdict to deliver stands only on final results: a temperror anywhere leaves it to the stage, which may

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.dns.client.DnsResolver;
 import org.securemail.dns.client.LocalDnsCache;
@@ -87,8 +88,9 @@ public class StageBeans {
     @Produces
     @ApplicationScoped
     InspectionStage stage(Inspector inspector, ProvisioningState provisioning, StageOutbox outbox,
-            ObjectMapper mapper, InspectionSettings settings, IngestConfig ingest, MeterRegistry registry) {
+            ObjectMapper mapper, InspectionSettings settings, IngestConfig ingest, MeterRegistry registry,
+            MessageTracing tracing) {
         return new InspectionStage(inspector, policies(provisioning), outbox, mapper, settings,
-                authservId(settings, ingest), Clock.systemUTC(), registry);
+                authservId(settings, ingest), Clock.systemUTC(), registry, tracing);
     }
 }

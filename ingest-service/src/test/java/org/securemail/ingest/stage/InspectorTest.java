@@ -57,4 +57,47 @@ class InspectorTest {
         // SPF: the record and 7 includes until ip4 matched; DMARC: _dmarc.big.example; iprev: one PTR
         assertThat(lookups).isEqualTo(8 + 1 + 1);
     }
+
+    /**
+     * Issue 16 item 5: the lookups of one inspection, SPF's chain of includes after a thread hop among them, DMARC after
+     * SPF and DKIM, iprev and a blocklist beside them, all run in the subscription that carries the inspection's trace
+     * context: the DNS client's dns.lookup spans go under the inspection span, whatever thread a lookup runs on.
+     */
+    @Test
+    void everyLookupOfAnInspectionRunsInTheInspectionsTraceContext() throws Exception {
+        FakeDnsResolver dns = new FakeDnsResolver().otherwise(DnsStatus.NXDOMAIN)
+                .answer("traced.example", DnsType.TXT, "v=spf1 include:a.traced.example -all")
+                .answer("a.traced.example", DnsType.TXT, "v=spf1 ip4:192.0.2.0/24 -all")
+                .answer("_dmarc.traced.example", DnsType.TXT, "v=DMARC1; p=reject")
+                .delay("traced.example", java.time.Duration.ofMillis(50)); // the rest runs on the fake's timer thread
+        io.opentelemetry.context.ContextKey<String> mark = io.opentelemetry.context.ContextKey.named("inspection");
+        io.opentelemetry.context.Context inspection = io.opentelemetry.context.Context.root().with(mark, "QTRACE1");
+        java.util.Map<String, String> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        org.securemail.dns.client.DnsResolver recording = (name, type, deadline) -> io.smallrye.mutiny.Uni.createFrom()
+                .context(ctx -> {
+                    io.opentelemetry.context.Context parent = org.securemail.common.observe.MessageTracing.parent(ctx);
+                    seen.put(type + " " + name, String.valueOf(parent.get(mark)));
+                    return dns.resolve(name, type, deadline);
+                });
+        Inspector inspector = new Inspector(new SpfChecker(recording, SpfLimits.DEFAULTS),
+                new DkimVerifier(recording, DkimLimits.defaults(), java.time.Clock.systemUTC()),
+                new DmarcEvaluator(recording, DmarcEvaluator.DEFAULT_LOOKUP_DEADLINE, PctSampler.random()),
+                new FcrdnsChecker(recording, FcrdnsLimits.DEFAULTS), new DnsblChecker(recording, DnsblLimits.DEFAULTS),
+                Optional.empty());
+        MailEnvelope envelope = new MailEnvelope("QTRACE1", "alice@traced.example", List.of("bob@rcpt.example"),
+                "192.0.2.9", "mail.traced.example", null, null, "t1", Direction.INBOUND, Instant.now(), 50);
+        byte[] message = "From: <alice@traced.example>\r\nSubject: x\r\n\r\nhi\r\n".getBytes();
+
+        java.util.concurrent.CompletableFuture<InspectionReport> done = new java.util.concurrent.CompletableFuture<>();
+        inspector.inspect(envelope, message, new Inspector.CheckPlan(true, true,
+                List.of(org.securemail.ingest.inspect.dnsbl.DnsblZone.of("bl.traced.example"))))
+                .subscribe().with(org.securemail.common.observe.MessageTracing.subscription(inspection), done::complete,
+                        done::completeExceptionally);
+        InspectionReport report = done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(report.spf().result()).isEqualTo(SpfResult.PASS);
+        assertThat(seen).containsKeys("TXT traced.example", "TXT a.traced.example", "TXT _dmarc.traced.example",
+                "PTR 9.2.0.192.in-addr.arpa", "A 9.2.0.192.bl.traced.example");
+        assertThat(seen.values()).allMatch("QTRACE1"::equals);
+    }
 }

@@ -23,6 +23,7 @@ import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.InspectionSummary;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.provisioning.DomainPolicy;
 import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.topics.Topics;
@@ -30,6 +31,7 @@ import org.securemail.ingest.support.FakeDnsBean;
 import org.securemail.ingest.support.Fixtures;
 import org.securemail.ingest.support.ProvisionedIngressTestBase;
 import org.securemail.ingest.support.RawSmtpClient;
+import org.securemail.testing.LogCapture;
 
 /**
  * The inspection stage in the running service, on the real broker: mail arrives over SMTP, is written to
@@ -129,6 +131,25 @@ class StageFlowTest extends ProvisionedIngressTestBase {
         assertThat(text(held)).startsWith("Authentication-Results: " + AUTHSERV + ";\r\n\tspf=fail");
         assertThat(Fixtures.envelope(JSON, held).recipients()).containsExactly("cfo@" + STRICT);
         assertThat(broker.readToEnd(Topics.MAIL_READY)).noneMatch(r -> id.equals(r.key()));
+    }
+
+    /**
+     * Issue 16 item 6: the lines about a message carry its queue id in their MDC (the JSON field mdc.queue_id), from
+     * the session's event loop (the 250) and from the stage's consumer (the verdict) alike.
+     */
+    @Test
+    void theLinesAboutAMessageCarryItsQueueIdFromTheSessionAndTheStage() throws Exception {
+        FakeDnsBean.FAKE.answer("logged-forger.example", DnsType.TXT, "v=spf1 -all");
+        try (LogCapture log = LogCapture.of("org.securemail.ingest")) {
+            String id = sendMx("ceo@logged-forger.example", "cfo@" + STRICT, "");
+            awaitOn(Topics.MAIL_QUARANTINE, id);
+
+            assertThat(log.withMdc(MessageLog.QUEUE_ID, id)).extracting(LogCapture.Line::message)
+                    .anySatisfy(m -> assertThat(m).startsWith(id + ": queued: from=<ceo@logged-forger.example>"))
+                    .anySatisfy(m -> assertThat(m).startsWith(id + ": REJECT for [cfo@" + STRICT + "]"));
+            assertThat(log.lines()).filteredOn(l -> l.message().startsWith(id + ":"))
+                    .allSatisfy(l -> assertThat(l.mdc(MessageLog.QUEUE_ID)).isEqualTo(id));
+        }
     }
 
     @Test

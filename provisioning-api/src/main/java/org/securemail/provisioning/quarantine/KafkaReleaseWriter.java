@@ -23,8 +23,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
 import org.securemail.common.kafka.KafkaClientSettings;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.topics.Topics;
 
 /**
@@ -34,7 +34,7 @@ import org.securemail.common.topics.Topics;
  */
 public class KafkaReleaseWriter implements ReleaseWriter, AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KafkaReleaseWriter.class);
+    private static final MessageLog LOG = MessageLog.of(KafkaReleaseWriter.class);
     /** The producer's {@code delivery.timeout.ms} and {@code max.block.ms}. */
     static final Duration TIMEOUT = Duration.ofSeconds(15);
     /**
@@ -58,7 +58,8 @@ public class KafkaReleaseWriter implements ReleaseWriter, AutoCloseable {
         } catch (RuntimeException e) {
             // thrown by send itself (serialisation, metadata wait, a closed producer): the record never reached the
             // producer's buffer
-            LOG.warnf("release of %s to %s refused by the producer: %s", ready.key(), ready.topic(), e.toString());
+            LOG.warn(ready.key(), "release of %s to %s refused by the producer: %s", ready.key(), ready.topic(),
+                    e.toString());
             return ReleaseOutcome.NOT_WRITTEN;
         }
         try {
@@ -66,10 +67,12 @@ public class KafkaReleaseWriter implements ReleaseWriter, AutoCloseable {
             return ReleaseOutcome.WRITTEN;
         } catch (ExecutionException e) {
             ReleaseOutcome outcome = classify(e.getCause());
-            LOG.warnf("release of %s to %s failed (%s): %s", ready.key(), ready.topic(), outcome, e.getCause());
+            LOG.warn(ready.key(), "release of %s to %s failed (%s): %s", ready.key(), ready.topic(), outcome,
+                    e.getCause());
             return outcome;
         } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warnf("release of %s to %s not acknowledged in time: its outcome is unknown", ready.key(), ready.topic());
+            LOG.warn(ready.key(), "release of %s to %s not acknowledged in time: its outcome is unknown", ready.key(),
+                    ready.topic());
             return ReleaseOutcome.UNKNOWN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -28,6 +28,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.provisioning.api.Page;
 import org.securemail.provisioning.api.PageRequest;
 import org.securemail.provisioning.auth.Caller;
@@ -48,6 +49,7 @@ import org.securemail.provisioning.webhook.WebhookEvents;
 public class QuarantineService {
 
     private static final Logger LOG = Logger.getLogger(QuarantineService.class);
+    private static final MessageLog MAIL = MessageLog.of(QuarantineService.class);
     private static final int MAX_RECIPIENTS = 1000;
     private static final int MAX_REASONS = 50;
     /** Retry-After of a 503: a release refused now may well go through a few seconds later. */
@@ -130,8 +132,8 @@ public class QuarantineService {
                         .chain(rows -> rows.size() == 0 || tenant == null ? Uni.createFrom().item(0)
                                 : webhooks.quarantined(conn, tenant, id, queueId, sender, recipients, kept, reasons,
                                         at.toInstant(), partition, offset)))
-                .onFailure().invoke(e -> LOG.warnf("held mail %s (partition %d, offset %d) not indexed yet, retrying: %s",
-                        key, partition, offset, e.toString()))
+                .onFailure().invoke(e -> MAIL.warn(key, "held mail %s (partition %d, offset %d) not indexed yet,"
+                        + " retrying: %s", key, partition, offset, e.toString()))
                 // PostgreSQL away: the channel waits and the record stays in Kafka; held mail is never left unindexed
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
                 .invoke(webhooks::committed)
@@ -198,8 +200,11 @@ public class QuarantineService {
     private Uni<QuarantinedMessage> released(Caller caller, Row row, ReleaseOutcome outcome) {
         UUID id = row.getUUID("id");
         return switch (outcome) {
-            case WRITTEN -> settle(id, QuarantineState.RELEASED).chain(() -> get(caller, id)).invoke(m ->
-                    registry.counter("provisioning.quarantine.decisions", "decision", "release").increment());
+            case WRITTEN -> settle(id, QuarantineState.RELEASED).chain(() -> get(caller, id)).invoke(m -> {
+                registry.counter("provisioning.quarantine.decisions", "decision", "release").increment();
+                MAIL.info(row.getString("queue_id"), "%s: released from quarantine to mail.ready (%s, by key %s)",
+                        row.getString("queue_id"), id, caller.keyId());
+            });
             case GONE -> settle(id, QuarantineState.EXPIRED).chain(() -> Uni.createFrom().failure(new ApiProblem(
                     ProblemType.GONE, "the message has left mail.quarantine (past its retention)")));
             case NOT_WRITTEN -> {
@@ -209,8 +214,9 @@ public class QuarantineService {
             }
             case UNKNOWN -> {
                 failures(outcome).increment();
-                LOG.warnf("release of %s (%s) has an unknown outcome: it stays RELEASING and is written again after"
-                        + " provisioning.quarantine.release-retry-after", id, row.getString("queue_id"));
+                MAIL.warn(row.getString("queue_id"), "release of %s (%s) has an unknown outcome: it stays RELEASING"
+                        + " and is written again after provisioning.quarantine.release-retry-after", id,
+                        row.getString("queue_id"));
                 yield get(caller, id);
             }
         };
@@ -239,8 +245,8 @@ public class QuarantineService {
                         case WRITTEN -> settle(id, QuarantineState.RELEASED);
                         case GONE -> settle(id, QuarantineState.EXPIRED);
                         case NOT_WRITTEN, UNKNOWN -> {
-                            LOG.warnf("release of %s (%s), attempt %d, not confirmed (%s): tried again after %s", id,
-                                    row.getString("queue_id"), row.getInteger("release_attempts"), outcome, retryAfter);
+                            MAIL.warn(row.getString("queue_id"), "release of %s (%s), attempt %d, not confirmed (%s):"
+                                    + " tried again after %s", id, row.getString("queue_id"), row.getInteger("release_attempts"), outcome, retryAfter);
                             yield Uni.createFrom().voidItem();
                         }
                     }).map(Optional::of);

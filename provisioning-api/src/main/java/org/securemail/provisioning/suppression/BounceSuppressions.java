@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.provisioning.SuppressionReason;
 import org.securemail.common.provisioning.SuppressionRecord;
 import org.securemail.common.topics.Topics;
@@ -37,6 +38,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class BounceSuppressions {
 
     private static final Logger LOG = Logger.getLogger(BounceSuppressions.class);
+    private static final MessageLog MAIL = MessageLog.of(BounceSuppressions.class);
     /** Characters of the next hop's reply kept with the entry. */
     static final int MAX_REPLY = 1000;
 
@@ -110,7 +112,8 @@ public class BounceSuppressions {
         String recipient = bounce.getString("recipient");
         Optional<String> address = SuppressionRecord.address(recipient);
         if (address.isEmpty()) {
-            LOG.debugf("bounce of %s for %s: not an address a list can hold", bounce.getString("queue_id"), recipient);
+            MAIL.debug(bounce.getString("queue_id"), "bounce of %s for %s: not an address a list can hold",
+                    bounce.getString("queue_id"), recipient);
             return Uni.createFrom().item(Added.NONE);
         }
         int max = config.suppression().maxPerTenant();

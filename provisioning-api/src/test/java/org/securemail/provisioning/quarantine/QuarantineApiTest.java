@@ -20,10 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.common.topics.Topics;
 import org.securemail.provisioning.Api;
 import org.securemail.testing.InjectKafkaBroker;
 import org.securemail.testing.KafkaBroker;
+import org.securemail.testing.LogCapture;
 
 /**
  * Quarantined mail through the real broker and PostgreSQL: records on {@code mail.quarantine} (as the inspection
@@ -71,8 +73,13 @@ class QuarantineApiTest {
                 .body("action", equalTo("REJECT")).body("reasons", contains("spf=fail (policy reject)"))
                 .body("state", equalTo("HELD"));
 
-        Api.as(key).post("/api/v1/quarantine/" + id + "/release").then().statusCode(200)
-                .body("state", equalTo("RELEASED"));
+        try (LogCapture log = LogCapture.of(QuarantineService.class.getName())) {
+            Api.as(key).post("/api/v1/quarantine/" + id + "/release").then().statusCode(200)
+                    .body("state", equalTo("RELEASED"));
+            // the operator's trail: the release is a line with the message's queue id (text and mdc.queue_id)
+            assertThat(log.withMdc(MessageLog.QUEUE_ID, queueId)).extracting(LogCapture.Line::message)
+                    .anySatisfy(m -> assertThat(m).startsWith(queueId + ": released from quarantine to mail.ready"));
+        }
         ConsumerRecord<String, byte[]> ready = broker.readToEnd(Topics.MAIL_READY).stream()
                 .filter(r -> queueId.equals(r.key())).findFirst().orElseThrow();
         assertThat(new String(ready.value(), StandardCharsets.UTF_8)).isEqualTo(body);

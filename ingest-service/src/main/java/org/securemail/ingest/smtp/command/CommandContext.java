@@ -7,7 +7,7 @@ import javax.net.ssl.SSLSession;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 
-import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.MailTransaction;
 import org.securemail.ingest.smtp.SessionDependencies;
@@ -35,8 +35,9 @@ public interface CommandContext {
 
     /** An error reply that is also logged, Postfix style: {@code <id>: reject: <stage> from [ip] ...}. */
     default void reject(Reply reply, String reason, String stage) {
-        Logger.getLogger("org.securemail.ingest.smtp").infof("%s: reject: %s from [%s] listener=%s helo=<%s>: %s",
-                transaction().logId(), stage, state().clientIp(), state().listener().tag(), state().helo(), reply);
+        MessageLog.of("org.securemail.ingest.smtp").info(transaction().queueId(),
+                "%s: reject: %s from [%s] listener=%s helo=<%s>: %s", transaction().logId(), stage, state().clientIp(),
+                state().listener().tag(), state().helo(), reply);
         error(reply, reason);
     }
 

@@ -5,9 +5,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import org.securemail.common.mail.Direction;
 import org.securemail.common.mail.MailEnvelope;
+import org.securemail.common.observe.MessageTracing;
 import org.securemail.ingest.accept.ReceivedHeader;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.smtp.CheckResult;
@@ -78,6 +82,10 @@ final class MessageIntake {
                 state.listener() == Listener.MX ? Direction.INBOUND : Direction.OUTBOUND, Instant.now(), bytes.length);
         transaction.reset();
         session.suspend();
+        // the span of the end of the transaction: the check on cached answers, the durable write, the reply
+        MessageTracing tracing = session.deps().tracing();
+        Span span = tracing.enabled() ? acceptSpan(tracing, envelope, state.listener().tag()) : null;
+        Context trace = span == null ? null : MessageTracing.context(Context.root(), span, envelope.queueId());
         Future<CheckResult> checked;
         try {
             checked = envelope.direction() == Direction.INBOUND
@@ -89,20 +97,48 @@ final class MessageIntake {
             CheckResult result = ar.succeeded() && ar.result() != null ? ar.result() : CheckResult.QUEUE;
             if (result.refusal() != null) {
                 held.release();
+                end(span, result.refusal());
                 session.reject(result.refusal(), "policy", "END-OF-MESSAGE");
                 session.resume();
                 return;
             }
             CheckResult.Inspected inspected = result.inspected();
             Future<Reply> stored = inspected == null
-                    ? session.deps().accept().accept(envelope, bytes, state.listener().tag())
+                    ? session.deps().accept().accept(envelope, bytes, null, state.listener().tag(), trace)
                     : session.deps().accept().accept(inspected.envelope(), inspected.message(), inspected.summary(),
-                            state.listener().tag());
+                            state.listener().tag(), trace);
             stored.onComplete(reply -> {
                 held.release();
-                session.reply(reply.succeeded() ? reply.result() : Reply.QUEUE_TEMPFAIL);
+                Reply r = reply.succeeded() ? reply.result() : Reply.QUEUE_TEMPFAIL;
+                end(span, r);
+                session.reply(r);
                 session.resume();
             });
         });
+    }
+
+    private static Span acceptSpan(MessageTracing tracing, MailEnvelope envelope, String listener) {
+        Span span = tracing.start("smtp.accept", SpanKind.SERVER, Context.root(), envelope.queueId());
+        span.setAttribute("smtp.listener", listener);
+        span.setAttribute("securemail.direction", envelope.direction().name());
+        span.setAttribute("securemail.recipients", envelope.recipients().size());
+        span.setAttribute("securemail.message.size", envelope.size());
+        span.setAttribute("client.address", String.valueOf(envelope.clientIp()));
+        return span;
+    }
+
+    /** Ends the transaction's span with the reply the client gets. */
+    private static void end(Span span, Reply reply) {
+        if (span == null) {
+            return;
+        }
+        span.setAttribute("smtp.reply.code", reply.code());
+        if (reply.enhanced() != null) {
+            span.setAttribute("smtp.reply.enhanced", reply.enhanced());
+        }
+        if (reply.code() >= 400 && reply.code() < 500) { // ours (the queue, memory); a 5xx refusal is an outcome
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, reply.toString());
+        }
+        span.end();
     }
 }

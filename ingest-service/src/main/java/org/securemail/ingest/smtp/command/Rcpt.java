@@ -2,7 +2,7 @@ package org.securemail.ingest.smtp.command;
 
 import java.util.Optional;
 
-import org.jboss.logging.Logger;
+import org.securemail.common.observe.MessageLog;
 import org.securemail.ingest.reply.Reply;
 import org.securemail.ingest.relay.RcptDecision;
 import org.securemail.ingest.smtp.Listener;
@@ -74,8 +74,8 @@ public final class Rcpt implements SmtpCommand {
             Optional<Reply> suppressed = deps.relay().checkSuppressed(rcptTenant, path.localPart(), path.domain(),
                     path.address());
             if (suppressed.isPresent()) {
-                Logger.getLogger("org.securemail.ingest.smtp").infof("%s: suppressed: RCPT <%s> of tenant %s",
-                        transaction.logId(), path.address(), rcptTenant);
+                MessageLog.of("org.securemail.ingest.smtp").info(transaction.queueId(),
+                        "%s: suppressed: RCPT <%s> of tenant %s", transaction.logId(), path.address(), rcptTenant);
                 deps.metrics().rejected(state.listener().tag(), "suppressed");
                 session.reply(suppressed.get());
                 return;
