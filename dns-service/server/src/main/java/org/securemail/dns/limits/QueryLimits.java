@@ -49,7 +49,7 @@ public final class QueryLimits {
     private final Map<UpstreamHealth, Integer> slowByUpstream = new HashMap<>();
     /** Resolutions waiting for room at an upstream (its cap or slow budget), woken as slots are released. */
     private final ArrayDeque<Runnable> roomWaiters = new ArrayDeque<>();
-    /** The learned limit of young queries per upstream (ADR 0080), when {@code dns.limits.adaptive}. */
+    /** The learned limit of queries in flight per upstream (ADR 0080), when {@code dns.limits.adaptive}. */
     private final Map<UpstreamHealth, AdaptiveLimit> learned = new HashMap<>();
     /** Queries of unknown zones not yet past the slow threshold, per upstream. */
     private final Map<UpstreamHealth, Integer> youngUnknownByUpstream = new HashMap<>();

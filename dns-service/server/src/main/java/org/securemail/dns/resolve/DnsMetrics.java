@@ -71,7 +71,7 @@ public final class DnsMetrics {
             gauge(Gauge.builder("dns.upstream.inflight.max", upstream, UpstreamHealth::maxInFlight).tags(tags));
             gauge(Gauge.builder("dns.upstream.inflight.cap", limits, QueryLimits::perUpstreamCap).tags(tags));
             gauge(Gauge.builder("dns.upstream.limit", limits, l -> l.limit(upstream)).tags(tags)
-                    .description("young queries this upstream may work on: the learned limit (ADR 0080), at most the cap"));
+                    .description("queries this upstream may work on, slow ones included: the learned limit (ADR 0080), at most the cap"));
             gauge(Gauge.builder("dns.upstream.slow.budget", limits, l -> l.slowBudget(upstream)).tags(tags)
                     .description("the slow budget at this upstream, in proportion to the learned limit"));
             gauge(Gauge.builder("dns.upstream.slow", limits, l -> l.slow(upstream)).tags(tags)

@@ -44,7 +44,7 @@ public class DnsResource {
     }
 
     /**
-     * One upstream as the service sees it: {@code limit} is the learned limit of young queries (ADR 0080) and
+     * One upstream as the service sees it: {@code limit} is the learned limit of queries in flight (ADR 0080) and
      * {@code cap} its ceiling, {@code slowBudget} the slow budget that follows the limit.
      */
     public record UpstreamView(String upstream, String state, double srttMillis, int inFlight, int limit, int cap,
