@@ -30,4 +30,10 @@ class RenderedManifestsTest {
         assertThat(rendered.objects()).as(overlay).hasSizeGreaterThan(10);
         assertThat(Schemas.check(rendered)).as(overlay).isEmpty();
     }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyRenderedObjectFollowsTheRules(String overlay) {
+        assertThat(Rules.check(Rendered.overlay(overlay))).as(overlay).isEmpty();
+    }
 }
