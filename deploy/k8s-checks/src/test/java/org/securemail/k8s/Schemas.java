@@ -240,6 +240,10 @@ final class Schemas {
         if (object && !preserve && !schema.has("additionalProperties")) {
             schema.put("additionalProperties", false);
         }
+        // read above; json-schema-validator does not know them
+        schema.remove(List.of("x-kubernetes-int-or-string", "x-kubernetes-preserve-unknown-fields",
+                "x-kubernetes-embedded-resource", "x-kubernetes-list-type", "x-kubernetes-list-map-keys",
+                "x-kubernetes-map-type", "x-kubernetes-validations"));
         return schema;
     }
 }
