@@ -22,7 +22,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>no secret value is written: no Secret with data, no literal env value or ConfigMap entry under a name that says
  * password/secret/token/key, no URL with a password in it;</li>
  * <li>a Service that faces outside the cluster (LoadBalancer, NodePort, external IPs) carries no HTTP or management
- * port (health and metrics stay in the cluster, ADR 0062).</li>
+ * port (health and metrics stay in the cluster, ADR 0062);</li>
+ * <li>what an object names is there: selectors select pods, named ports exist, autoscalers' targets and the
+ * ConfigMaps pods read are in the manifests.</li>
  * </ul>
  */
 final class Rules {
@@ -59,7 +61,142 @@ final class Rules {
         if ("Service".equals(kind)) {
             exposure(object, all, v);
         }
+        references(object, all, v);
         return v;
+    }
+
+    /**
+     * What an object names exists in the rendered output: a Service or a PodDisruptionBudget selects pods, and a
+     * Service's or a NetworkPolicy's named port is a port of those pods; an autoscaler's target is a workload; a
+     * ConfigMap a pod reads (and the key, unless optional) is there. Secrets are made outside the manifests.
+     */
+    private static void references(ObjectNode object, Rendered all, List<String> v) {
+        String kind = object.path("kind").asText();
+        JsonNode spec = object.path("spec");
+        switch (kind) {
+            case "Service" -> {
+                List<JsonNode> pods = selected(spec.path("selector"), all);
+                if (pods.isEmpty()) {
+                    v.add("its selector " + spec.path("selector") + " selects no pod");
+                }
+                for (JsonNode port : spec.path("ports")) {
+                    if (port.path("targetPort").isTextual() && !pods.isEmpty()
+                            && !hasPortNamed(pods, port.path("targetPort").asText())) {
+                        v.add("targetPort " + port.path("targetPort").asText() + " is no container port of its pods");
+                    }
+                }
+            }
+            case "PodDisruptionBudget" -> {
+                if (selected(spec.path("selector").path("matchLabels"), all).isEmpty()) {
+                    v.add("its selector selects no pod");
+                }
+            }
+            case "NetworkPolicy" -> {
+                List<JsonNode> pods = new ArrayList<>();
+                for (ObjectNode workload : all.objects()) {
+                    if (podSpec(workload).isPresent() && matches(spec.path("podSelector"), podLabels(workload))) {
+                        pods.add(podSpec(workload).get());
+                    }
+                }
+                for (JsonNode rule : spec.path("ingress")) {
+                    for (JsonNode port : rule.path("ports")) {
+                        if (port.path("port").isTextual() && !hasPortNamed(pods, port.path("port").asText())) {
+                            v.add("port " + port.path("port").asText() + " is no container port of the pods it selects");
+                        }
+                    }
+                }
+            }
+            case "HorizontalPodAutoscaler", "ScaledObject" -> {
+                String target = spec.path("scaleTargetRef").path("name").asText();
+                String targetKind = spec.path("scaleTargetRef").path("kind").asText("Deployment");
+                if (all.ofKind(targetKind).stream().noneMatch(o -> target.equals(Rendered.name(o)))) {
+                    v.add("scaleTargetRef " + targetKind + "/" + target + " is not in the manifests");
+                }
+            }
+            default -> podSpec(object).ifPresent(pod -> configMaps(pod, all, v));
+        }
+    }
+
+    private static void configMaps(JsonNode pod, Rendered all, List<String> v) {
+        for (String list : List.of("initContainers", "containers")) {
+            for (JsonNode c : pod.path(list)) {
+                for (JsonNode from : c.path("envFrom")) {
+                    configMap(from.path("configMapRef"), null, all, v);
+                }
+                for (JsonNode env : c.path("env")) {
+                    JsonNode ref = env.path("valueFrom").path("configMapKeyRef");
+                    configMap(ref, ref.path("key").asText(null), all, v);
+                }
+            }
+        }
+        for (JsonNode volume : pod.path("volumes")) {
+            configMap(volume.path("configMap"), null, all, v);
+        }
+    }
+
+    private static void configMap(JsonNode ref, String key, Rendered all, List<String> v) {
+        if (!ref.has("name") || ref.path("optional").asBoolean(false)) {
+            return;
+        }
+        String name = ref.path("name").asText();
+        Optional<ObjectNode> map = all.ofKind("ConfigMap").stream().filter(m -> name.equals(Rendered.name(m))).findFirst();
+        if (map.isEmpty()) {
+            v.add("reads ConfigMap " + name + ", which is not in the manifests");
+        } else if (key != null && !map.get().path("data").has(key)) {
+            v.add("reads key " + key + " of ConfigMap " + name + ", which has no such key");
+        }
+    }
+
+    private static List<JsonNode> selected(JsonNode matchLabels, Rendered all) {
+        List<JsonNode> pods = new ArrayList<>();
+        for (ObjectNode workload : all.objects()) {
+            if (podSpec(workload).isPresent() && selects(matchLabels, podLabels(workload))) {
+                pods.add(podSpec(workload).get());
+            }
+        }
+        return pods;
+    }
+
+    private static JsonNode podLabels(JsonNode workload) {
+        return "Pod".equals(workload.path("kind").asText()) ? workload.path("metadata").path("labels")
+                : workload.path("spec").path("template").path("metadata").path("labels");
+    }
+
+    private static boolean hasPortNamed(List<JsonNode> pods, String name) {
+        for (JsonNode pod : pods) {
+            for (JsonNode c : pod.path("containers")) {
+                for (JsonNode port : c.path("ports")) {
+                    if (name.equals(port.path("name").asText())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A label selector (matchLabels and matchExpressions with In, NotIn, Exists, DoesNotExist) against labels. */
+    private static boolean matches(JsonNode selector, JsonNode labels) {
+        if (selector.has("matchLabels") && !selects(selector.path("matchLabels"), labels)
+                && selector.path("matchLabels").size() > 0) {
+            return false;
+        }
+        for (JsonNode e : selector.path("matchExpressions")) {
+            String value = labels.path(e.path("key").asText()).asText(null);
+            List<String> values = new ArrayList<>();
+            e.path("values").forEach(x -> values.add(x.asText()));
+            boolean ok = switch (e.path("operator").asText()) {
+                case "In" -> value != null && values.contains(value);
+                case "NotIn" -> value == null || !values.contains(value);
+                case "Exists" -> value != null;
+                case "DoesNotExist" -> value == null;
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The pod spec of a workload: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob. */
@@ -212,9 +349,7 @@ final class Rules {
         List<JsonNode> pods = new ArrayList<>();
         for (ObjectNode workload : all.objects()) {
             Optional<JsonNode> pod = podSpec(workload);
-            JsonNode labels = "Pod".equals(workload.path("kind").asText()) ? workload.path("metadata").path("labels")
-                    : workload.path("spec").path("template").path("metadata").path("labels");
-            if (pod.isPresent() && selects(spec.path("selector"), labels)) {
+            if (pod.isPresent() && selects(spec.path("selector"), podLabels(workload))) {
                 pods.add(pod.get());
             }
         }

@@ -118,4 +118,23 @@ class RulesTest {
         // the in-cluster Service may carry them
         assertThat(Rules.check(PRODUCTION).stream().filter(v -> v.contains("Service/ingest-service"))).isEmpty();
     }
+
+    @Test
+    void aReferenceToNothingFails() {
+        assertThat(violationsAfter("Service", "dns-service", s -> ((ObjectNode) s.path("spec").path("ports").path(1))
+                .put("targetPort", "managment"))).containsExactly("overlays/production (edited): Service/dns-service: "
+                        + "targetPort managment is no container port of its pods");
+        assertThat(violationsAfter("PodDisruptionBudget", "dns-service", p -> ((ObjectNode) p.path("spec").path("selector")
+                .path("matchLabels")).put("app.kubernetes.io/name", "dns"))).containsExactly(
+                        "overlays/production (edited): PodDisruptionBudget/dns-service: its selector selects no pod");
+        assertThat(violationsAfter("ScaledObject", "delivery-service", o -> ((ObjectNode) o.path("spec")
+                .path("scaleTargetRef")).put("name", "delivery"))).containsExactly("overlays/production (edited): "
+                        + "ScaledObject/delivery-service: scaleTargetRef Deployment/delivery is not in the manifests");
+        assertThat(violationsAfter("NetworkPolicy", "smtp-from-anywhere", n -> ((ObjectNode) n.path("spec").path("ingress")
+                .path(0).path("ports").path(0)).put("port", "smtps"))).containsExactly("overlays/production (edited): "
+                        + "NetworkPolicy/smtp-from-anywhere: port smtps is no container port of the pods it selects");
+        assertThat(afterIngestContainer(c -> ((ObjectNode) c.path("envFrom").path(0).path("configMapRef"))
+                .put("name", "securemail-platfrom"))).containsExactly(INGEST.replace("container ingest-service: ", "")
+                        + "reads ConfigMap securemail-platfrom, which is not in the manifests");
+    }
 }
