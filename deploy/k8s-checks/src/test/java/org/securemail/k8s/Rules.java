@@ -109,12 +109,90 @@ final class Rules {
             case "HorizontalPodAutoscaler", "ScaledObject" -> {
                 String target = spec.path("scaleTargetRef").path("name").asText();
                 String targetKind = spec.path("scaleTargetRef").path("kind").asText("Deployment");
-                if (all.ofKind(targetKind).stream().noneMatch(o -> target.equals(Rendered.name(o)))) {
+                Optional<ObjectNode> workload = all.ofKind(targetKind).stream()
+                        .filter(o -> target.equals(Rendered.name(o))).findFirst();
+                if (workload.isEmpty()) {
                     v.add("scaleTargetRef " + targetKind + "/" + target + " is not in the manifests");
+                } else if ("ScaledObject".equals(kind)) {
+                    for (JsonNode trigger : spec.path("triggers")) {
+                        if ("kafka".equals(trigger.path("type").asText())) {
+                            kafkaTrigger(trigger, workload.get(), all, v);
+                        }
+                    }
                 }
             }
             default -> podSpec(object).ifPresent(pod -> configMaps(pod, all, v));
         }
+    }
+
+    /**
+     * KEDA's kafka scaler reads the consumer group's lag from the brokers itself, from KEDA's namespace: the Strimzi
+     * listener its bootstrap address names must let it in (an authenticationRef when the listener wants TLS or a
+     * login; a namespaceSelector among the listener's networkPolicyPeers when it has any).
+     */
+    private static void kafkaTrigger(JsonNode trigger, JsonNode workload, Rendered all, List<String> v) {
+        JsonNode metadata = trigger.path("metadata");
+        String bootstrap = metadata.path("bootstrapServers").asText("");
+        if (bootstrap.isEmpty() && metadata.has("bootstrapServersFromEnv")) {
+            bootstrap = envValue(workload, metadata.path("bootstrapServersFromEnv").asText(), all).orElse("");
+            if (bootstrap.isEmpty()) {
+                v.add("kafka trigger: " + metadata.path("bootstrapServersFromEnv").asText()
+                        + " is not set in the target's env or ConfigMaps");
+                return;
+            }
+        }
+        for (String server : bootstrap.split(",")) {
+            String host = server.trim().replaceFirst(":\\d+$", "");
+            int port = server.trim().matches(".*:\\d+$") ? Integer.parseInt(server.trim().replaceFirst(".*:", "")) : -1;
+            for (ObjectNode kafka : all.ofKind("Kafka")) {
+                if (!host.startsWith(Rendered.name(kafka) + "-kafka-bootstrap")) {
+                    continue;
+                }
+                JsonNode listener = null;
+                for (JsonNode l : kafka.path("spec").path("kafka").path("listeners")) {
+                    if (l.path("port").asInt() == port) {
+                        listener = l;
+                    }
+                }
+                if (listener == null) {
+                    v.add("kafka trigger: Kafka " + Rendered.name(kafka) + " has no listener on port " + port);
+                    continue;
+                }
+                boolean secured = listener.path("tls").asBoolean(false) || listener.has("authentication");
+                if (secured && !trigger.has("authenticationRef")) {
+                    v.add("kafka trigger: listener " + listener.path("name").asText() + " wants TLS or a login, and "
+                            + "the trigger has no authenticationRef (a TriggerAuthentication with KEDA's own KafkaUser)");
+                }
+                JsonNode peers = listener.path("networkPolicyPeers");
+                boolean otherNamespaces = false;
+                for (JsonNode peer : peers) {
+                    otherNamespaces |= peer.has("namespaceSelector");
+                }
+                if (peers.size() > 0 && !otherNamespaces) {
+                    v.add("kafka trigger: listener " + listener.path("name").asText() + " admits only pods of its "
+                            + "namespace (networkPolicyPeers): KEDA's operator, in its own namespace, cannot read the lag");
+                }
+            }
+        }
+    }
+
+    /** The value of an env variable of the workload's first container: literal or from a ConfigMap of the manifests. */
+    private static Optional<String> envValue(JsonNode workload, String name, Rendered all) {
+        JsonNode container = podSpec(workload).orElseThrow().path("containers").path(0);
+        for (JsonNode env : container.path("env")) {
+            if (name.equals(env.path("name").asText()) && env.has("value")) {
+                return Optional.of(env.path("value").asText());
+            }
+        }
+        for (JsonNode from : container.path("envFrom")) {
+            String map = from.path("configMapRef").path("name").asText(null);
+            for (ObjectNode m : all.ofKind("ConfigMap")) {
+                if (Rendered.name(m).equals(map) && m.path("data").has(name)) {
+                    return Optional.of(m.path("data").path(name).asText());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static void configMaps(JsonNode pod, Rendered all, List<String> v) {

@@ -137,4 +137,17 @@ class RulesTest {
                 .put("name", "securemail-platfrom"))).containsExactly(INGEST.replace("container ingest-service: ", "")
                         + "reads ConfigMap securemail-platfrom, which is not in the manifests");
     }
+
+    /** KEDA reads the lag itself: a listener it cannot log in to, or that its namespace cannot reach, fails. */
+    @Test
+    void aKedaKafkaTriggerThatCannotReachItsListenerFails() {
+        Rendered secured = PRODUCTION.with("ConfigMap", "securemail-platform",
+                m -> ((ObjectNode) m.path("data")).put("KAFKA_BOOTSTRAP_SERVERS", "securemail-kafka-bootstrap:9093"));
+        assertThat(Rules.check(secured)).hasSize(4).allSatisfy(v -> assertThat(v).matches(
+                ".*ScaledObject/(delivery|dns)-service: kafka trigger: listener tls (wants TLS or a login, and the "
+                        + "trigger has no authenticationRef.*|admits only pods of its namespace.*)"));
+        assertThat(Rules.check(PRODUCTION.with("ConfigMap", "securemail-platform",
+                m -> ((ObjectNode) m.path("data")).put("KAFKA_BOOTSTRAP_SERVERS", "securemail-kafka-bootstrap:9094"))))
+                .hasSize(2).allSatisfy(v -> assertThat(v).endsWith("kafka trigger: Kafka securemail has no listener on port 9094"));
+    }
 }
