@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>a Service that faces outside the cluster (LoadBalancer, NodePort, external IPs) carries no HTTP or management
  * port (health and metrics stay in the cluster, ADR 0062);</li>
  * <li>what an object names is there: selectors select pods, named ports exist, autoscalers' targets and the
- * ConfigMaps pods read are in the manifests.</li>
+ * ConfigMaps pods read are in the manifests; a KEDA kafka trigger can reach and log in to the Strimzi listener it
+ * reads the lag from.</li>
  * </ul>
  */
 final class Rules {
