@@ -23,7 +23,8 @@ import org.securemail.testing.ServiceProcess;
  */
 final class Stack implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Per service; {@code -Dsecuremail.ready-timeout-seconds} lengthens it on a machine that is busy with other builds. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("securemail.ready-timeout-seconds", 120));
 
     final KafkaBroker broker;
     final Postgres postgres;
