@@ -23,7 +23,8 @@ import org.securemail.testing.ServiceProcess;
  */
 final class Stack implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Per service; {@code -Dsecuremail.ready-timeout-seconds} lengthens it on a machine that is busy with other builds. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("securemail.ready-timeout-seconds", 120));
 
     final KafkaBroker broker;
     final Postgres postgres;
@@ -86,7 +87,11 @@ final class Stack implements AutoCloseable {
     ServiceProcess start(String name, String module, Map<String, String> extraConfig) {
         Map<String, String> config = baseConfig();
         config.putAll(extraConfig);
-        ServiceProcess service = ServiceProcess.of(name, jar(module), Path.of("target", "system-tests"), config);
+        // -Dsecuremail.images=true: the service's OCI image under podman instead of its jar (ADR 0082)
+        Path logs = Path.of("target", "system-tests");
+        ServiceProcess service = Images.read(root()).selected(module)
+                .map(image -> ServiceProcess.ofImage(name, image, logs, config))
+                .orElseGet(() -> ServiceProcess.of(name, jar(module), logs, config));
         environment.forEach(service::environment);
         started.add(service);
         services.put(name, service);

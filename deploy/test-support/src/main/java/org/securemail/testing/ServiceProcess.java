@@ -32,12 +32,15 @@ public final class ServiceProcess implements AutoCloseable {
     private final int managementPort;
     private final Map<String, String> properties;
     private final Map<String, String> environment = new LinkedHashMap<>();
+    /** When set, the service runs from this OCI image under podman instead of from {@link #jar} (ADR 0082). */
+    private final ServiceImage image;
     private Process process;
 
-    private ServiceProcess(String name, Path jar, Path log, int httpPort, int managementPort,
+    private ServiceProcess(String name, Path jar, ServiceImage image, Path log, int httpPort, int managementPort,
             Map<String, String> properties) {
         this.name = name;
         this.jar = jar;
+        this.image = image;
         this.log = log;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
@@ -56,6 +59,22 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the service first (./mvnw package)");
         }
+        return create(name, jar, null, logDir, properties);
+    }
+
+    /**
+     * The same service run from its OCI image (built by {@code deploy/images/build}) under podman, the way
+     * {@code IMAGES=1 deploy/local/run} runs it: host network, read-only root file system, {@code /tmp} a tmpfs, no
+     * capabilities. The properties reach it as {@code /app/config/application.properties}, mounted read-only.
+     *
+     * @param image an image reference, e.g. {@code securemail/dns-service:0.1.0}
+     */
+    public static ServiceProcess ofImage(String name, String image, Path logDir, Map<String, String> properties) {
+        return create(name, null, image, logDir, properties);
+    }
+
+    private static ServiceProcess create(String name, Path jar, String image, Path logDir,
+            Map<String, String> properties) {
         Map<String, String> props = new LinkedHashMap<>(properties);
         int port = Integer.parseInt(props.computeIfAbsent("quarkus.http.port", k -> Integer.toString(FreePorts.next())));
         int management = Integer.parseInt(props.computeIfAbsent("quarkus.management.port",
@@ -67,7 +86,8 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ServiceProcess(name, jar, logDir.resolve(name + ".log"), port, management, props);
+        ServiceImage container = image == null ? null : ServiceImage.of(image, name + "-" + management);
+        return new ServiceProcess(name, jar, container, logDir.resolve(name + ".log"), port, management, props);
     }
 
     /** An environment variable of the process (on top of the test JVM's), as an operator sets one; before start. */
@@ -78,10 +98,15 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the process and waits until {@code /q/health/ready} answers 200. */
     public ServiceProcess start(Duration readyTimeout) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
-        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
+        List<String> command;
+        if (image != null) {
+            command = image.command(log, List.of("-Xmx256m", "-XX:+UseSerialGC"), properties, environment);
+        } else {
+            command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+            command.add("-jar");
+            command.add(jar.toString());
+        }
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -93,7 +118,8 @@ public final class ServiceProcess implements AutoCloseable {
         }
         // a test JVM that is stopped (Ctrl-C, a CI timeout) takes its service processes with it
         Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
+        Runnable reaper = image == null ? started::destroyForcibly : () -> image.remove(started);
+        Runtime.getRuntime().addShutdownHook(new Thread(reaper, name + "-reaper"));
         awaitReady(readyTimeout);
         return this;
     }
@@ -181,6 +207,16 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void stop(boolean forcibly) {
         if (process == null || !process.isAlive()) {
+            return;
+        }
+        if (image != null) {
+            // podman passes SIGTERM on to the service; SIGKILL would only kill podman and leave the container
+            if (forcibly) {
+                image.kill(process);
+            } else {
+                process.destroy();
+            }
+            image.awaitExit(process);
             return;
         }
         try {
