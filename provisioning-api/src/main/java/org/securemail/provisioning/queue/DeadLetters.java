@@ -313,8 +313,14 @@ public class DeadLetters {
         return p;
     }
 
+    /**
+     * Runs the Kafka client work on a worker thread, and goes on on the caller's Vert.x context (Hibernate Reactive
+     * works only there).
+     */
     private static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<T> uni = Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     @PreDestroy
