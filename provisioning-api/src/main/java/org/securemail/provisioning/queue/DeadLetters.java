@@ -74,7 +74,7 @@ public class DeadLetters {
     private volatile KafkaProducer<byte[], byte[]> producer;
 
     /** Every dead-letter topic with its offsets. */
-    public Uni<List<DeadLetterTopic>> topics() {
+    public Uni<QueueDtos.DeadLetterTopics> topics() {
         return blocking(() -> withConsumer(1, consumer -> {
             List<DeadLetterTopic> out = new ArrayList<>();
             for (String topic : Topics.deadLetterTopics()) {
@@ -89,7 +89,7 @@ public class DeadLetters {
                 }
                 out.add(new DeadLetterTopic(topic, Topics.deadLetterSource(topic).orElseThrow(), ranges, records));
             }
-            return out;
+            return new QueueDtos.DeadLetterTopics(out);
         }));
     }
 

@@ -52,6 +52,11 @@ public final class QueueDtos {
     public record DeadLetterTopic(String topic, String sourceTopic, List<PartitionRange> partitions, long records) {
     }
 
+    /** Every dead-letter topic of the platform. */
+    @Schema(example = "{\"items\": [{\"topic\": \"mail.ready.dlq\", \"sourceTopic\": \"mail.ready\", \"partitions\": [{\"partition\": 0, \"startOffset\": 0, \"endOffset\": 3}], \"records\": 3}]}")
+    public record DeadLetterTopics(List<DeadLetterTopic> items) {
+    }
+
     public record PartitionRange(int partition, long startOffset, long endOffset) {
     }
 

@@ -1,6 +1,5 @@
 package org.securemail.provisioning.queue;
 
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -28,7 +27,6 @@ import org.securemail.provisioning.config.ProvisioningConfig;
 import org.securemail.provisioning.error.ApiProblem;
 import org.securemail.provisioning.queue.QueueDtos.ActionView;
 import org.securemail.provisioning.queue.QueueDtos.DeadLetterPage;
-import org.securemail.provisioning.queue.QueueDtos.DeadLetterTopic;
 import org.securemail.provisioning.queue.QueueDtos.OperatorReason;
 import org.securemail.provisioning.queue.QueueDtos.QueuedRecipient;
 
@@ -152,7 +150,7 @@ public class QueueResource {
     @Path("dead-letters")
     @Operation(operationId = "listDeadLetterTopics",
             summary = "The dead-letter topics, each with its source topic and the offsets it holds")
-    public Uni<List<DeadLetterTopic>> deadLetterTopics() {
+    public Uni<QueueDtos.DeadLetterTopics> deadLetterTopics() {
         operator();
         return deadLetters.topics();
     }

@@ -192,7 +192,7 @@ class QueueOperationsTest {
             dead = producer.send(record).get(10, TimeUnit.SECONDS);
         }
         Api.operator().get(PATH + "/dead-letters").then().statusCode(200)
-                .body("topic", hasItem(dlq)).body("find { it.topic == '" + dlq + "' }.sourceTopic",
+                .body("items.topic", hasItem(dlq)).body("items.find { it.topic == '" + dlq + "' }.sourceTopic",
                         equalTo(Topics.DELIVERY_EVENTS));
         String records = PATH + "/dead-letters/" + dlq + "/partitions/" + dead.partition();
         Api.operator().queryParam("offset", dead.offset()).queryParam("limit", 1).get(records).then().statusCode(200)
