@@ -74,6 +74,22 @@ class QueueControlsTest {
     }
 
     @Test
+    void aReleaseMovesOnlyRecordsOnThePartitionOfTheReleasedMessage() {
+        controls.apply("hold/Q1", command(Kind.RELEASE, "Q1", T));
+        int p = QueueControls.partitionOf("Q1", 6);
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, p, 6))
+                .isInstanceOf(QueueControls.Requeue.class);
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, (p + 1) % 6, 6))
+                .isInstanceOf(QueueControls.Wait.class);
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.plusSeconds(5), T.plusSeconds(60), T, p, 6))
+                .as("written after the release").isInstanceOf(QueueControls.Wait.class);
+        controls.apply("delete/Q3", command(Kind.DELETE, "Q3", T));
+        int q = QueueControls.partitionOf("Q3", 6);
+        assertThat(controls.decide("Q4", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, q, 6))
+                .isInstanceOf(QueueControls.Requeue.class);
+    }
+
+    @Test
     void deleteWinsOverEverything() {
         controls.apply("hold/Q1", command(Kind.HOLD, "Q1", T.minusSeconds(10)));
         controls.apply("delete/Q1", command(Kind.DELETE, "Q1", T));
