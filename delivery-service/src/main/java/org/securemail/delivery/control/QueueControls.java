@@ -112,19 +112,20 @@ public final class QueueControls {
             return new Delete(deleted);
         }
         QueueCommand hold = holds.get(queueId);
-        if (hold != null && hold.kind() == QueueCommand.Kind.HOLD) {
-            return new Hold(hold);
-        }
+        boolean held = hold != null && hold.kind() == QueueCommand.Kind.HOLD;
         if (dueAt == null || !dueAt.isAfter(now)) {
-            return new Go();
+            // a held record is decided when due, never before: it waits on its tier like any other (not in a loop)
+            return held ? new Hold(hold) : new Go();
         }
-        if (hold != null && before(writtenAt, hold.at())) {
-            return new Go(); // released after this record was written
-        }
-        for (String domain : domains) {
-            QueueCommand retry = retries.get(domain);
-            if (retry != null && before(writtenAt, retry.at())) {
-                return new Go();
+        if (!held) {
+            if (hold != null && before(writtenAt, hold.at())) {
+                return new Go(); // released after this record was written
+            }
+            for (String domain : domains) {
+                QueueCommand retry = retries.get(domain);
+                if (retry != null && before(writtenAt, retry.at())) {
+                    return new Go();
+                }
             }
         }
         if (before(writtenAt, lastSweep) || blocksAMessageReleasedOn(partition, partitions, writtenAt)) {

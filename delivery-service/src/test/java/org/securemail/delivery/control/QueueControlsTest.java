@@ -66,11 +66,20 @@ class QueueControlsTest {
         assertThat(decide("Q1", "a.example", T.minusSeconds(60), null)).isInstanceOf(QueueControls.Hold.class);
         assertThat(decide("Q2", "a.example", T.minusSeconds(60), T.plusSeconds(60)))
                 .as("a hold moves nothing else").isInstanceOf(QueueControls.Wait.class);
-        controls.apply("hold/Q1", command(Kind.RELEASE, "Q1", T));
-        assertThat(decide("Q1", "a.example", T.minusSeconds(5), T.plusSeconds(3600))).isInstanceOf(QueueControls.Go.class);
-        controls.apply("hold/Q1", null);
-        assertThat(decide("Q1", "a.example", T.minusSeconds(5), T.plusSeconds(3600)))
+        // a held record back on its tier waits for its due time there (it is not held again and again in a loop),
+        // and a retry-now of its destination does not release it
+        assertThat(decide("Q1", "a.example", T.minusSeconds(1), T.plusSeconds(3600)))
+                .isEqualTo(new QueueControls.Wait(T.plusSeconds(3600)));
+        controls.apply("retry/a.example", command(Kind.RETRY_DESTINATION, "a.example", T));
+        assertThat(decide("Q1", "a.example", T.minusSeconds(1), T.plusSeconds(3600)))
+                .isInstanceOf(QueueControls.Requeue.class);
+        assertThat(decide("Q1", "a.example", T.plusSeconds(1), T.plusSeconds(3600)))
                 .isInstanceOf(QueueControls.Wait.class);
+        controls.apply("hold/Q1", command(Kind.RELEASE, "Q1", T.plusSeconds(2)));
+        assertThat(decide("Q1", "a.example", T.plusSeconds(1), T.plusSeconds(3600))).isInstanceOf(QueueControls.Go.class);
+        controls.apply("hold/Q1", null);
+        assertThat(decide("Q1", "a.example", T.plusSeconds(1), T.plusSeconds(3600)))
+                .as("a tombstone ends the release").isInstanceOf(QueueControls.Wait.class);
     }
 
     @Test
