@@ -69,6 +69,16 @@ public final class Topics {
     public static final String DELIVERY_STATE = "delivery.state";
 
     /**
+     * Operators' commands to every delivery replica (issue 16, ADR 0084): retry a destination now, hold, release and
+     * delete a message. Key: {@code QueueCommand.key} ({@code retry/<domain>}, {@code hold/<queue id>},
+     * {@code delete/<queue id>}). Value: JSON {@code QueueCommand}. Compacted and deleted after the delivery lifetime.
+     */
+    public static final String DELIVERY_CONTROL = "delivery.control";
+    /** The audit trail of queue operations (ADR 0084). Key: action id. Value: JSON {@code OperatorAction}. */
+    public static final String OPERATOR_ACTIONS = "operator.actions";
+    private static final long ONE_YEAR_MS = 365L * 24 * 3600 * 1000;
+
+    /**
      * Webhook deliveries waiting for their first attempt (issue 16): one record per event and endpoint, written by the
      * provisioning API's outbox. Key: endpoint id. Value: JSON {@code WebhookDelivery}.
      */
@@ -98,6 +108,23 @@ public final class Topics {
         return topic + DLQ_SUFFIX;
     }
 
+    /**
+     * The topic whose dead letters {@code topic} holds, when {@code topic} is one of the platform's dead-letter topics
+     * ({@link #all()}); empty for anything else. The only place a dead-letter record may be replayed to (ADR 0084).
+     */
+    public static java.util.Optional<String> deadLetterSource(String topic) {
+        if (topic == null || !topic.endsWith(DLQ_SUFFIX)) {
+            return java.util.Optional.empty();
+        }
+        return all().stream().map(TopicSpec::name).filter(topic::equals).findFirst()
+                .map(dlq -> dlq.substring(0, dlq.length() - DLQ_SUFFIX.length()));
+    }
+
+    /** The platform's dead-letter topics, in {@link #all()} order. */
+    public static List<String> deadLetterTopics() {
+        return all().stream().map(TopicSpec::name).filter(n -> n.endsWith(DLQ_SUFFIX)).toList();
+    }
+
     /** The topics created by the local stack and by the test broker. */
     public static List<TopicSpec> all() {
         List<TopicSpec> specs = new ArrayList<>(List.of(
@@ -123,6 +150,9 @@ public final class Topics {
         // compact,delete: the latest state of a message is kept while the message can still be in the queue,
         // then deleted (queue ids are never reused, so a compacted-only table would grow forever)
         specs.add(new TopicSpec(DELIVERY_STATE, 6, true, DEFAULT_MAX_MESSAGE_BYTES, DELIVERY_STATE_RETENTION_MS, true));
+        // a command matters while mail it names can still be queued: the delivery lifetime, as delivery.state
+        specs.add(new TopicSpec(DELIVERY_CONTROL, 3, true, DEFAULT_MAX_MESSAGE_BYTES, DELIVERY_STATE_RETENTION_MS, true));
+        specs.add(new TopicSpec(OPERATOR_ACTIONS, 3, false, DEFAULT_MAX_MESSAGE_BYTES, ONE_YEAR_MS));
         specs.add(new TopicSpec(DELIVERY_PARK, 6, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         specs.add(new TopicSpec(dlq(DELIVERY_PARK), 1, false, MAIL_MAX_MESSAGE_BYTES, SEVEN_DAYS_MS));
         for (int tier = 1; tier <= DELIVERY_RETRY_TIERS; tier++) {

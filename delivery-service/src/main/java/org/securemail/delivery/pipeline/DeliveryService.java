@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +24,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -30,10 +34,12 @@ import org.securemail.common.delivery.DeliveryEvent;
 import org.securemail.common.observe.MessageLog;
 import org.securemail.common.observe.MessageTracing;
 import org.securemail.delivery.config.DeliveryConfig;
+import org.securemail.delivery.control.QueueControls;
 import org.securemail.delivery.messaging.KafkaOutbox;
 import org.securemail.delivery.routing.RouteResolver;
 import org.securemail.common.flow.AdmissionGate;
 import org.securemail.delivery.scheduler.DestinationScheduler;
+import org.securemail.delivery.smtp.AttemptResult;
 import org.securemail.delivery.smtp.MessageContent;
 import org.securemail.delivery.smtp.SmtpTransport;
 import org.securemail.delivery.smtp.VertxSmtpTransport;
@@ -53,6 +59,10 @@ public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
     private static final MessageLog MAIL = MessageLog.of(DeliveryService.class);
+    /** Partitions of each topic (the catalogue's): where the records of a queue id are (ADR 0084). */
+    private static final Map<String, Integer> PARTITIONS = org.securemail.common.topics.Topics.all().stream()
+            .collect(java.util.stream.Collectors.toMap(org.securemail.common.topics.TopicSpec::name,
+                    org.securemail.common.topics.TopicSpec::partitions));
 
     @Inject
     DeliveryConfig config;
@@ -87,6 +97,7 @@ public class DeliveryService {
     private OutcomeWriter outcomes;
     private DestinationDelivery destinations;
     private Counter invalidRecords;
+    private final Map<String, Counter> operatorDirectives = new LinkedHashMap<>();
     /** From the acceptance of a new message to the start of its delivery: Kafka and the admission gate. */
     private Timer admissionWait;
 
@@ -138,6 +149,13 @@ public class DeliveryService {
                 LOG.debugf("forgot the final state of %d message(s) past their lifetime", removed);
             }
         }, 1, 1, java.util.concurrent.TimeUnit.HOURS);
+        for (String kind : List.of("hold", "delete", "requeue")) {
+            operatorDirectives.put(kind, Counter.builder("delivery.operator.directives").tag("directive", kind)
+                    .description("records held, deleted or moved behind released ones by an operator's command")
+                    .register(registry));
+        }
+        tables.onRetryDestination(scheduler::retryNow);
+        registry.gauge("delivery.operator.held", tables.controls(), QueueControls::held);
         registry.gauge("delivery.state.messages", state, RecipientStateStore::size);
         registry.gauge("delivery.messages.in.flight", gate, AdmissionGate::inUse);
         registry.gauge("delivery.destinations.suspended", scheduler, DestinationScheduler::suspendedCount);
@@ -160,16 +178,81 @@ public class DeliveryService {
             invalidRecords.increment();
             return Uni.createFrom().completionStage(message.nack(e));
         }
-        Uni<Void> due = Uni.createFrom().voidItem();
-        if (item.dueAt() != null) {
-            Duration wait = Duration.between(Instant.now(), item.dueAt());
-            if (wait.toMillis() >= 1) {
-                due = Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(wait.toMillis()));
-            }
+        return Uni.createFrom().completionStage(tables.ready()).chain(() -> control(item, message));
+    }
+
+    /**
+     * Waits until the record is due, unless an operator's command (ADR 0084) releases it earlier, holds it, deletes it
+     * or moves it behind the records it blocks; then starts the delivery.
+     */
+    private Uni<Void> control(WorkItem item, Message<byte[]> message) {
+        Optional<IncomingKafkaRecordMetadata<String, byte[]>> meta = metadata(message);
+        Instant writtenAt = meta.map(IncomingKafkaRecordMetadata::getTimestamp).orElse(null);
+        Set<String> domains = new HashSet<>();
+        item.envelope().recipients().forEach(r -> domains.add(domainOf(r)));
+        QueueControls controls = tables.controls();
+        QueueControls.Directive directive = controls.decide(item.queueId(), domains, writtenAt, item.dueAt(),
+                Instant.now(), meta.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1),
+                meta.map(m -> PARTITIONS.getOrDefault(m.getTopic(), 0)).orElse(0));
+        if (directive instanceof QueueControls.Wait wait) {
+            return Uni.createFrom().completionStage(() -> controls.sleep(wait.dueAt(), timers))
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(() -> control(item, message));
         }
-        return due.chain(() -> Uni.createFrom().completionStage(tables.ready()))
-                .chain(() -> gate.acquire())
-                .invoke(() -> start(item, message));
+        if (directive instanceof QueueControls.Hold) {
+            List<String> pending = pending(item);
+            MAIL.info(item.queueId(), "%s: held by an operator; %d recipient(s) wait on the last retry tier",
+                    item.queueId(), pending.size());
+            operatorDirectives.get("hold").increment();
+            settle(item, message, pending.isEmpty() ? Uni.createFrom().voidItem() : outcomes.held(item, pending));
+            return Uni.createFrom().voidItem();
+        }
+        if (directive instanceof QueueControls.Delete delete) {
+            List<String> pending = pending(item);
+            MAIL.info(item.queueId(), "%s: deleted by an operator (action %s); %d pending recipient(s) bounce",
+                    item.queueId(), delete.command().actionId(), pending.size());
+            operatorDirectives.get("delete").increment();
+            AttemptResult result = AttemptResult.permanent("550 5.7.1 message deleted by the operator of the mail"
+                    + " system (action " + delete.command().actionId() + ")", null);
+            settle(item, message, pending.isEmpty() ? Uni.createFrom().voidItem()
+                    : outcomes.finish(item, RecipientOutcome.all(pending, result)));
+            return Uni.createFrom().voidItem();
+        }
+        if (directive instanceof QueueControls.Requeue && meta.isPresent()) {
+            operatorDirectives.get("requeue").increment();
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (org.apache.kafka.common.header.Header h : meta.get().getHeaders()) {
+                headers.put(h.key(), new String(h.value() == null ? new byte[0] : h.value(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+            settle(item, message, outcomes.requeueUnchanged(meta.get().getTopic(), item, headers));
+            return Uni.createFrom().voidItem();
+        }
+        return gate.acquire().invoke(() -> start(item, message));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<IncomingKafkaRecordMetadata<String, byte[]>> metadata(Message<byte[]> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> (IncomingKafkaRecordMetadata<String, byte[]>) m);
+    }
+
+    /** The message's recipients without a final outcome. */
+    private List<String> pending(WorkItem item) {
+        return item.envelope().recipients().stream().distinct().filter(r -> !state.isFinal(item.queueId(), r))
+                .toList();
+    }
+
+    /** Acknowledges the record once {@code writes} were acknowledged; dead-letters it if they failed. */
+    private void settle(WorkItem item, Message<byte[]> message, Uni<Void> writes) {
+        writes.subscribe().with(done -> message.ack(), failure -> {
+            if (shutdown.over()) {
+                return; // left for redelivery, as a delivery interrupted by the shutdown
+            }
+            MAIL.error(item.queueId(), failure, "%s: an operator's command could not be carried out; the record is"
+                    + " dead-lettered", item.queueId());
+            message.nack(failure);
+        });
     }
 
     private void start(WorkItem item, Message<byte[]> message) {

@@ -201,6 +201,26 @@ final class OutcomeWriter {
         return written.chain(() -> state.markFinal(item.queueId(), bounced));
     }
 
+    /**
+     * A held message (ADR 0084): its pending recipients wait on the last retry tier, for its delay, without an attempt
+     * or an event; each time it comes up while the hold lasts it goes back there, and a release wakes it at once.
+     */
+    Uni<Void> held(WorkItem item, List<String> pending) {
+        Instant due = Instant.now().plus(schedule.delayAfter(Integer.MAX_VALUE));
+        return requeue(item, pending, schedule.topicAfter(Integer.MAX_VALUE), item.attempt(), due,
+                "held by an operator", item.delayWarned());
+    }
+
+    /**
+     * A record written again, unchanged, at the end of its topic (ADR 0084): it is not due, and records behind it were
+     * released by an operator's command.
+     */
+    Uni<Void> requeueUnchanged(String topic, WorkItem item, Map<String, String> headers) {
+        LOG.debug(item.queueId(), "%s: not due; written again at the end of %s so that released records behind it go"
+                + " now", item.queueId(), topic);
+        return outbox.retry(topic, item.queueId(), item.raw(), headers);
+    }
+
     private Uni<Void> requeue(WorkItem item, List<String> deferred, String topic, int nextAttempt, Instant dueAt,
             String reason, boolean delayWarned) {
         MailEnvelope e = item.envelope();

@@ -213,6 +213,22 @@ public final class DestinationScheduler {
         }
     }
 
+    /**
+     * An operator's "retry this destination now" (ADR 0084): a suspended destination lets its probe through at once
+     * instead of at the end of its backoff; a success ends the suspension, a failure suspends it again.
+     */
+    public void retryNow(String destination) {
+        State state = states.get(destination);
+        if (state == null) {
+            return;
+        }
+        synchronized (state) {
+            if (state.suspended) {
+                state.suspendedUntil = clock.getAsLong();
+            }
+        }
+    }
+
     public boolean suspended(String destination) {
         State state = states.get(destination);
         if (state == null) {

@@ -11,6 +11,8 @@ import org.securemail.common.provisioning.DomainVerificationEvent;
 import org.securemail.common.provisioning.RecipientRecord;
 import org.securemail.common.provisioning.SmtpUserRecord;
 import org.securemail.common.provisioning.SuppressionRecord;
+import org.securemail.common.queue.OperatorAction;
+import org.securemail.common.queue.QueueCommand;
 import org.securemail.common.topics.Topics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -66,6 +68,16 @@ public class Outbox {
 
     public Uni<Void> verificationStep(DomainVerificationEvent event) {
         return append(Topics.PROVISIONING_DOMAIN_VERIFICATIONS, event.domain(), event);
+    }
+
+    /** An operator's command to the delivery replicas (ADR 0084). */
+    public Uni<Void> queueCommand(QueueCommand command) {
+        return append(Topics.DELIVERY_CONTROL, command.key(), command);
+    }
+
+    /** The audit record of an operator's action (ADR 0084). */
+    public Uni<Void> operatorAction(OperatorAction action) {
+        return append(Topics.OPERATOR_ACTIONS, action.id(), action);
     }
 
     /**
