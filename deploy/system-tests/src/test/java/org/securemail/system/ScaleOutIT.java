@@ -40,8 +40,9 @@ import org.securemail.testing.dns.TestDnsServer;
  *
  * <ul>
  *   <li>every message the ingress accepted (250) reaches the {@link RecordingMx};</li>
- *   <li>a message received twice was in flight (accepted, not yet received) at the kill or when the restarted
- *       replicas rejoined, the rebalances that move partitions; so duplicates are no more than those messages;</li>
+ *   <li>a message received twice was in flight (accepted, not yet received) at the kill or at one of the rebalances
+ *       that followed (the survivors taking the dead members' partitions over, the restarted replicas getting theirs
+ *       back); so duplicates are no more than those messages;</li>
  *   <li>the consumer groups of the three services rebalance: each has three members again, every member with
  *       partitions, the restarted replica among them (the Admin client's group description);</li>
  *   <li>the modelled resolver (the DNS fleet's one upstream) never has more queries in flight than the fleet's
@@ -173,7 +174,9 @@ class ScaleOutIT {
     void aReplicaOfEachServiceKilledAndRestartedLosesNothingAndTheFleetKeepsItsDnsCap() throws Exception {
         provisionTheSender();
         try (Admin admin = stack.broker.admin()) {
-            awaitGroups(admin, "before the kill", System.currentTimeMillis(), Duration.ofSeconds(120));
+            // the victims' member ids: a dead member stays in its group until its session times out
+            Map<String, String> victimMembers = awaitGroups(admin, "before the kill", System.currentTimeMillis(),
+                    Duration.ofSeconds(120), Map.of()).victims();
             SubmissionLoad.Steady steady = load.steady(RATE, MESSAGES, i -> {
                 String zone = zone(1 + ThreadLocalRandom.current().nextInt(ZONES));
                 return new Work("user" + i + "@" + OutageIT.fresh(zone), "mail", i < BEFORE_KILL ? "before" : "after");
@@ -194,11 +197,11 @@ class ScaleOutIT {
                     .toArray(CompletableFuture[]::new)).thenRun(() -> readyAt[0] = System.currentTimeMillis());
             // watched while the victims restart: when the survivors took the dead members' partitions over, and when the
             // restarted replicas got partitions again
-            Groups groups = awaitGroups(admin, "after the restart", killedAt, stack.readyTimeout.plusSeconds(60));
+            Groups groups = awaitGroups(admin, "after the restart", killedAt, stack.readyTimeout.plusSeconds(60),
+                    victimMembers);
             restart.join();
             report(String.format(Locale.ROOT, "the three restarted replicas ready %.1f s after the kill",
                     (readyAt[0] - killedAt) / 1000.0));
-            long rejoinedAt = killedAt + groups.rejoined().values().stream().mapToLong(Long::longValue).max().orElse(0);
 
             await("the load is submitted").atMost(Duration.ofSeconds(MESSAGES / (long) RATE + 90))
                     .pollInterval(Duration.ofMillis(500)).until(() -> steady.done() && load.idle());
@@ -213,16 +216,18 @@ class ScaleOutIT {
                 softly.fail("%d of %d accepted messages never reached the MX (first: %s)", missing.size(),
                         accepted.size(), missing.subList(0, Math.min(3, missing.size())));
             }
-            // a duplicate can only be a message some replica was working on when a rebalance moved its partition: the
-            // kill (the dead members' partitions move after the session timeout) or the restarted replicas' return
+            // a duplicate can only be a message some replica was working on when its partition moved: at the kill, when
+            // the survivors took the dead members' partitions over (after the session timeout), or when the restarted
+            // replicas got theirs back (each group's rebalance revokes every partition of every member)
             Set<RecordingMx.Key> inFlight = new HashSet<>(inFlightAt(sent, killedAt));
             int inFlightAtKill = inFlight.size();
-            inFlight.addAll(inFlightAt(sent, rejoinedAt));
+            java.util.stream.Stream.concat(groups.takenOver().values().stream(), groups.rejoined().values().stream())
+                    .forEach(after -> inFlight.addAll(inFlightAt(sent, killedAt + after)));
             Set<RecordingMx.Key> duplicated = mx.duplicated().keySet();
             int maxSlots = resolver.maxSlotsUsed();
             report(String.format(Locale.ROOT,
                     "mail: sent %d, accepted %d, refused or cut %d, delivered %d of the accepted, duplicates %d; "
-                            + "in flight at the kill %d, at the kill or the rejoin %d",
+                            + "in flight at the kill %d, at the kill or a rebalance after it %d",
                     sent.size(), accepted.size(), sent.size() - accepted.size(),
                     accepted.stream().filter(mx::received).count(), mx.duplicates(), inFlightAtKill, inFlight.size()));
             report("not accepted: " + sent.stream().filter(s -> !s.accepted())
@@ -233,9 +238,9 @@ class ScaleOutIT {
                     + "; until the restarted replicas held partitions again: " + seconds(groups.rejoined()));
 
             softly.assertThat(accepted).as("accepted messages").isNotEmpty();
-            softly.assertThat(mx.duplicates()).as("duplicate receipts (at most the %d messages in flight at the kill or the "
-                    + "rejoin): %s", inFlight.size(), mx.duplicated()).isLessThanOrEqualTo(inFlight.size());
-            softly.assertThat(duplicated).as("duplicated messages that were not in flight at the kill or the rejoin")
+            softly.assertThat(mx.duplicates()).as("duplicate receipts (at most the %d messages in flight at the kill or a "
+                    + "rebalance): %s", inFlight.size(), mx.duplicated()).isLessThanOrEqualTo(inFlight.size());
+            softly.assertThat(duplicated).as("duplicated messages that were not in flight at the kill or a rebalance")
                     .allMatch(inFlight::contains);
             softly.assertThat(groups.takenOver()).as("groups whose dead member's partitions the survivors took over")
                     .containsOnlyKeys(GROUPS.values());
@@ -257,8 +262,11 @@ class ScaleOutIT {
                 }).map(Submitted::key).toList();
     }
 
-    /** Milliseconds from the kill at which each group was first seen taken over by the survivors, and whole again. */
-    record Groups(Map<String, Long> takenOver, Map<String, Long> rejoined) {
+    /**
+     * Milliseconds from the kill at which each group was first seen taken over by the survivors, and whole again; the
+     * victim replica's member id in each group when last seen whole.
+     */
+    record Groups(Map<String, Long> takenOver, Map<String, Long> rejoined, Map<String, String> victims) {
     }
 
     private static List<String> seconds(Map<String, Long> millis) {
@@ -271,8 +279,9 @@ class ScaleOutIT {
      * holding partitions, the victim replica among them; notes when each group was first seen with the survivors alone
      * holding every partition, and when whole again (milliseconds from {@code since}).
      */
-    private static Groups awaitGroups(Admin admin, String when, long since, Duration timeout) {
-        Groups at = new Groups(new LinkedHashMap<>(), new LinkedHashMap<>());
+    private static Groups awaitGroups(Admin admin, String when, long since, Duration timeout,
+            Map<String, String> deadMembers) {
+        Groups at = new Groups(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
         Map<String, String> last = new HashMap<>();
         try {
             await("the consumer groups rebalance " + when).atMost(timeout)
@@ -283,11 +292,15 @@ class ScaleOutIT {
                         GROUPS.forEach((service, group) -> {
                             ConsumerGroupDescription description = groups.get(group);
                             last.put(group, describe(description));
-                            if (!at.takenOver().containsKey(group) && takenOver(description, service)) {
+                            String dead = deadMembers.get(group);
+                            if (!at.takenOver().containsKey(group) && takenOver(description, service, dead)) {
                                 at.takenOver().put(group, now);
                             }
-                            if (!at.rejoined().containsKey(group) && balanced(description, service)) {
+                            if (!at.rejoined().containsKey(group) && balanced(description, service, dead)) {
                                 at.rejoined().put(group, now);
+                                description.members().stream()
+                                        .filter(m -> m.clientId().startsWith(clientIdPrefix(service, VICTIM)))
+                                        .forEach(m -> at.victims().put(group, m.consumerId()));
                             }
                         });
                         return at.rejoined().size() == GROUPS.size();
@@ -300,17 +313,19 @@ class ScaleOutIT {
     }
 
     /** The victim is gone from the group and the survivors hold all the topic's partitions. */
-    private static boolean takenOver(ConsumerGroupDescription group, String service) {
+    private static boolean takenOver(ConsumerGroupDescription group, String service, String deadMember) {
         String victim = clientIdPrefix(service, VICTIM);
-        return group.members().size() == REPLICAS - 1
+        return deadMember != null && group.members().size() == REPLICAS - 1
                 && group.members().stream().noneMatch(m -> m.clientId().startsWith(victim))
                 && group.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum() == PARTITIONS;
     }
 
-    private static boolean balanced(ConsumerGroupDescription group, String service) {
+    /** {@link #REPLICAS} members holding partitions, the victim replica among them, and not the dead member. */
+    private static boolean balanced(ConsumerGroupDescription group, String service, String deadMember) {
         String victim = clientIdPrefix(service, VICTIM);
         return group.members().size() == REPLICAS
                 && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())
+                && group.members().stream().noneMatch(m -> m.consumerId().equals(deadMember))
                 && group.members().stream().anyMatch(m -> m.clientId().startsWith(victim));
     }
 
