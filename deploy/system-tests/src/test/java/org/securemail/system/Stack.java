@@ -29,6 +29,8 @@ final class Stack implements AutoCloseable {
     final KafkaBroker broker;
     final Postgres postgres;
     final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
+    /** How long a service started from now on may take to be ready (ten JVMs starting at once on two cores take longer). */
+    volatile Duration readyTimeout = READY_TIMEOUT;
     /** Environment variables every service started from now on gets (e.g. {@code SECUREMAIL_LOG_JSON}). */
     final Map<String, String> environment = new ConcurrentHashMap<>();
     private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
@@ -95,7 +97,7 @@ final class Stack implements AutoCloseable {
         environment.forEach(service::environment);
         started.add(service);
         services.put(name, service);
-        return service.start(READY_TIMEOUT);
+        return service.start(readyTimeout);
     }
 
     /**

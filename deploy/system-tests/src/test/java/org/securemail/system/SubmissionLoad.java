@@ -45,7 +45,8 @@ final class SubmissionLoad implements AutoCloseable {
 
     private static final long IDLE_REOPEN_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-    private final int port;
+    /** The ingress replicas' submission ports; a connection that fails moves on to the next (a load balancer's job). */
+    private final List<Integer> ports;
     private final String user;
     private final String password;
     private final String from;
@@ -63,12 +64,21 @@ final class SubmissionLoad implements AutoCloseable {
     private volatile boolean closed;
 
     SubmissionLoad(int port, String user, String password, String from, int connections) {
-        this.port = port;
+        this(List.of(port), user, password, from, connections);
+    }
+
+    /**
+     * Connection {@code i} starts at {@code ports[i % n]}; after an I/O error it opens its next session on the next port,
+     * as a load balancer takes a dead replica out of rotation.
+     */
+    SubmissionLoad(List<Integer> ports, String user, String password, String from, int connections) {
+        this.ports = List.copyOf(ports);
         this.user = user;
         this.password = password;
         this.from = from;
         for (int i = 0; i < connections; i++) {
-            Thread worker = new Thread(this::work, "submission-" + i);
+            int first = i;
+            Thread worker = new Thread(() -> work(first), "submission-" + i);
             worker.setDaemon(true);
             worker.start();
             workers.add(worker);
@@ -118,9 +128,10 @@ final class SubmissionLoad implements AutoCloseable {
         return List.copyOf(submitted);
     }
 
-    private void work() {
+    private void work(int first) {
         SubmissionSession session = null;
         long lastUsed = 0;
+        int[] port = {first};
         try {
             while (!closed) {
                 Work work = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -133,7 +144,7 @@ final class SubmissionLoad implements AutoCloseable {
                         session.quit();
                         session = null;
                     }
-                    session = send(session, work);
+                    session = send(session, work, port);
                     lastUsed = System.nanoTime();
                 } finally {
                     pending.decrementAndGet();
@@ -148,12 +159,12 @@ final class SubmissionLoad implements AutoCloseable {
         }
     }
 
-    private SubmissionSession send(SubmissionSession session, Work work) {
+    private SubmissionSession send(SubmissionSession session, Work work, int[] port) {
         String messageId = "<" + UUID.randomUUID() + "@outage-it.test>";
         long now = System.currentTimeMillis();
         try {
             if (session == null) {
-                session = SubmissionSession.open(port, user, password);
+                session = SubmissionSession.open(ports.get(port[0] % ports.size()), user, password);
             }
             SubmissionSession.Reply reply = session.send(from, work.recipient(), message(messageId, work, now));
             record(messageId, work, now, reply.code(), reply.text());
@@ -167,6 +178,7 @@ final class SubmissionLoad implements AutoCloseable {
             return null;
         } catch (IOException e) {
             record(messageId, work, now, 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+            port[0]++;
             if (session != null) {
                 session.close();
             }

@@ -1,7 +1,9 @@
 package org.securemail.dns.limits;
 
 import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -386,6 +388,7 @@ public final class QueryLimits {
                 }
                 unyoung();
                 waiter = roomWaiters.pollFirst();
+                QueryLimits.this.notifyAll(); // a rebalance may be waiting for this replica to get within its share
             }
             if (waiter != null) {
                 timer.execute(waiter);
@@ -433,6 +436,37 @@ public final class QueryLimits {
         }
         this.shareOf = total;
         this.sharePartitions = Math.max(1, Math.min(assigned, total));
+    }
+
+    /**
+     * Blocks until no upstream in {@code upstreams} has more queries of this replica in flight than its share now
+     * allows ({@link #perUpstreamCap()}), or {@code timeout} has passed: a replica that gives partitions up in a
+     * rebalance calls it before it lets them go, so that their new owner, which takes their share at once, does not
+     * find the resolver still working on this replica's queries beyond its new share (ADR 0085). Queries that outlive the
+     * timeout are slow or abandoned ones, which the slow budget bounds.
+     *
+     * @return true when every upstream is within the share
+     */
+    public boolean awaitWithinShare(Collection<UpstreamHealth> upstreams, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                int cap = perUpstreamCap();
+                if (upstreams.stream().allMatch(upstream -> upstream.inFlight().get() <= cap)) {
+                    return true;
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
     }
 
     /** Partitions of dns.queries this replica consumes (1 before the first assignment). */

@@ -501,6 +501,37 @@ class LookupServiceTest {
         assertThat(answers).filteredOn(a -> a.status() == DnsStatus.BUSY).hasSize(7);
     }
 
+    /**
+     * ADR 0085: a replica that gives partitions up in a rebalance lets them go only once its queries in flight are within
+     * the share it keeps, so that their new owner, which takes their share at once, cannot push the fleet over the cap.
+     */
+    @Test
+    void aReplicaGivingPartitionsUpWaitsUntilItsQueriesAreWithinTheShareItKeeps() {
+        upstream.zone("busy.test", Mode.ANSWER).delay("busy.test", Duration.ofMillis(300));
+        engine("dns.limits.per-upstream", "6", "dns.limits.slow-budget", "6", "dns.limits.per-zone", "100",
+                "dns.limits.slow-threshold", "5s", "dns.limits.adaptive", "false");
+        engine.limits.share(3, 6);
+        UpstreamHealth only = engine.upstreams.all().get(0);
+        IntStream.range(0, 3).forEach(i -> engine.lookups.resolve("n" + i + ".busy.test", DnsType.A).subscribe().with(a -> { }));
+        await().atMost(Duration.ofSeconds(2)).until(() -> only.inFlight().get() == 3);
+
+        engine.limits.share(1, 6);
+        long started = System.nanoTime();
+        assertThat(engine.limits.awaitWithinShare(engine.upstreams.all(), Duration.ofSeconds(5)))
+                .as("within the share kept (1 of 6 partitions: 1 query) once the queries were answered").isTrue();
+        assertThat(only.inFlight().get()).isLessThanOrEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("it waited for the answers")
+                .isGreaterThan(Duration.ofMillis(100));
+
+        upstream.zone("stuck.test", Mode.DEAD);
+        engine.limits.share(3, 6);
+        IntStream.range(0, 3).forEach(i -> engine.lookups.resolve("n" + i + ".stuck.test", DnsType.A).subscribe().with(a -> { }));
+        await().atMost(Duration.ofSeconds(2)).until(() -> only.inFlight().get() == 3);
+        engine.limits.share(1, 6);
+        assertThat(engine.limits.awaitWithinShare(engine.upstreams.all(), Duration.ofMillis(200)))
+                .as("a dead zone's queries outlive the bounded wait").isFalse();
+    }
+
     @Test
     void eachUpstreamHasItsOwnSlowBudget() {
         for (int i = 0; i < 6; i++) {
