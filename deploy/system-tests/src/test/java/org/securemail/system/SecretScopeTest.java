@@ -25,8 +25,11 @@ class SecretScopeTest {
         for (String service : List.of("ingest-service", "dns-service", "delivery-service")) {
             String manifest = Files.readString(DEPLOY.resolve("k8s/base/" + service + ".yaml"));
             assertThat(manifest).as(service).doesNotContain("securemail-pg-app").doesNotContain("securemail-api")
-                    .doesNotContain("secretRef").doesNotContain("secretKeyRef").doesNotContain("PG_PASSWORD")
-                    .doesNotContain("BOOTSTRAP_OPERATOR_KEY");
+                    .doesNotContain("secretRef").doesNotContain("PG_PASSWORD").doesNotContain("BOOTSTRAP_OPERATOR_KEY");
+            // the only secrets it reads: its own Kafka user's and the Kafka cluster CA (ADR 0081, StrimziUsersTest)
+            assertThat(java.util.regex.Pattern.compile("secretKeyRef:\\n\\s+name: (\\S+)").matcher(manifest).results()
+                    .map(m -> m.group(1)).distinct().sorted().toList()).as(service)
+                    .containsExactly(service, "securemail-cluster-ca-cert");
         }
         assertThat(Files.readString(DEPLOY.resolve("k8s/base/provisioning-api.yaml")))
                 .contains("name: securemail-pg-app").contains("key: password").contains("name: securemail-api");
