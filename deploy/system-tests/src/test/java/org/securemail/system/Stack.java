@@ -13,8 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.securemail.common.access.KafkaAccess;
+import org.securemail.common.access.ServiceAccess;
 import org.securemail.embedded.Postgres;
 import org.securemail.testing.KafkaBroker;
+import org.securemail.testing.SecureKafkaBroker;
 import org.securemail.testing.ServiceProcess;
 
 /**
@@ -25,11 +28,17 @@ final class Stack implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
+    /** The plain test broker; null in a secured stack ({@link #secureBroker}). */
     final KafkaBroker broker;
+    /** The SASL_SSL broker with ACLs of a secured stack (ADR 0081); null otherwise. */
+    final SecureKafkaBroker secureBroker;
+    private final String bootstrapServers;
     final Postgres postgres;
     final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     /** Environment variables every service started from now on gets (e.g. {@code SECUREMAIL_LOG_JSON}). */
     final Map<String, String> environment = new ConcurrentHashMap<>();
+    /** Environment variables of one service, by its name (a secured stack: its own Kafka credentials). */
+    final Map<String, Map<String, String>> serviceEnvironment = new ConcurrentHashMap<>();
     private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
 
     /** A service to start: its name (log file, key of {@link #services}), module directory and extra config. */
@@ -38,7 +47,40 @@ final class Stack implements AutoCloseable {
 
     private Stack(KafkaBroker broker, Postgres postgres) {
         this.broker = broker;
+        this.secureBroker = null;
+        this.bootstrapServers = broker.bootstrapServers();
         this.postgres = postgres;
+    }
+
+    private Stack(SecureKafkaBroker broker, Postgres postgres) {
+        this.broker = null;
+        this.secureBroker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
+        this.postgres = postgres;
+        for (ServiceAccess access : KafkaAccess.all()) {
+            serviceEnvironment.put(access.principal(), broker.environment(access.principal()));
+        }
+    }
+
+    /**
+     * The secured broker (SASL_SSL, SCRAM users and ACLs from {@link KafkaAccess}) and PostgreSQL, side by side; each
+     * service started under its own name gets its own Kafka credentials as environment variables, as on the cluster.
+     */
+    static Stack startSecuredInfrastructure() {
+        CompletableFuture<SecureKafkaBroker> broker = CompletableFuture.supplyAsync(SecureKafkaBroker::start);
+        Postgres postgres;
+        try {
+            postgres = Postgres.start();
+        } catch (RuntimeException e) {
+            broker.thenAccept(SecureKafkaBroker::close);
+            throw e;
+        }
+        try {
+            return new Stack(broker.join(), postgres);
+        } catch (CompletionException e) {
+            postgres.close();
+            throw e;
+        }
     }
 
     static Stack startInfrastructure() {
@@ -75,7 +117,7 @@ final class Stack implements AutoCloseable {
     /** Config every service gets: the broker, and for the provisioning API the database. */
     Map<String, String> baseConfig() {
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("kafka.bootstrap.servers", bootstrapServers);
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.username", Postgres.USER);
@@ -88,6 +130,7 @@ final class Stack implements AutoCloseable {
         config.putAll(extraConfig);
         ServiceProcess service = ServiceProcess.of(name, jar(module), Path.of("target", "system-tests"), config);
         environment.forEach(service::environment);
+        serviceEnvironment.getOrDefault(name, Map.of()).forEach(service::environment);
         started.add(service);
         services.put(name, service);
         return service.start(READY_TIMEOUT);
@@ -118,6 +161,11 @@ final class Stack implements AutoCloseable {
         CompletableFuture.allOf(running.stream().map(service -> CompletableFuture.runAsync(service::close))
                 .toArray(CompletableFuture[]::new)).join();
         postgres.close();
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
+        if (secureBroker != null) {
+            secureBroker.close();
+        }
     }
 }
