@@ -27,12 +27,18 @@ import org.securemail.testing.ServiceProcess;
 final class Stack implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * A secured stack's services make TLS and SCRAM handshakes for each of their clients at start (about twenty each),
+     * which on a loaded two-core machine takes longer than the plain stack's start.
+     */
+    static final Duration SECURED_READY_TIMEOUT = Duration.ofSeconds(240);
 
     /** The plain test broker; null in a secured stack ({@link #secureBroker}). */
     final KafkaBroker broker;
     /** The SASL_SSL broker with ACLs of a secured stack (ADR 0081); null otherwise. */
     final SecureKafkaBroker secureBroker;
     private final String bootstrapServers;
+    private final Duration readyTimeout;
     final Postgres postgres;
     final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     /** Environment variables every service started from now on gets (e.g. {@code SECUREMAIL_LOG_JSON}). */
@@ -49,6 +55,7 @@ final class Stack implements AutoCloseable {
         this.broker = broker;
         this.secureBroker = null;
         this.bootstrapServers = broker.bootstrapServers();
+        this.readyTimeout = READY_TIMEOUT;
         this.postgres = postgres;
     }
 
@@ -56,6 +63,7 @@ final class Stack implements AutoCloseable {
         this.broker = null;
         this.secureBroker = broker;
         this.bootstrapServers = broker.bootstrapServers();
+        this.readyTimeout = SECURED_READY_TIMEOUT;
         this.postgres = postgres;
         for (ServiceAccess access : KafkaAccess.all()) {
             serviceEnvironment.put(access.principal(), broker.environment(access.principal()));
@@ -133,7 +141,7 @@ final class Stack implements AutoCloseable {
         serviceEnvironment.getOrDefault(name, Map.of()).forEach(service::environment);
         started.add(service);
         services.put(name, service);
-        return service.start(READY_TIMEOUT);
+        return service.start(readyTimeout);
     }
 
     /**

@@ -28,7 +28,7 @@ import org.securemail.embedded.TopicCreator;
  */
 public final class SecureKafkaBroker implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path dir;
     private final Process process;
@@ -116,18 +116,25 @@ public final class SecureKafkaBroker implements AutoCloseable {
     private void awaitReady(Path log) {
         long end = System.nanoTime() + START_TIMEOUT.toNanos();
         Map<String, Object> admin = clientConfig(KafkaAccess.ADMIN);
-        admin.put("request.timeout.ms", 5000);
-        admin.put("default.api.timeout.ms", 5000);
+        // one client for the whole wait: its TLS and SCRAM handshakes may take seconds on a loaded machine
+        admin.put("request.timeout.ms", 30_000);
+        admin.put("default.api.timeout.ms", 30_000);
+        admin.put("reconnect.backoff.max.ms", 1_000);
         Exception last = null;
-        while (System.nanoTime() < end) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the secured broker exited at start: " + tail(log));
-            }
-            try (Admin client = Admin.create(admin)) {
-                client.describeCluster().nodes().get(5, TimeUnit.SECONDS);
-                return;
-            } catch (Exception e) {
-                last = e;
+        try (Admin client = Admin.create(admin)) {
+            while (System.nanoTime() < end) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the secured broker exited at start: " + tail(log));
+                }
+                try {
+                    client.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+                    return;
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
             }
         }
         throw new IllegalStateException("the secured broker was not ready in " + START_TIMEOUT + ": " + tail(log), last);
@@ -160,6 +167,8 @@ public final class SecureKafkaBroker implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.addAll(args);
