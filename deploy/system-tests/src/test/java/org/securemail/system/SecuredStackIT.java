@@ -109,7 +109,8 @@ class SecuredStackIT {
         // and no client of any service was refused on the way (a background reader, a dead-letter producer...)
         for (ServiceProcess service : stack.services.values()) {
             assertThat(Files.readString(service.log(), StandardCharsets.UTF_8)).as(service.log().toString())
-                    .doesNotContain("AuthorizationException").doesNotContain("SaslAuthenticationException");
+                    .doesNotContain("AuthorizationException").doesNotContain("Not authorized")
+                    .doesNotContain("SaslAuthenticationException");
         }
     }
 

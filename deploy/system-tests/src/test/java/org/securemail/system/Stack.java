@@ -29,9 +29,9 @@ final class Stack implements AutoCloseable {
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     /**
      * A secured stack's services make TLS and SCRAM handshakes for each of their clients at start (about twenty each),
-     * which on a loaded two-core machine takes longer than the plain stack's start.
+     * which on a loaded two-core machine takes longer than the plain stack's start (seen: 4 minutes at load average 60).
      */
-    static final Duration SECURED_READY_TIMEOUT = Duration.ofSeconds(240);
+    static final Duration SECURED_READY_TIMEOUT = Duration.ofSeconds(360);
 
     /** The plain test broker; null in a secured stack ({@link #secureBroker}). */
     final KafkaBroker broker;
