@@ -63,7 +63,9 @@ class SecuredStackIT {
                 new Stack.Service("ingest-service", "ingest-service", Map.of(
                         "ingest.mx.port", Integer.toString(mxPort),
                         "ingest.submission.port", Integer.toString(FreePorts.next()),
-                        "ingest.inspection.lookup-deadline", "2s")),
+                        // the SPF lookup goes ingest → dns.queries → DNS service → dns.queries-replies: each hop over
+                        // TLS with its own principal; generous on a loaded machine, the result is what is checked
+                        "ingest.inspection.lookup-deadline", "20s")),
                 new Stack.Service("delivery-service", "delivery-service", Map.of(
                         "delivery.network.allowed-networks", "127.0.0.0/8",
                         "delivery.network.allowed-ports", "1-65535"))));
