@@ -41,6 +41,11 @@ public record KafkaPki(Path dir, String password) {
     public static KafkaPki in(Path dir) {
         try {
             Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
             Path passwordFile = dir.resolve("pki.password");
             if (Files.exists(dir.resolve("broker.p12")) && Files.exists(dir.resolve("ca.crt"))
                     && Files.exists(passwordFile)) {
