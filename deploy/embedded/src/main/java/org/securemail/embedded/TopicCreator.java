@@ -27,7 +27,13 @@ public final class TopicCreator {
 
     /** Creates the missing topics and returns their names; existing topics are left as they are. */
     public static List<String> createMissing(String bootstrapServers, List<TopicSpec> specs) {
-        try (Admin admin = admin(bootstrapServers)) {
+        return createMissing(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), specs);
+    }
+
+    /** As above, with the admin client's whole configuration (a secured broker: {@code SecureKafka#clientConfig}). */
+    public static List<String> createMissing(java.util.Map<String, Object> adminConfig, List<TopicSpec> specs) {
+        Object bootstrapServers = adminConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(adminConfig)) {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec spec : specs) {

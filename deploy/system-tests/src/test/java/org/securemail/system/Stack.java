@@ -13,8 +13,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import org.securemail.common.access.KafkaAccess;
+import org.securemail.common.access.ServiceAccess;
 import org.securemail.embedded.Postgres;
 import org.securemail.testing.KafkaBroker;
+import org.securemail.testing.SecureKafkaBroker;
 import org.securemail.testing.ServiceProcess;
 
 /**
@@ -25,14 +28,25 @@ final class Stack implements AutoCloseable {
 
     /** Per service; {@code -Dsecuremail.ready-timeout-seconds} lengthens it on a machine that is busy with other builds. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("securemail.ready-timeout-seconds", 120));
+    /**
+     * A secured stack's services make TLS and SCRAM handshakes for each of their clients at start (about twenty each),
+     * which on a loaded two-core machine takes longer than the plain stack's start (seen: 4 minutes at load average 60).
+     */
+    static final Duration SECURED_READY_TIMEOUT = Duration.ofSeconds(Math.max(360, READY_TIMEOUT.toSeconds()));
 
+    /** The plain test broker; null in a secured stack ({@link #secureBroker}). */
     final KafkaBroker broker;
+    /** The SASL_SSL broker with ACLs of a secured stack (ADR 0081); null otherwise. */
+    final SecureKafkaBroker secureBroker;
+    private final String bootstrapServers;
     final Postgres postgres;
     final Map<String, ServiceProcess> services = new ConcurrentHashMap<>();
     /** How long a service started from now on may take to be ready (ten JVMs starting at once on two cores take longer). */
     volatile Duration readyTimeout = READY_TIMEOUT;
     /** Environment variables every service started from now on gets (e.g. {@code SECUREMAIL_LOG_JSON}). */
     final Map<String, String> environment = new ConcurrentHashMap<>();
+    /** Environment variables of one service, by its name (a secured stack: its own Kafka credentials). */
+    final Map<String, Map<String, String>> serviceEnvironment = new ConcurrentHashMap<>();
     private final List<ServiceProcess> started = new CopyOnWriteArrayList<>();
 
     /** A service to start: its name (log file, key of {@link #services}), module directory and extra config. */
@@ -41,7 +55,42 @@ final class Stack implements AutoCloseable {
 
     private Stack(KafkaBroker broker, Postgres postgres) {
         this.broker = broker;
+        this.secureBroker = null;
+        this.bootstrapServers = broker.bootstrapServers();
+        this.readyTimeout = READY_TIMEOUT;
         this.postgres = postgres;
+    }
+
+    private Stack(SecureKafkaBroker broker, Postgres postgres) {
+        this.broker = null;
+        this.secureBroker = broker;
+        this.bootstrapServers = broker.bootstrapServers();
+        this.readyTimeout = SECURED_READY_TIMEOUT;
+        this.postgres = postgres;
+        for (ServiceAccess access : KafkaAccess.all()) {
+            serviceEnvironment.put(access.principal(), broker.environment(access.principal()));
+        }
+    }
+
+    /**
+     * The secured broker (SASL_SSL, SCRAM users and ACLs from {@link KafkaAccess}) and PostgreSQL, side by side; each
+     * service started under its own name gets its own Kafka credentials as environment variables, as on the cluster.
+     */
+    static Stack startSecuredInfrastructure() {
+        CompletableFuture<SecureKafkaBroker> broker = CompletableFuture.supplyAsync(SecureKafkaBroker::start);
+        Postgres postgres;
+        try {
+            postgres = Postgres.start();
+        } catch (RuntimeException e) {
+            broker.thenAccept(SecureKafkaBroker::close);
+            throw e;
+        }
+        try {
+            return new Stack(broker.join(), postgres);
+        } catch (CompletionException e) {
+            postgres.close();
+            throw e;
+        }
     }
 
     static Stack startInfrastructure() {
@@ -78,7 +127,7 @@ final class Stack implements AutoCloseable {
     /** Config every service gets: the broker, and for the provisioning API the database. */
     Map<String, String> baseConfig() {
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("kafka.bootstrap.servers", bootstrapServers);
         config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         config.put("quarkus.datasource.username", Postgres.USER);
@@ -95,6 +144,7 @@ final class Stack implements AutoCloseable {
                 .map(image -> ServiceProcess.ofImage(name, image, logs, config))
                 .orElseGet(() -> ServiceProcess.of(name, jar(module), logs, config));
         environment.forEach(service::environment);
+        serviceEnvironment.getOrDefault(name, Map.of()).forEach(service::environment);
         started.add(service);
         services.put(name, service);
         return service.start(readyTimeout);
@@ -125,6 +175,11 @@ final class Stack implements AutoCloseable {
         CompletableFuture.allOf(running.stream().map(service -> CompletableFuture.runAsync(service::close))
                 .toArray(CompletableFuture[]::new)).join();
         postgres.close();
-        broker.close();
+        if (broker != null) {
+            broker.close();
+        }
+        if (secureBroker != null) {
+            secureBroker.close();
+        }
     }
 }

@@ -50,9 +50,9 @@ class StrimziTopicsTest {
     @Test
     void theServicesFindTheBrokersUnderStrimzisBootstrapServiceName() throws IOException {
         String config = Files.readString(ROOT.resolve("deploy/k8s/base/platform-config.yaml"));
-        assertThat(config).contains("KAFKA_BOOTSTRAP_SERVERS: " + StrimziTopics.CLUSTER + "-kafka-bootstrap:9092");
+        assertThat(config).contains("KAFKA_BOOTSTRAP_SERVERS: " + StrimziTopics.CLUSTER + "-kafka-bootstrap:9093");
         assertThat(Files.readString(ROOT.resolve("deploy/k8s/base/kustomization.yaml")))
-                .contains("- kafka-cluster.yaml").contains("- kafka-topics.yaml");
+                .contains("- kafka-cluster.yaml").contains("- kafka-topics.yaml").contains("- kafka-users.yaml");
     }
 
     @Test
