@@ -17,7 +17,8 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * A {@link ServiceAccess} as Kafka ACL rules: one per resource with its operations. A topic read is Read and
- * Describe, a topic write Write and Describe, a group Read; all allow, from any host. The Strimzi {@code KafkaUser}s
+ * Describe, a topic write Write and Describe, a group Read, a topic or group only looked at Describe; all allow, from
+ * any host. The Strimzi {@code KafkaUser}s
  * and the ACLs the local stack and the tests create are both made from these rules.
  */
 public final class AclRules {
@@ -34,6 +35,7 @@ public final class AclRules {
         Map<ResourcePattern, Set<AclOperation>> rules = new LinkedHashMap<>();
         java.util.SortedSet<String> topics = new java.util.TreeSet<>(access.reads());
         topics.addAll(access.writes());
+        topics.addAll(access.describes());
         for (String topic : topics) {
             Set<AclOperation> ops = EnumSet.noneOf(AclOperation.class);
             if (access.mayRead(topic)) {
@@ -50,6 +52,10 @@ public final class AclRules {
         }
         for (String prefix : access.groupPrefixes()) {
             rules.put(new ResourcePattern(ResourceType.GROUP, prefix, PatternType.PREFIXED), EnumSet.of(AclOperation.READ));
+        }
+        for (String group : access.watchedGroups()) {
+            rules.putIfAbsent(new ResourcePattern(ResourceType.GROUP, group, PatternType.LITERAL),
+                    EnumSet.of(AclOperation.DESCRIBE));
         }
         List<Rule> out = new ArrayList<>();
         rules.forEach((resource, ops) -> out.add(new Rule(resource, Set.copyOf(ops))));

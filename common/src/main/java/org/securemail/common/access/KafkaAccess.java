@@ -1,5 +1,6 @@
 package org.securemail.common.access;
 
+import static org.securemail.common.topics.Topics.DELIVERY_CONTROL;
 import static org.securemail.common.topics.Topics.DELIVERY_EVENTS;
 import static org.securemail.common.topics.Topics.DELIVERY_PARK;
 import static org.securemail.common.topics.Topics.DELIVERY_RETRY_TIERS;
@@ -11,6 +12,7 @@ import static org.securemail.common.topics.Topics.INSPECT_PARK;
 import static org.securemail.common.topics.Topics.MAIL_ACCEPTED;
 import static org.securemail.common.topics.Topics.MAIL_QUARANTINE;
 import static org.securemail.common.topics.Topics.MAIL_READY;
+import static org.securemail.common.topics.Topics.OPERATOR_ACTIONS;
 import static org.securemail.common.topics.Topics.PROVISIONING_DOMAINS;
 import static org.securemail.common.topics.Topics.PROVISIONING_DOMAIN_VERIFICATIONS;
 import static org.securemail.common.topics.Topics.PROVISIONING_RECIPIENTS;
@@ -19,6 +21,8 @@ import static org.securemail.common.topics.Topics.PROVISIONING_USERS;
 import static org.securemail.common.topics.Topics.WEBHOOKS_DELIVERIES;
 import static org.securemail.common.topics.Topics.WEBHOOKS_RETRY_TIERS;
 import static org.securemail.common.topics.Topics.deliveryRetry;
+import static org.securemail.common.topics.Topics.deadLetterSource;
+import static org.securemail.common.topics.Topics.deadLetterTopics;
 import static org.securemail.common.topics.Topics.dlq;
 import static org.securemail.common.topics.Topics.webhooksRetry;
 
@@ -36,7 +40,8 @@ import java.util.stream.IntStream;
  *
  * <p>What the ACLs keep apart: only the provisioning API writes {@code provisioning.*} (an open relay or a login
  * otherwise), only the DNS service writes {@code dns.cache} and {@code dns.queries-replies} (hijacked MX answers
- * otherwise), only ingest writes {@code mail.accepted}; the DNS service reads no mail at all.
+ * otherwise), only ingest writes {@code mail.accepted} (and the API, to replay a dead letter of the inspection stage,
+ * ADR 0084); the DNS service reads no mail at all.
  */
 public final class KafkaAccess {
 
@@ -58,7 +63,8 @@ public final class KafkaAccess {
             Set.of());
 
     public static final ServiceAccess DELIVERY = new ServiceAccess("delivery-service",
-            union(union(Set.of(MAIL_READY, DELIVERY_PARK, DELIVERY_STATE, PROVISIONING_DOMAINS), deliveryRetries()),
+            union(union(Set.of(MAIL_READY, DELIVERY_PARK, DELIVERY_STATE, DELIVERY_CONTROL, PROVISIONING_DOMAINS),
+                    deliveryRetries()),
                     dnsClientReads()),
             union(union(Set.of(MAIL_READY, dlq(MAIL_READY), DELIVERY_PARK, dlq(DELIVERY_PARK), DELIVERY_EVENTS,
                     DELIVERY_STATE), union(deliveryRetries(), deliveryRetries().stream().map(t -> dlq(t)).toList())),
@@ -67,16 +73,28 @@ public final class KafkaAccess {
                     IntStream.rangeClosed(1, DELIVERY_RETRY_TIERS).mapToObj(tier -> "delivery-retry-" + tier).toList()),
             Set.of(dnsClientGroupPrefix("delivery-service")));
 
+    /**
+     * The API also reads every dead-letter topic and may write a dead letter back onto its source topic (the operators'
+     * replay, ADR 0084), and writes the operators' commands to delivery and their audit trail.
+     */
     public static final ServiceAccess PROVISIONING = new ServiceAccess("provisioning-api",
             union(union(Set.of(MAIL_ACCEPTED, MAIL_READY, MAIL_QUARANTINE, DELIVERY_EVENTS, WEBHOOKS_DELIVERIES),
-                    union(provisioningTopics(), webhookRetries())), dnsClientReads()),
-            union(union(Set.of(MAIL_READY, dlq(DELIVERY_EVENTS), WEBHOOKS_DELIVERIES, dlq(WEBHOOKS_DELIVERIES)),
-                    union(provisioningTopics(), webhookRetries())), dnsClientWrites()),
+                    union(provisioningTopics(), webhookRetries())), union(dnsClientReads(), writtenDeadLetters())),
+            union(union(union(Set.of(MAIL_READY, dlq(DELIVERY_EVENTS), WEBHOOKS_DELIVERIES, dlq(WEBHOOKS_DELIVERIES),
+                    DELIVERY_CONTROL, OPERATOR_ACTIONS), union(provisioningTopics(), webhookRetries())),
+                    dnsClientWrites()), deadLetterSources()),
             union(Set.of("provisioning-tracking-accepted", "provisioning-tracking-inspected",
                     "provisioning-tracking-delivery", "provisioning-quarantine", "provisioning-webhooks"),
                     IntStream.rangeClosed(1, WEBHOOKS_RETRY_TIERS).mapToObj(t -> "provisioning-webhooks-retry-" + t)
                             .toList()),
             Set.of(dnsClientGroupPrefix("provisioning-api")));
+
+    /**
+     * KEDA's Kafka scaler (production overlay): the committed offsets of the groups it scales on and the end offsets of
+     * their input topics, never a record (ADR 0081, ADR 0083).
+     */
+    public static final ServiceAccess KEDA = new ServiceAccess("keda", Set.of(), Set.of(), Set.of(), Set.of(),
+            Set.of(MAIL_READY, DNS_QUERIES), Set.of("delivery-mail-in", "dns-service"));
 
     private KafkaAccess() {
     }
@@ -84,6 +102,11 @@ public final class KafkaAccess {
     /** Every service's access, in start order of the local stack. */
     public static List<ServiceAccess> all() {
         return List.of(PROVISIONING, DNS, INGEST, DELIVERY);
+    }
+
+    /** Every Kafka user of the cluster: the services and the autoscaler (the Strimzi {@code KafkaUser}s). */
+    public static List<ServiceAccess> users() {
+        return List.of(PROVISIONING, DNS, INGEST, DELIVERY, KEDA);
     }
 
     public static Optional<ServiceAccess> of(String principal) {
@@ -107,6 +130,21 @@ public final class KafkaAccess {
     /** What a service with the dns-client writes: its lookups. */
     private static Set<String> dnsClientWrites() {
         return Set.of(DNS_QUERIES);
+    }
+
+    /**
+     * The dead-letter topics some channel writes (the catalogue has one for every consumed topic, and a few are never
+     * written): what the operators list and replay through the API (ADR 0084). The API's own are written by it.
+     */
+    private static List<String> writtenDeadLetters() {
+        Set<String> own = Set.of(dlq(DELIVERY_EVENTS), dlq(WEBHOOKS_DELIVERIES));
+        return deadLetterTopics().stream().filter(t -> own.contains(t) || INGEST.mayWrite(t) || DNS.mayWrite(t)
+                || DELIVERY.mayWrite(t)).toList();
+    }
+
+    /** The topics whose dead letters an operator may replay (ADR 0084). */
+    private static List<String> deadLetterSources() {
+        return writtenDeadLetters().stream().map(t -> deadLetterSource(t).orElseThrow()).toList();
     }
 
     private static List<String> deliveryRetries() {

@@ -15,9 +15,17 @@ import java.util.TreeSet;
  * @param writes        topics it produces to (Write and Describe; idempotent producers need nothing more)
  * @param groups        consumer group ids it uses (Read on the group)
  * @param groupPrefixes prefixes of the group ids it makes up at run time (Read on every group with the prefix)
+ * @param describes     topics it only looks at (Describe: partitions and end offsets, never a record)
+ * @param watchedGroups consumer groups whose committed offsets it only looks at (Describe), e.g. to see their lag
  */
 public record ServiceAccess(String principal, Set<String> reads, Set<String> writes, Set<String> groups,
-        Set<String> groupPrefixes) {
+        Set<String> groupPrefixes, Set<String> describes, Set<String> watchedGroups) {
+
+    /** A service that reads, writes and joins groups, and looks at nothing else. */
+    public ServiceAccess(String principal, Set<String> reads, Set<String> writes, Set<String> groups,
+            Set<String> groupPrefixes) {
+        this(principal, reads, writes, groups, groupPrefixes, Set.of(), Set.of());
+    }
 
     public ServiceAccess {
         if (principal == null || !principal.matches("[a-z][a-z0-9-]{0,62}")) {
@@ -27,6 +35,8 @@ public record ServiceAccess(String principal, Set<String> reads, Set<String> wri
         writes = sorted(writes);
         groups = sorted(groups);
         groupPrefixes = sorted(groupPrefixes);
+        describes = sorted(describes);
+        watchedGroups = sorted(watchedGroups);
         for (String prefix : groupPrefixes) {
             if (prefix.length() < 3 || !prefix.endsWith("-")) {
                 throw new IllegalArgumentException("a group prefix ends with a dash and says whose it is: " + prefix);

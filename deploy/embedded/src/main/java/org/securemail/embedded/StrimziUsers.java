@@ -11,7 +11,7 @@ import org.securemail.common.access.KafkaAccess;
 import org.securemail.common.access.ServiceAccess;
 
 /**
- * Renders {@link KafkaAccess#all()} as Strimzi {@code KafkaUser} resources (deploy/k8s/base/kafka-users.yaml): one
+ * Renders {@link KafkaAccess#users()} as Strimzi {@code KafkaUser} resources (deploy/k8s/base/kafka-users.yaml): one
  * SCRAM-SHA-512 user per service with {@code simple} authorization and exactly the ACLs of its declaration. Strimzi's
  * user operator then creates a Secret named after the user with the keys {@code password} and {@code sasl.jaas.config},
  * which the service's Deployment reads (ADR 0081).
@@ -28,7 +28,7 @@ public final class StrimziUsers {
 
     public static String render(List<ServiceAccess> services) {
         StringBuilder out = new StringBuilder();
-        out.append("# Generated from common's KafkaAccess.all() by org.securemail.embedded.StrimziUsers: do not edit.\n")
+        out.append("# Generated from common's KafkaAccess.users() by org.securemail.embedded.StrimziUsers: do not edit.\n")
                 .append("# Regenerate: ./mvnw -pl deploy/system-tests test -Dtest=StrimziUsersTest -Dsecuremail.regenerate=true\n");
         for (ServiceAccess access : services) {
             out.append("---\n")

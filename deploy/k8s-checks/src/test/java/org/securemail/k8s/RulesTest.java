@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -141,11 +142,15 @@ class RulesTest {
     /** KEDA reads the lag itself: a listener it cannot log in to, or that its namespace cannot reach, fails. */
     @Test
     void aKedaKafkaTriggerThatCannotReachItsListenerFails() {
-        Rendered secured = PRODUCTION.with("ConfigMap", "securemail-platform",
-                m -> ((ObjectNode) m.path("data")).put("KAFKA_BOOTSTRAP_SERVERS", "securemail-kafka-bootstrap:9093"));
-        assertThat(Rules.check(secured)).hasSize(4).allSatisfy(v -> assertThat(v).matches(
-                ".*ScaledObject/(delivery|dns)-service: kafka trigger: listener tls (wants TLS or a login, and the "
-                        + "trigger has no authenticationRef.*|admits only pods of its namespace.*)"));
+        Rendered noLogin = PRODUCTION.with("ScaledObject", "delivery-service",
+                o -> ((ObjectNode) o.path("spec").path("triggers").path(0)).remove("authenticationRef"));
+        assertThat(Rules.check(noLogin)).singleElement().asString().matches(
+                ".*ScaledObject/delivery-service: kafka trigger: listener tls wants TLS or a login, and the trigger has "
+                        + "no authenticationRef.*");
+        Rendered kedaNotAdmitted = PRODUCTION.with("Kafka", "securemail", k -> ((ArrayNode) k.path("spec").path("kafka")
+                .path("listeners").path(0).path("networkPolicyPeers")).remove(1));
+        assertThat(Rules.check(kedaNotAdmitted)).hasSize(2).allSatisfy(v -> assertThat(v).matches(
+                ".*ScaledObject/(delivery|dns)-service: kafka trigger: listener tls admits only pods of its namespace.*"));
         assertThat(Rules.check(PRODUCTION.with("ConfigMap", "securemail-platform",
                 m -> ((ObjectNode) m.path("data")).put("KAFKA_BOOTSTRAP_SERVERS", "securemail-kafka-bootstrap:9094"))))
                 .hasSize(2).allSatisfy(v -> assertThat(v).endsWith("kafka trigger: Kafka securemail has no listener on port 9094"));

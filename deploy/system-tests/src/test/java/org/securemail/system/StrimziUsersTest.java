@@ -26,7 +26,7 @@ class StrimziUsersTest {
     @Test
     void theCommittedKafkaUsersAreTheDeclaration() throws IOException {
         Path file = ROOT.resolve(StrimziUsers.FILE);
-        String rendered = StrimziUsers.render(KafkaAccess.all());
+        String rendered = StrimziUsers.render(KafkaAccess.users());
         if (Boolean.getBoolean("securemail.regenerate")) {
             Files.writeString(file, rendered, StandardCharsets.UTF_8);
         }
