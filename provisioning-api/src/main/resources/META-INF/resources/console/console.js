@@ -151,7 +151,7 @@ async function renderQueues() {
   const view = await api.get('/api/v1/console/queues');
   const oldest = view.oldest;
   $('queues-oldest').textContent = oldest.receivedAt
-    ? `Oldest message waiting: ${age(oldest.ageSeconds)} (received ${time(oldest.receivedAt)}); ${oldest.messages} messages waiting.`
+    ? `Oldest message waiting: ${age(oldest.ageSeconds)} (received ${time(oldest.receivedAt)}); ${oldest.messages} ${oldest.messages === 1 ? 'message' : 'messages'} waiting.`
     : 'No message is waiting.';
   $('queues-error').textContent = view.lagError || '';
   rows('queues-lag', view.lag, (l) => [l.stage, l.topic, l.group, l.partitions, l.lag]);
@@ -223,7 +223,7 @@ function renderTimeline(message) {
     el('time', {}, time(e.at)), ' ', el('strong', {}, e.event),
     e.recipient ? ` ${e.recipient}` : '', e.attempt ? ` attempt ${e.attempt}` : '',
     e.remoteHost ? ` via ${e.remoteHost}` : '', e.reply ? ` \u2014 ${e.reply}` : '',
-    e.checks ? ` \u2014 ${e.checks.map((c) => `${c.name}=${c.result}`).join(' ')}` : '')));
+    e.checks ? ` \u2014 ${e.checks.map((c) => `${c.check}=${c.result}`).join(' ')}` : '')));
   $('timeline').hidden = false;
 }
 

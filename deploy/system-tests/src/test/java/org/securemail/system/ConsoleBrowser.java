@@ -64,9 +64,14 @@ final class ConsoleBrowser implements AutoCloseable {
         return driver.findElement(By.id(id));
     }
 
+    /**
+     * The text of the first element {@code cssSelector} matches, or "" (read in one script: the views are redrawn every
+     * refresh, so an element found in one call may be gone in the next).
+     */
     String text(String cssSelector) {
-        List<WebElement> found = driver.findElements(By.cssSelector(cssSelector));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        Object text = driver.executeScript("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+                cssSelector);
+        return text == null ? "" : text.toString();
     }
 
     boolean visible(String id) {

@@ -23,7 +23,8 @@ import org.securemail.testing.ServiceProcess;
  */
 final class Stack implements AutoCloseable {
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long a service may take to report ready; {@code -Dstack.ready-seconds} on a loaded machine. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("stack.ready-seconds", 120));
 
     final KafkaBroker broker;
     final Postgres postgres;

@@ -82,7 +82,7 @@ public class ConsoleQueues {
     private static final String DEFERRED_BY_REASON = """
             SELECT reason, count(*) AS recipients FROM (
               SELECT DISTINCT ON (a.queue_id, a.recipient)
-                     coalesce(substring(a.reply from '[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[^\\r\\n]{0,48}'), left(a.reply, 60), 'unknown') AS reason
+                     coalesce(substring(a.reply from '[245]\\.[0-9]{1,3}\\.[0-9]{1,3}[^\\r\\n]{0,72}'), left(a.reply, 80), 'unknown') AS reason
               FROM tracked_recipient r JOIN tracked_attempt a ON a.queue_id = r.queue_id AND a.recipient = r.recipient
               WHERE r.status = 'DEFERRED'
               ORDER BY a.queue_id, a.recipient, a.attempt DESC, a.at DESC) last
@@ -177,6 +177,9 @@ public class ConsoleQueues {
         }
         if (topic.startsWith(Topics.DELIVERY_RETRY_PREFIX)) {
             return "delivery retry tier " + topic.substring(Topics.DELIVERY_RETRY_PREFIX.length());
+        }
+        if (topic.equals(Topics.DNS_QUERIES_REPLIES)) {
+            return "DNS answers to a service";
         }
         if (topic.startsWith(Topics.WEBHOOKS_RETRY_PREFIX)) {
             return "webhook retry tier " + topic.substring(Topics.WEBHOOKS_RETRY_PREFIX.length());
