@@ -3,14 +3,12 @@ package org.securemail.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.securemail.testing.FreePorts;
+import org.securemail.testing.ServiceProcess;
 import org.securemail.testing.SmtpSink;
 import org.securemail.testing.dns.TestDnsServer;
 
@@ -35,7 +34,6 @@ import org.securemail.testing.dns.TestDnsServer;
 class ConsoleIT {
 
     private static final String OPERATOR_KEY = "console-test-operator-key-0123456789";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Stack stack;
     private static TestDnsServer primary;
@@ -63,9 +61,13 @@ class ConsoleIT {
                         "provisioning.console.refresh", "500ms",
                         "provisioning.network.allowed-networks", "127.0.0.0/8",
                         "provisioning.network.allowed-ports", "1-65535")),
+                // a dead upstream is probed after 2 timeouts in a row (5 by default): the service's limits let only a
+                // few queries for zones nobody knows reach an upstream that stopped answering (ADR 0080), and their
+                // slots are held for the abandoned hold, so the test's burst of lookups gives each upstream about three
                 new Stack.Service("dns-service", "dns-service/server", Map.of(
                         "quarkus.http.port", Integer.toString(dnsHttpPort),
-                        "dns.upstreams", primary.hostPort() + "," + secondary.hostPort())),
+                        "dns.upstreams", primary.hostPort() + "," + secondary.hostPort(),
+                        "dns.health.suspend-after", "2")),
                 new Stack.Service("ingest-service", "ingest-service", Map.of(
                         "ingest.mx.port", Integer.toString(mxPort),
                         "ingest.submission.port", Integer.toString(FreePorts.next()),
@@ -130,30 +132,62 @@ class ConsoleIT {
 
     @Test
     @Order(2)
-    void theDnsViewFollowsAnUpstreamThatDiesWithoutAReload() throws Exception {
+    void theDnsViewFollowsUpstreamsThatDieAndComeBackWithoutAReload() throws Exception {
         browser.signIn(OPERATOR_KEY);
-        String primaryRow = "tr[data-upstream='" + primary.hostPort() + "'] td.state";
-        await().atMost(Duration.ofSeconds(20)).until(() -> browser.text(primaryRow).equals("UP"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> upstreamStates().equals(List.of("UP", "UP")));
+        assertThat(browser.text("tr[data-upstream='" + primary.hostPort() + "'] td.state")).isEqualTo("UP");
         assertThat(browser.text("tr[data-upstream='" + secondary.hostPort() + "'] td.state")).isEqualTo("UP");
         browser.script("window.consoleTestMarker = 'still the same page'");
 
+        // both resolvers stop answering (the service asks the one with the better round-trip time first, so silencing
+        // one might not be seen): lookups through the DNS service time out; after two timeouts in a row (this
+        // test's setting) an upstream is probed and, silent, suspended
         primary.silent(true);
-        // lookups through the DNS service: each times out at the primary and fails over to the secondary; after five
-        // timeouts in a row the primary is probed and, silent, suspended
-        List<CompletableFuture<HttpResponse<String>>> lookups = IntStream.range(0, 12)
-                .mapToObj(i -> HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dnsHttpPort
-                        + "/dns/A/host" + i + ".dies-" + System.nanoTime() + ".test")).build(), HttpResponse.BodyHandlers.ofString()))
+        secondary.silent(true);
+        ServiceProcess dns = stack.services.get("dns-service");
+        ExecutorService askers = Executors.newFixedThreadPool(12);
+        List<CompletableFuture<String>> lookups = IntStream.range(0, 12)
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return dns.get("/dns/A/host" + i + ".dies-" + i + "-" + System.nanoTime() + ".test").body();
+                    } catch (java.io.IOException e) {
+                        return e.toString();
+                    }
+                }, askers))
                 .toList();
-        await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200))
-                .until(() -> List.of("SUSPENDED", "PROBING").contains(browser.text(primaryRow)));
-        assertThat(browser.script("return window.consoleTestMarker")).isEqualTo("still the same page");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> browser.text(primaryRow).equals("SUSPENDED"));
+        try {
+            await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(upstreamStates()).as(() -> "the page; the service says " + upstreams(dns) + "; lookups "
+                            + lookups.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join).toList())
+                            .contains("SUSPENDED"));
+        } finally {
+            askers.shutdown();
+        }
         browser.screenshot("dns");
         assertThat(browser.script("return window.consoleTestMarker")).isEqualTo("still the same page");
-        CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).join();
+
+        // they answer again: the service's probes reinstate them, and the page shows it, still without a reload
         primary.silent(false);
+        secondary.silent(false);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> upstreamStates().equals(List.of("UP", "UP")));
+        assertThat(browser.script("return window.consoleTestMarker")).isEqualTo("still the same page");
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private static String upstreams(ServiceProcess dns) {
+        try {
+            return dns.get("/dns/upstreams").body();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** The state column of the DNS view's upstreams, read in one script. */
+    @SuppressWarnings("unchecked")
+    private static List<String> upstreamStates() {
+        return (List<String>) browser.script(
+                "return Array.from(document.querySelectorAll('.dns-upstreams td.state')).map(e => e.innerText)");
     }
 
     @Test
@@ -192,7 +226,9 @@ class ConsoleIT {
         browser.driver.findElement(By.cssSelector("nav a[data-view='queues']")).click();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> browser.text("#queues-destinations tbody").contains("unreachable.example"));
-        assertThat(browser.text("#queues-lag tbody")).contains("provisioning-tracking-delivery");
+        // a group shows once it has committed offsets (the connector commits every few seconds)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> browser.text("#queues-lag tbody").contains("provisioning-tracking-delivery"));
         assertThat(browser.text("#queues-oldest")).contains("Oldest message waiting");
         assertThat(browser.visible("queue-operations")).isTrue();
         browser.screenshot("queues");
