@@ -119,7 +119,7 @@ function dnsService(service) {
     el('tbody', {}, ...service.upstreams.map((u) => el('tr', { 'data-upstream': u.upstream },
       el('td', {}, u.upstream),
       el('td', { class: `state state-${String(u.state).toLowerCase()}` }, u.state),
-      el('td', {}, `${u.srttMillis} ms`), el('td', {}, u.inFlight), el('td', {}, u.limit), el('td', {}, u.cap),
+      el('td', {}, u.srttMillis < 0 ? 'not measured' : `${u.srttMillis} ms`), el('td', {}, u.inFlight), el('td', {}, u.limit), el('td', {}, u.cap),
       el('td', {}, u.slowBudget), el('td', {}, u.consecutiveTimeouts), el('td', {}, u.answers), el('td', {}, u.timeouts)))));
   const z = service.zones;
   const c = service.counters;
