@@ -55,6 +55,7 @@ public class ConsoleDns {
             JsonNode counters) {
     }
 
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(example = "{\"configured\": true, \"at\": \"2026-12-07T16:50:33Z\", \"services\": [{\"url\": \"http://dns-service:8082\", \"reachable\": true, \"upstreams\": [{\"upstream\": \"10.0.0.53:53\", \"state\": \"SUSPENDED\", \"srttMillis\": 12.5, \"inFlight\": 3, \"limit\": 6, \"cap\": 48, \"slowBudget\": 2, \"consecutiveTimeouts\": 5, \"answers\": 1200, \"timeouts\": 7}], \"zones\": {\"inFlight\": 6, \"cap\": 256, \"slowBudgetUsed\": 6, \"waiting\": 0, \"busiest\": [{\"zone\": \"hosted.example\", \"inFlight\": 4}], \"cachedFailures\": [{\"name\": \"hosted.example\", \"type\": \"MX\", \"failures\": 3, \"retryInMillis\": 20000, \"detail\": \"timeout from 10.0.0.53:53\", \"staleAvailable\": true, \"failingSince\": \"2026-12-07T16:41:02Z\"}]}, \"counters\": {\"staleServed\": 42, \"failuresCached\": 3, \"failureCacheHits\": 17, \"zonesRecovered\": 0, \"shedByCap\": {\"slow-budget\": 6}, \"answersByStatus\": {\"ANSWER\": 1180, \"STALE\": 42}}}]}")
     public record DnsView(boolean configured, Instant at, List<ServiceView> services) {
     }
 

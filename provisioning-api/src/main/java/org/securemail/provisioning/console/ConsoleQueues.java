@@ -69,6 +69,7 @@ public class ConsoleQueues {
     }
 
     /** {@code lagError} says why lag is missing (Kafka unreachable within the deadline); the rest still shows. */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(example = "{\"at\": \"2026-12-07T16:50:33Z\", \"lag\": [{\"group\": \"delivery-mail-in\", \"topic\": \"mail.ready\", \"stage\": \"delivery\", \"partitions\": 6, \"lag\": 120}], \"lagError\": null, \"deferredByDestination\": [{\"destination\": \"hosted.example\", \"recipients\": 80, \"oldest\": \"2026-12-07T16:41:02Z\"}], \"deferredByReason\": [{\"reason\": \"4.4.3 DNS lookup failed\", \"recipients\": 80}], \"oldest\": {\"receivedAt\": \"2026-12-07T16:41:02Z\", \"ageSeconds\": 571, \"messages\": 80}}")
     public record QueuesView(Instant at, List<Lag> lag, String lagError, List<Deferred> deferredByDestination,
             List<Reason> deferredByReason, Oldest oldest) {
     }

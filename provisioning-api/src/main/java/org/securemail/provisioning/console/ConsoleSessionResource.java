@@ -22,6 +22,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.securemail.provisioning.auth.ApiKeys;
 import org.securemail.provisioning.auth.Caller;
@@ -60,15 +63,19 @@ public class ConsoleSessionResource {
     @Context
     UriInfo uri;
 
+    @Schema(example = "{\"key\": \"smk_3q2VJk8dL0aP4mXz9YbNw1RtQe6UoIcGhAsDfFjK7lM\"}")
     public record SignIn(@NotBlank @Size(max = MAX_KEY_CHARS) String key) {
     }
 
     /** What the page needs: the CSRF token for requests that change something, when the session ends, how often to poll. */
+    @Schema(example = "{\"csrfToken\": \"o9Jx0R2kq4yXcW7nB1mZ5tLh3vP8sAeQdGfUiYjKlN0\", \"expiresAt\": \"2026-12-07T23:15:00Z\", \"refreshMillis\": 2000}")
     public record SessionInfo(String csrfToken, Instant expiresAt, long refreshMillis) {
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "Signed in: the session cookie is set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionInfo.class)))
     @Operation(operationId = "signInToConsole", summary = "Open a console session with an operator key (sets an HttpOnly cookie)")
     public Uni<Response> signIn(@Valid SignIn body) {
         if (body == null) {
@@ -97,6 +104,7 @@ public class ConsoleSessionResource {
     }
 
     @DELETE
+    @APIResponse(responseCode = "204", description = "Signed out: the cookie is cleared")
     @Operation(operationId = "signOutOfConsole", summary = "End the console session (clears the cookie)")
     public Response signOut(@CookieParam(ConsoleSessions.COOKIE) String cookie,
             @HeaderParam(ConsoleSessions.CSRF_HEADER) String csrf) {
