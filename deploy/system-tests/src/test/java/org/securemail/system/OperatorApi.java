@@ -44,6 +44,11 @@ final class OperatorApi {
         return json.replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
     }
 
+    /** A string field of a JSON object ({@code "key"} of a created API key, say). */
+    static String field(String json, String name) {
+        return json.replaceAll("(?s).*\"" + name + "\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.httpPort() + path))
                 .header("Authorization", "Bearer " + operatorKey);

@@ -6,24 +6,24 @@ import java.util.Optional;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.securemail.provisioning.config.ProvisioningConfig;
+import org.securemail.provisioning.console.ConsoleSessions;
 import org.securemail.provisioning.error.Problem;
 import org.securemail.provisioning.error.ProblemType;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Authenticates every {@code /api/} request by its API key ({@code Authorization: Bearer <key>} or
  * {@code X-API-Key: <key>}). No key or an unknown / revoked key gives 401 problem+json; a key over its rate
- * ({@link RateLimiter}) gets 429 problem+json with {@code Retry-After}.
+ * ({@link RateLimiter}) gets 429 problem+json with {@code Retry-After}. Without a key, the operator console's session
+ * cookie is accepted ({@link ConsoleSessions}, ADR 0087).
  */
 public class ApiKeyFilter {
 
@@ -31,7 +31,10 @@ public class ApiKeyFilter {
     private static final String BEARER = "bearer ";
 
     @Inject
-    Pool pool;
+    KeyCallers callers;
+
+    @Inject
+    ConsoleSessions sessions;
 
     @Inject
     CurrentCaller current;
@@ -42,7 +45,6 @@ public class ApiKeyFilter {
     @Inject
     MeterRegistry registry;
 
-    private volatile String bootstrapHash;
     private RateLimiter tenantLimiter;
     private RateLimiter operatorLimiter;
 
@@ -60,34 +62,53 @@ public class ApiKeyFilter {
         }
         Optional<String> key = presentedKey(request);
         if (key.isEmpty()) {
+            Cookie cookie = request.getCookies().get(ConsoleSessions.COOKIE);
+            if (cookie != null) {
+                return consoleSession(request, cookie.getValue());
+            }
             return Uni.createFrom().item(unauthorized(request, "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key'"));
         }
         String hash = ApiKeys.hash(key.get());
-        String bootstrap = bootstrapHash();
-        if (bootstrap != null && ApiKeys.sameHash(bootstrap, hash)) {
-            current.set(Caller.bootstrapOperator());
-            return Uni.createFrom().item(rateLimited(request, hash, Role.OPERATOR));
-        }
-        return pool.preparedQuery("SELECT id, role, tenant_id FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL")
-                .execute(Tuple.of(hash))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return unauthorized(request, "unknown or revoked API key");
-                    }
-                    Row row = rows.iterator().next();
-                    Role role = Role.valueOf(row.getString("role"));
-                    current.set(new Caller(row.getUUID("id"), role, row.getUUID("tenant_id")));
-                    return rateLimited(request, hash, role);
-                });
+        return callers.byKey(key.get()).map(caller -> {
+            if (caller.isEmpty()) {
+                return unauthorized(request, "unknown or revoked API key");
+            }
+            current.set(caller.get());
+            return rateLimited(request, hash, caller.get().role());
+        });
     }
 
-    private String bootstrapHash() {
-        String h = bootstrapHash;
-        if (h == null) {
-            h = config.bootstrapOperatorKey().filter(k -> !k.isBlank()).map(ApiKeys::hash).orElse("");
-            bootstrapHash = h;
+    /**
+     * A request from the operator console (ADR 0087): its signed session cookie names an operator key, which must
+     * still be live and an operator's; anything but GET and HEAD must also carry the session's CSRF token.
+     */
+    private Uni<Response> consoleSession(ContainerRequestContext request, String cookie) {
+        Optional<ConsoleSessions.Session> session = sessions.verify(cookie);
+        if (session.isEmpty()) {
+            return Uni.createFrom().item(unauthorized(request, "the console session has expired or is not valid: sign in again"));
         }
-        return h.isEmpty() ? null : h;
+        String method = request.getMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)
+                && !sessions.csrfMatches(session.get(), request.getHeaderString(ConsoleSessions.CSRF_HEADER))) {
+            return Uni.createFrom().item(forbidden(request, "a console request that changes something needs the session's "
+                    + ConsoleSessions.CSRF_HEADER + " header"));
+        }
+        Uni<Optional<Caller>> caller;
+        if (session.get().bootstrap()) {
+            String bootstrap = callers.bootstrapHash();
+            caller = Uni.createFrom().item(bootstrap != null && bootstrap.startsWith(session.get().bootstrapHashPrefix())
+                    ? Optional.of(Caller.bootstrapOperator()) : Optional.empty());
+        } else {
+            caller = callers.byKeyId(session.get().keyId());
+        }
+        return caller.map(found -> {
+            if (found.isEmpty() || !found.get().operator()) {
+                return unauthorized(request, "the key this console session was opened with is no longer valid: sign in again");
+            }
+            current.set(found.get());
+            return rateLimited(request, "console:" + (session.get().bootstrap() ? "bootstrap" : session.get().keyId()),
+                    Role.OPERATOR);
+        });
     }
 
     static Optional<String> presentedKey(ContainerRequestContext request) {
@@ -121,6 +142,12 @@ public class ApiKeyFilter {
                 request.getUriInfo().getPath(), List.of());
         return Response.status(429).type(Problem.MEDIA_TYPE).header(HttpHeaders.RETRY_AFTER, retryAfter)
                 .entity(problem).build();
+    }
+
+    private Response forbidden(ContainerRequestContext request, String detail) {
+        registry.counter("provisioning.auth.failures").increment();
+        Problem problem = Problem.of(ProblemType.FORBIDDEN, detail, request.getUriInfo().getPath(), List.of());
+        return Response.status(403).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
     private Response unauthorized(ContainerRequestContext request, String detail) {

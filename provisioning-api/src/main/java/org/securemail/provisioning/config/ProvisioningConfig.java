@@ -68,6 +68,38 @@ public interface ProvisioningConfig {
 
     Webhooks webhooks();
 
+    Console console();
+
+    /** The operator console ({@code docs/console.md}, ADR 0087). */
+    interface Console {
+
+        /**
+         * The DNS services' HTTP base URLs ({@code http://dns-service:8082}, one per replica, comma-separated); the
+         * console's DNS view asks each for {@code /dns/upstreams}, {@code /dns/zones} and {@code /dns/counters}.
+         * Empty: the view says no DNS service is configured.
+         */
+        Optional<List<String>> dnsUrls();
+
+        /** How long a console sign-in lasts (the session cookie's lifetime; revoking the key ends it sooner). */
+        @WithDefault("8h")
+        Duration sessionLifetime();
+
+        /**
+         * Base64 of at least 32 bytes: the key that signs console session cookies. Every replica behind one address
+         * needs the same key; without it each replica draws its own at start (sign-ins then last until a restart and
+         * work only on the replica that issued them).
+         */
+        Optional<String> sessionKey();
+
+        /** How often the console's pages poll their views. */
+        @WithDefault("2s")
+        Duration refresh();
+
+        /** Longest wait for the DNS services and for Kafka when a view is asked for. */
+        @WithDefault("3s")
+        Duration timeout();
+    }
+
     /** Webhooks per tenant ({@code docs/provisioning-api.md}, "Webhooks"; ADR 0078). */
     interface Webhooks {
 

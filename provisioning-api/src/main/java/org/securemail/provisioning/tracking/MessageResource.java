@@ -32,6 +32,11 @@ import io.smallrye.mutiny.Uni;
 @Tag(name = "messages", description = "Message tracking: accepted, then each recipient's attempts and outcome")
 public class MessageResource {
 
+    /** The widest queue id tracked (the column's width). */
+    public static final int MAX_QUEUE_ID_CHARS = 64;
+    /** The longest address searched for (RFC 5321 path limit, the columns' width). */
+    public static final int MAX_ADDRESS_CHARS = 320;
+
     @Inject
     TrackingService tracking;
 
@@ -45,6 +50,7 @@ public class MessageResource {
     @Path("{queueId}")
     @Operation(operationId = "getMessageTimeline", summary = "A message's timeline: acceptance and every delivery attempt per recipient")
     public Uni<MessageTimeline> get(@PathParam("queueId") String queueId) {
+        bounded("queueId", queueId, MAX_QUEUE_ID_CHARS);
         return tracking.timeline(caller.get(), queueId);
     }
 
@@ -59,10 +65,19 @@ public class MessageResource {
             @QueryParam("recipient") String recipient, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("status") String status, @QueryParam("tenantId") UUID tenantId,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        bounded("sender", sender, MAX_ADDRESS_CHARS);
+        bounded("recipient", recipient, MAX_ADDRESS_CHARS);
         PageRequest page = PageRequest.of(limit, null, config);
         MessageQuery query = new MessageQuery(tenantId, blankToNull(sender), blankToNull(recipient),
                 instant("from", from), instant("to", to), status(status), blankToNull(cursor), page.limit());
         return tracking.search(caller.get(), query);
+    }
+
+    /** A refusal with the bound in it, before any query (the columns are this wide; a longer text matches nothing). */
+    private static void bounded(String name, String value, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiProblem.badRequest(name + " has at most " + max + " characters, got " + value.length());
+        }
     }
 
     private static Instant instant(String name, String value) {

@@ -93,6 +93,10 @@ class PagingTest {
             public Webhooks webhooks() {
                 throw new UnsupportedOperationException();
             }
+
+            public Console console() {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }

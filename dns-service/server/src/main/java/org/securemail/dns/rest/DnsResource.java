@@ -12,6 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import org.securemail.common.dns.DnsAnswer;
 import org.securemail.common.dns.DnsCacheEntry;
@@ -26,6 +28,9 @@ public class DnsResource {
 
     @Inject
     LookupService lookups;
+
+    @Inject
+    MeterRegistry registry;
 
     /** The answer with its status (ANSWER, NXDOMAIN, NODATA, STALE, FAILED, BUSY) and age, as a mail service gets it. */
     @GET
@@ -89,5 +94,37 @@ public class DnsResource {
                 .toList();
         return new ZonesView(limits.total(), limits.config().total(), limits.slow(), limits.waiting(),
                 limits.topZones(n).stream().map(e -> new ZoneInFlight(e.getKey(), e.getValue())).toList(), failures);
+    }
+
+    /**
+     * Counters since start that are otherwise only in {@code /q/metrics} (the operator console reads them on the
+     * application port, ADR 0087): stale answers served, queries shed by cap, answers by status, failures cached.
+     */
+    public record CountersView(long staleServed, long failuresCached, long failureCacheHits, long zonesRecovered,
+            java.util.Map<String, Long> shedByCap, java.util.Map<String, Long> answersByStatus) {
+    }
+
+    @GET
+    @Path("/counters")
+    public CountersView counters() {
+        return new CountersView(count("dns.cache.stale.served"), count("dns.cache.failures.cached"),
+                count("dns.cache.failure.hits"), count("dns.zones.recovered"), byTag("dns.queries.shed", "cap"),
+                byTag("dns.answers", "status"));
+    }
+
+    private long count(String name) {
+        Counter counter = registry.find(name).counter();
+        return counter == null ? 0 : (long) counter.count();
+    }
+
+    private java.util.Map<String, Long> byTag(String name, String tag) {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Counter counter : registry.find(name).counters()) {
+            String value = counter.getId().getTag(tag);
+            if (value != null) {
+                counts.merge(value, (long) counter.count(), Long::sum);
+            }
+        }
+        return counts;
     }
 }

@@ -89,4 +89,17 @@ class DnsResourceTest {
         // issue 12 item 8 / ADR 0062: /q/* is on the management interface only
         given().when().get("/q/metrics").then().statusCode(404);
     }
+
+    /** Issue 16 item 1: what the operator console shows beside the upstreams, as JSON on the application port. */
+    @Test
+    void countsStaleAnswersShedQueriesAndAnswersByStatus() {
+        dns.zone("rest-d.test").mode(TestDnsServer.Mode.NXDOMAIN);
+        given().when().get("/dns/A/x.rest-d.test").then().statusCode(200).body("status", equalTo("NXDOMAIN"));
+
+        given().when().get("/dns/counters")
+                .then().statusCode(200)
+                .body("staleServed", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("answersByStatus.NXDOMAIN", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("shedByCap", org.hamcrest.Matchers.notNullValue());
+    }
 }
