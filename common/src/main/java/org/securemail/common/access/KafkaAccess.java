@@ -87,7 +87,11 @@ public final class KafkaAccess {
                     "provisioning-tracking-delivery", "provisioning-quarantine", "provisioning-webhooks"),
                     IntStream.rangeClosed(1, WEBHOOKS_RETRY_TIERS).mapToObj(t -> "provisioning-webhooks-retry-" + t)
                             .toList()),
-            Set.of(dnsClientGroupPrefix("provisioning-api")));
+            Set.of(dnsClientGroupPrefix("provisioning-api")),
+            // the console's queue view: the lag of the mail path's groups (their committed offsets and their topics'
+            // end offsets), never a record of a topic the API does not read anyway (ADR 0087)
+            union(union(INGEST.reads(), DNS.reads()), DELIVERY.reads()),
+            union(union(INGEST.groups(), DNS.groups()), DELIVERY.groups()));
 
     /**
      * KEDA's Kafka scaler (production overlay): the committed offsets of the groups it scales on and the end offsets of

@@ -9,7 +9,8 @@ final class Manifests {
     /** The document of {@code yaml} (a multi-document file) with this kind and name. */
     static String document(String yaml, String kind, String name) {
         for (String doc : yaml.split("(?m)^---\\s*$")) {
-            if (doc.contains("kind: " + kind + "\n") && doc.contains("  name: " + name + "\n")) {
+            // the object's own name: "  name:" at the start of a line (metadata), not a deeper "name:" (an ACL's)
+            if (doc.contains("kind: " + kind + "\n") && ("\n" + doc).contains("\n  name: " + name + "\n")) {
                 return doc;
             }
         }
