@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,10 @@ public final class CompactedTopicReader implements AutoCloseable {
     private final Duration pollTimeout;
     private final Duration retryPause;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    /** {@link #catchUp()} requests not yet given their target offsets by the reading thread. */
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
+    /** Requests with their target offsets, kept across a restart of the reading (the targets stay valid). */
+    private final List<CatchUp> catchUps = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
@@ -99,6 +104,17 @@ public final class CompactedTopicReader implements AutoCloseable {
     /** Completes once every partition was read up to the end offsets found when reading started. */
     public CompletableFuture<Void> caughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * Completes once every partition was read up to the end offsets found after this call: everything written to the
+     * topics before the call is then in the table (a rebalance's new owner waits for its predecessor's last writes
+     * this way). A reader that fails and starts again from the beginning still completes it.
+     */
+    public CompletableFuture<Void> catchUp() {
+        CompletableFuture<Void> request = new CompletableFuture<>();
+        catchUpRequests.add(request);
+        return request;
     }
 
     /** The consumer settings this reader uses (the service's shared settings plus its own). */
@@ -153,9 +169,25 @@ public final class CompactedTopicReader implements AutoCloseable {
         Map<TopicPartition, Long> pending = new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(10)));
         LOG.log(Level.INFO, "reading {0} up to {1}", topics, pending);
         while (running) {
+            if (!catchUpRequests.isEmpty()) {
+                // one end-offset lookup for every request made before it; they complete as the reading passes it
+                List<CompletableFuture<Void>> requests = new ArrayList<>();
+                for (CompletableFuture<Void> r; (r = catchUpRequests.poll()) != null; ) {
+                    requests.add(r);
+                }
+                catchUps.add(new CatchUp(new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(10))), requests));
+            }
             for (ConsumerRecord<String, byte[]> record : c.poll(pollTimeout)) {
                 apply(record);
             }
+            catchUps.removeIf(u -> {
+                u.pending().entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+                if (u.pending().isEmpty()) {
+                    u.requests().forEach(r -> r.complete(null));
+                    return true;
+                }
+                return false;
+            });
             if (!caughtUp.isDone()) {
                 pending.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
                 if (pending.isEmpty()) {
@@ -164,6 +196,10 @@ public final class CompactedTopicReader implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Requests waiting for the reading to pass the end offsets looked up for them. */
+    private record CatchUp(Map<TopicPartition, Long> pending, List<CompletableFuture<Void>> requests) {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -188,6 +224,11 @@ public final class CompactedTopicReader implements AutoCloseable {
             thread.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        IllegalStateException gone = new IllegalStateException("reader of " + topics + " closed");
+        catchUpRequests.forEach(r -> r.completeExceptionally(gone));
+        if (!thread.isAlive()) {
+            catchUps.forEach(u -> u.requests().forEach(r -> r.completeExceptionally(gone)));
         }
     }
 

@@ -97,6 +97,7 @@ public class DeliveryService {
     private OutcomeWriter outcomes;
     private DestinationDelivery destinations;
     private Counter invalidRecords;
+    private Counter handledAgain;
     private final Map<String, Counter> operatorDirectives = new LinkedHashMap<>();
     /** From the acceptance of a new message to the start of its delivery: Kafka and the admission gate. */
     private Timer admissionWait;
@@ -141,6 +142,9 @@ public class DeliveryService {
         destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry, tracing);
         admissionWait = Timer.builder("delivery.admission.wait")
                 .description("from the acceptance of a new message to the start of its delivery").register(registry);
+        handledAgain = Counter.builder("delivery.records.skipped.handled")
+                .description("records read again after their retry or park record was written (a rebalance or a"
+                        + " crash before the commit): skipped").register(registry);
         invalidRecords = Counter.builder("delivery.records.invalid")
                 .description("records sent to the dead-letter topic because they cannot be read").register(registry);
         timers.scheduleAtFixedRate(() -> {
@@ -178,7 +182,17 @@ public class DeliveryService {
             invalidRecords.increment();
             return Uni.createFrom().completionStage(message.nack(e));
         }
-        return Uni.createFrom().completionStage(tables.ready()).chain(() -> control(item, message));
+        return Uni.createFrom().completionStage(tables.ready()).chain(() -> {
+            if (state.isHandled(item.queueId(), item.source())) {
+                // read again before its offset was committed (a rebalance, a crash): its retry or park record was
+                // written, so handling it again would start a second chain for the same recipients (ADR 0089)
+                MAIL.debug(item.queueId(), "%s: record %s was already handed on; skipped", item.queueId(),
+                        item.source());
+                handledAgain.increment();
+                return Uni.createFrom().completionStage(message.ack());
+            }
+            return control(item, message);
+        });
     }
 
     /**

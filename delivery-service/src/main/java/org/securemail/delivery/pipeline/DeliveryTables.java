@@ -109,6 +109,12 @@ public class DeliveryTables {
         return ready;
     }
 
+    /** Completes once {@code delivery.state} was read up to the end offsets found after this call (ADR 0089). */
+    public CompletableFuture<Void> stateCaughtUp() {
+        start();
+        return stateReader.catchUp();
+    }
+
     public boolean loaded() {
         return ready.isDone() && !ready.isCompletedExceptionally();
     }

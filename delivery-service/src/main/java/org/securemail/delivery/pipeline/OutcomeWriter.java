@@ -198,7 +198,10 @@ final class OutcomeWriter {
         // that bounces them again (a second DSN at worst) instead of skipping them without a DSN
         Uni<Void> written = writes.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(writes).andFailFast().replaceWithVoid();
-        return written.chain(() -> state.markFinal(item.queueId(), bounced));
+        // with follow-up records written, the record itself is handled: read again (a rebalance or a crash before its
+        // offset was committed) it is skipped instead of starting a second retry chain (ADR 0089)
+        boolean handedOn = !deferred.isEmpty() || !routePending.isEmpty() || !parked.isEmpty();
+        return written.chain(() -> state.settle(item.queueId(), bounced, handedOn ? item.source() : null));
     }
 
     /**
@@ -208,7 +211,7 @@ final class OutcomeWriter {
     Uni<Void> held(WorkItem item, List<String> pending) {
         Instant due = Instant.now().plus(schedule.delayAfter(Integer.MAX_VALUE));
         return requeue(item, pending, schedule.topicAfter(Integer.MAX_VALUE), item.attempt(), due,
-                "held by an operator", item.delayWarned());
+                "held by an operator", item.delayWarned()).chain(() -> handedOn(item));
     }
 
     /**
@@ -218,7 +221,13 @@ final class OutcomeWriter {
     Uni<Void> requeueUnchanged(String topic, WorkItem item, Map<String, String> headers) {
         LOG.debug(item.queueId(), "%s: not due; written again at the end of %s so that released records behind it go"
                 + " now", item.queueId(), topic);
-        return outbox.retry(topic, item.queueId(), item.raw(), headers);
+        return outbox.retry(topic, item.queueId(), item.raw(), headers).chain(() -> handedOn(item));
+    }
+
+    /** The record's follow-up was written: a second reading of it is skipped (ADR 0089). */
+    private Uni<Void> handedOn(WorkItem item) {
+        return item.source() == null ? Uni.createFrom().voidItem()
+                : state.settle(item.queueId(), List.of(), item.source());
     }
 
     private Uni<Void> requeue(WorkItem item, List<String> deferred, String topic, int nextAttempt, Instant dueAt,

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.mail.MailHeaders;
 import org.securemail.delivery.retry.RetryState;
+import org.securemail.delivery.state.RecordCoordinate;
 
 /**
  * One message to work on, read from the input topic (attempt 1) or from a retry tier.
@@ -22,9 +23,15 @@ import org.securemail.delivery.retry.RetryState;
  * @param dueAt      not before (retry records), else null
  * @param receivedAt  when the message was accepted (lifetime starts here)
  * @param delayWarned the sender already got a delay notice
+ * @param source      where the record is ({@link RecordCoordinate}), or null when unknown
  */
 record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, Instant dueAt, Instant receivedAt,
-        boolean delayWarned) {
+        boolean delayWarned, String source) {
+
+    WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, Instant dueAt, Instant receivedAt,
+            boolean delayWarned) {
+        this(queueId, envelope, raw, attempt, dueAt, receivedAt, delayWarned, null);
+    }
 
     static WorkItem from(Message<byte[]> message, boolean retry, ObjectMapper mapper) {
         @SuppressWarnings("unchecked")
@@ -51,8 +58,9 @@ record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, 
             throw new InvalidRecordException("record without a queue id");
         }
         Instant receivedAt = envelope.receivedAt() != null ? envelope.receivedAt() : meta.getTimestamp();
+        String source = RecordCoordinate.of(meta.getTopic(), meta.getPartition(), meta.getOffset());
         if (!retry) {
-            return new WorkItem(queueId, envelope, raw, 1, null, receivedAt, false);
+            return new WorkItem(queueId, envelope, raw, 1, null, receivedAt, false, source);
         }
         Header stateHeader = meta.getHeaders().lastHeader(RetryState.HEADER);
         if (stateHeader == null) {
@@ -61,7 +69,7 @@ record WorkItem(String queueId, MailEnvelope envelope, byte[] raw, int attempt, 
         try {
             RetryState state = mapper.readValue(stateHeader.value(), RetryState.class);
             return new WorkItem(queueId, envelope, raw, Math.max(1, state.attempt()), state.dueAt(), receivedAt,
-                    state.delayWarned());
+                    state.delayWarned(), source);
         } catch (IOException e) {
             throw new InvalidRecordException("unreadable " + RetryState.HEADER + " header: " + e.getClass().getSimpleName());
         }

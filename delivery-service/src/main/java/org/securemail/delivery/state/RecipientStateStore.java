@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +21,20 @@ import org.securemail.delivery.messaging.KafkaOutbox;
 
 /**
  * Which recipients of a message already reached a final outcome, so that a record read again after a restart
- * (acknowledged but not yet committed, or a duplicate retry record) does not deliver them twice. Backed by the
- * compacted {@code delivery.state} topic, loaded at start by {@code DeliveryTables}.
+ * (acknowledged but not yet committed, or a duplicate retry record) does not deliver them twice; and which of its
+ * records were already handed on to a retry tier or the park topic, so that such a record read again does not start
+ * a second retry chain (ADR 0089). Backed by the compacted {@code delivery.state} topic, loaded at start by
+ * {@code DeliveryTables}.
  */
 @ApplicationScoped
 public class RecipientStateStore {
+
+    /**
+     * The handled records remembered per message, newest kept. A record is read again only while its offset is not
+     * committed, seconds after it was handled (minutes behind a slow delivery of its partition), while a message makes
+     * a new record at most once per retry or park delay.
+     */
+    public static final int HANDLED_KEPT = 32;
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -38,7 +49,28 @@ public class RecipientStateStore {
 
     private static final class Entry {
         final Set<String> done = new HashSet<>();
+        final LinkedHashSet<String> handled = new LinkedHashSet<>();
         Instant updatedAt = Instant.EPOCH;
+
+        void handled(String coordinate) {
+            handled.remove(coordinate);
+            handled.add(coordinate);
+            for (var oldest = handled.iterator(); handled.size() > HANDLED_KEPT; ) {
+                oldest.next();
+                oldest.remove();
+            }
+        }
+    }
+
+    /** Whether the record at {@code coordinate} ({@link RecordCoordinate}) of this message was already handled. */
+    public boolean isHandled(String queueId, String coordinate) {
+        Entry entry = entries.get(queueId);
+        if (entry == null || coordinate == null) {
+            return false;
+        }
+        synchronized (entry) {
+            return entry.handled.contains(coordinate);
+        }
     }
 
     public boolean isFinal(String queueId, String recipient) {
@@ -53,16 +85,28 @@ public class RecipientStateStore {
 
     /** Records final recipients; the returned Uni completes when the state record is acknowledged by Kafka. */
     public Uni<Void> markFinal(String queueId, Collection<String> recipients) {
-        if (recipients.isEmpty()) {
+        return settle(queueId, recipients, null);
+    }
+
+    /**
+     * Records final recipients and, unless null, that the record at {@code handled} was handed on (its follow-up
+     * records are acknowledged); the returned Uni completes when the state record is acknowledged by Kafka.
+     */
+    public Uni<Void> settle(String queueId, Collection<String> recipients, String handled) {
+        if (recipients.isEmpty() && handled == null) {
             return Uni.createFrom().voidItem();
         }
         Entry entry = entries.computeIfAbsent(queueId, k -> new Entry());
         synchronized (entry) {
             entry.done.addAll(recipients);
+            if (handled != null) {
+                entry.handled(handled);
+            }
             entry.updatedAt = Instant.now();
             byte[] json;
             try {
-                json = mapper.writeValueAsBytes(new DeliveryState(queueId, entry.done, entry.updatedAt));
+                json = mapper.writeValueAsBytes(new DeliveryState(queueId, entry.done, List.copyOf(entry.handled),
+                        entry.updatedAt));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -97,6 +141,7 @@ public class RecipientStateStore {
         Entry entry = entries.computeIfAbsent(queueId, k -> new Entry());
         synchronized (entry) {
             entry.done.addAll(state.done());
+            state.handled().forEach(entry::handled);
             if (state.updatedAt() != null && state.updatedAt().isAfter(entry.updatedAt)) {
                 entry.updatedAt = state.updatedAt();
             }

@@ -106,6 +106,21 @@ final class CrashDiagnostics {
         return out.toString();
     }
 
+    /** The records written to a topic so far (the sum of its end offsets). */
+    long records(String topic) throws Exception {
+        try (Admin admin = broker.admin()) {
+            return endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** The offsets a consumer group committed, summed over its partitions. */
+    long committed(String group) throws Exception {
+        try (Admin admin = broker.admin()) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+        }
+    }
+
     private static Map<TopicPartition, Long> byPartition(Map<TopicPartition, Long> end) {
         Map<TopicPartition, Long> sorted = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
         sorted.putAll(end);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,5 +68,36 @@ class RecipientStateStoreTest {
         assertThat(store.size()).isEqualTo(1);
         assertThat(store.isFinal("Q1", "a@x.test")).isFalse();
         assertThat(store.isFinal("Q2", "b@x.test")).isTrue();
+    }
+
+    @Test
+    void remembersTheHandledRecordsOfAMessageFromItsStateRecords() throws Exception {
+        RecipientStateStore store = store();
+        Instant now = Instant.now();
+        List<String> handled = new java.util.ArrayList<>();
+        for (int i = 0; i < RecipientStateStore.HANDLED_KEPT + 3; i++) {
+            handled.add(RecordCoordinate.of("delivery.park", 2, i));
+        }
+        store.apply("Q1", mapper.writeValueAsBytes(new DeliveryState("Q1", Set.of(), handled, now)));
+        store.apply("Q2", state("Q2", now, "b@x.test")); // a record written before handled records existed
+
+        assertThat(store.isHandled("Q1", RecordCoordinate.of("delivery.park", 2, 34))).isTrue();
+        assertThat(store.isHandled("Q1", RecordCoordinate.of("delivery.park", 2, 3))).as("kept").isTrue();
+        assertThat(store.isHandled("Q1", RecordCoordinate.of("delivery.park", 2, 2))).as("oldest dropped").isFalse();
+        assertThat(store.isHandled("Q1", RecordCoordinate.of("delivery.park", 3, 34))).isFalse();
+        assertThat(store.isHandled("Q1", null)).isFalse();
+        assertThat(store.isHandled("Q2", RecordCoordinate.of("delivery.park", 2, 34))).isFalse();
+        assertThat(store.isHandled("UNKNOWN", RecordCoordinate.of("delivery.park", 2, 34))).isFalse();
+        assertThat(store.isFinal("Q2", "b@x.test")).isTrue();
+    }
+
+    @Test
+    void readsStateRecordsWithoutHandledRecords() throws Exception {
+        RecipientStateStore store = store();
+        store.apply("Q1", "{\"queueId\":\"Q1\",\"done\":[\"a@x.test\"],\"updatedAt\":\"2099-01-01T00:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(store.isFinal("Q1", "a@x.test")).isTrue();
+        assertThat(store.isHandled("Q1", RecordCoordinate.of("mail.ready", 0, 0))).isFalse();
     }
 }

@@ -240,11 +240,10 @@ class ScaleOutIT {
             softly.assertThat(accepted).as("accepted messages").isNotEmpty();
             softly.assertThat(mx.duplicates()).as("duplicate receipts (at most the %d messages in flight at the kill or a "
                     + "rebalance): %s", inFlight.size(), mx.duplicated()).isLessThanOrEqualTo(inFlight.size());
-            // Not asserted: which messages are duplicated. A deferred message whose park copy was written before its offset
-            // was committed is read again by the next owner after the rebalance, and both deferral chains deliver it
-            // (ADR 0085, open in issue 13): such a duplicate was not in flight at the kill. Reported for the record.
-            report("duplicated messages not in flight at the kill or a rebalance: "
-                    + duplicated.stream().filter(key -> !inFlight.contains(key)).count());
+            // a record handed on to a retry tier or the park topic before the rebalance is skipped by its next owner
+            // (ADR 0089), so no second chain delivers a message that was not in flight
+            softly.assertThat(duplicated).as("duplicated messages that were not in flight at the kill or a rebalance")
+                    .allMatch(inFlight::contains);
             softly.assertThat(groups.takenOver()).as("groups whose dead member's partitions the survivors took over")
                     .containsOnlyKeys(GROUPS.values());
             softly.assertThat(maxSlots).as("most queries the resolver had in flight at once, against the fleet's cap")
