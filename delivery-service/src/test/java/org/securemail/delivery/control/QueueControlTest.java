@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
@@ -19,8 +18,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,6 +29,7 @@ import org.securemail.common.mail.MailEnvelope;
 import org.securemail.common.queue.QueueCommand;
 import org.securemail.common.topics.Topics;
 import org.securemail.delivery.pipeline.DeliveryTables;
+import org.securemail.delivery.testing.DeliveryEvents;
 import org.securemail.delivery.testing.TestMail;
 import org.securemail.testing.FreePorts;
 import org.securemail.testing.InjectKafkaBroker;
@@ -56,8 +54,7 @@ class QueueControlTest {
     }
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final List<DeliveryEvent> EVENTS = new CopyOnWriteArrayList<>();
-    private static volatile Thread eventReader;
+    private static final DeliveryEvents EVENTS = new DeliveryEvents();
 
     @InjectKafkaBroker
     KafkaBroker broker;
@@ -72,25 +69,7 @@ class QueueControlTest {
 
     @BeforeEach
     void collectEvents() {
-        synchronized (EVENTS) {
-            if (eventReader != null) {
-                return;
-            }
-            KafkaConsumer<String, byte[]> consumer = broker.consumer(Topics.DELIVERY_EVENTS);
-            eventReader = new Thread(() -> {
-                try (consumer) {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            EVENTS.add(mapper.readValue(r.value(), DeliveryEvent.class));
-                        }
-                    }
-                } catch (Exception e) {
-                    // test JVM shutting down
-                }
-            }, "test-control-events");
-            eventReader.setDaemon(true);
-            eventReader.start();
-        }
+        EVENTS.follow(broker, mapper, "test-control-events");
     }
 
     @AfterEach
@@ -212,7 +191,7 @@ class QueueControlTest {
     }
 
     private static List<DeliveryEvent> events(String queueId) {
-        return EVENTS.stream().filter(e -> e.queueId().equals(queueId)).toList();
+        return EVENTS.of(queueId);
     }
 
     private static List<DeliveryEvent> events(String queueId, Outcome outcome) {

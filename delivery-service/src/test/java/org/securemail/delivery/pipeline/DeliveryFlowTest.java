@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,8 +21,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +38,7 @@ import org.securemail.common.provisioning.DomainRecord;
 import org.securemail.common.provisioning.NextHop;
 import org.securemail.common.provisioning.TlsPolicy;
 import org.securemail.common.topics.Topics;
+import org.securemail.delivery.testing.DeliveryEvents;
 import org.securemail.delivery.testing.FakeDnsProducer;
 import org.securemail.delivery.testing.NextHopPortResource;
 import org.securemail.testing.LogCapture;
@@ -61,8 +59,7 @@ import org.securemail.testing.Management;
 class DeliveryFlowTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final List<DeliveryEvent> EVENTS = new CopyOnWriteArrayList<>();
-    private static volatile Thread eventReader;
+    private static final DeliveryEvents EVENTS = new DeliveryEvents();
 
     @InjectKafkaBroker
     KafkaBroker broker;
@@ -82,25 +79,7 @@ class DeliveryFlowTest {
 
     @BeforeEach
     void collectEvents() {
-        synchronized (EVENTS) {
-            if (eventReader != null) {
-                return;
-            }
-            KafkaConsumer<String, byte[]> consumer = broker.consumer(Topics.DELIVERY_EVENTS);
-            eventReader = new Thread(() -> {
-                try (consumer) {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            EVENTS.add(mapper.readValue(r.value(), DeliveryEvent.class));
-                        }
-                    }
-                } catch (Exception e) {
-                    // test JVM shutting down
-                }
-            }, "test-events");
-            eventReader.setDaemon(true);
-            eventReader.start();
-        }
+        EVENTS.follow(broker, mapper, "test-events");
     }
 
     @AfterEach
@@ -158,7 +137,7 @@ class DeliveryFlowTest {
     }
 
     private static List<DeliveryEvent> events(String queueId) {
-        return EVENTS.stream().filter(e -> e.queueId().equals(queueId)).toList();
+        return EVENTS.of(queueId);
     }
 
     private static List<DeliveryEvent> events(String queueId, Outcome outcome) {
@@ -474,7 +453,7 @@ class DeliveryFlowTest {
         String queueId = queue("", Instant.now(), "bob@" + domain);
 
         await().atMost(WAIT).until(() -> events(queueId, Outcome.BOUNCED).size() == 1);
-        assertThat(EVENTS).noneMatch(e -> e.recipient().isEmpty());
+        assertThat(EVENTS.all()).noneMatch(e -> e.recipient().isEmpty());
     }
 
     @Test
