@@ -354,7 +354,7 @@ async function loadDeadLetters() {
       [r.reason, r.cause].filter(Boolean).join(' — '), r.goesBackTo,
       el('td', {}, r.replayed ? 'replayed' : opButton('Replay', 'replay', {
         'data-topic': r.topic, 'data-partition': r.partition, 'data-offset': r.offset, 'data-source': r.goesBackTo }))],
-    (r) => ({ 'data-dead-letter': `${r.topic}/${r.partition}/${r.offset}` }));
+    (r) => ({ 'data-dead-letter': `${r.topic}/${r.partition}/${r.offset}`, 'data-key': r.key }));
     $('dead-letters').hidden = false;
   } catch (error) {
     $('dead-letters-note').textContent = '';
