@@ -325,7 +325,22 @@ class ConsoleIT {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
                 .until(() -> api().get("/api/v1/messages/" + retried).contains("\"DELIVERED\""));
 
-        // hold, then release: commands on delivery.control; a released message is attempted at once
+        // the list of one destination, and a destination that is not one: the API's refusal, as text
+        browser.click("#queues-destinations button[data-show-destination='held.example']");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.text("#queue-waiting tbody").contains("unreachable.example"));
+        assertThat(browser.text("#queue-waiting tbody")).contains(held).contains(deleted);
+        browser.id("waiting-domain").clear();
+        browser.id("waiting-domain").sendKeys("<b>bold</b>");
+        browser.id("waiting-submit").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.id("waiting-error").getText()
+                .equals("domain must be a domain name"));
+        assertThat(browser.driver.findElements(By.cssSelector("#waiting-error *, #queue-operations b"))).isEmpty();
+        browser.id("waiting-domain").clear();
+        browser.id("waiting-submit").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("#queue-waiting tbody").contains(held)
+                && browser.id("waiting-error").getText().isEmpty());
+
+        // hold, then release: commands on delivery.control, and the list follows
         operate("button[data-op='hold'][data-queue-id='" + held + "']", "the customer asked to stop it");
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 browser.text("#queue-waiting tr[data-queue-id='" + held + "'] td.held").equals("held"));
