@@ -29,8 +29,9 @@ import org.securemail.testing.dns.TestDnsServer;
 /**
  * The operator console (issue 16 item 1, docs/console.md) in Debian's headless Chromium against the four packaged
  * services, a real broker and a real PostgreSQL: sign-in, the DNS view following an upstream that dies without a
- * reload, a message sent through the stack found with its timeline, deferred mail in the queue view, and hostile
- * input shown as text. Saves screenshots (ConsoleBrowser).
+ * reload, a message sent through the stack found with its timeline, deferred mail in the queue view, hostile input
+ * shown as text, and the queue operations clicked (retry a destination now, hold, release, delete, dead-letter replay,
+ * the actions list). Saves screenshots (ConsoleBrowser).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
