@@ -74,6 +74,18 @@ final class ConsoleBrowser implements AutoCloseable {
         return text == null ? "" : text.toString();
     }
 
+    /**
+     * Clicks the element {@code cssSelector} matches, as a user does, once it is there; a table redrawn between finding
+     * the element and clicking it (the views poll) is tried again.
+     */
+    void click(String cssSelector) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(org.openqa.selenium.WebDriverException.class).until(() -> {
+                    driver.findElement(By.cssSelector(cssSelector)).click();
+                    return true;
+                });
+    }
+
     boolean visible(String id) {
         List<WebElement> found = driver.findElements(By.id(id));
         return !found.isEmpty() && found.get(0).isDisplayed();

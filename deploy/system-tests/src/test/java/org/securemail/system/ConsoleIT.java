@@ -3,6 +3,7 @@ package org.securemail.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.securemail.common.topics.Topics;
 import org.securemail.testing.FreePorts;
 import org.securemail.testing.ServiceProcess;
 import org.securemail.testing.SmtpSink;
@@ -27,8 +29,9 @@ import org.securemail.testing.dns.TestDnsServer;
 /**
  * The operator console (issue 16 item 1, docs/console.md) in Debian's headless Chromium against the four packaged
  * services, a real broker and a real PostgreSQL: sign-in, the DNS view following an upstream that dies without a
- * reload, a message sent through the stack found with its timeline, deferred mail in the queue view, and hostile
- * input shown as text. Saves screenshots (ConsoleBrowser).
+ * reload, a message sent through the stack found with its timeline, deferred mail in the queue view, hostile input
+ * shown as text, and the queue operations clicked (retry a destination now, hold, release, delete, dead-letter replay,
+ * the actions list). Saves screenshots (ConsoleBrowser).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
@@ -231,6 +234,7 @@ class ConsoleIT {
                 .until(() -> browser.text("#queues-lag tbody").contains("provisioning-tracking-delivery"));
         assertThat(browser.text("#queues-oldest")).contains("Oldest message waiting");
         assertThat(browser.visible("queue-operations")).isTrue();
+        assertThat(browser.text("#queues-destinations tr[data-destination='unreachable.example']")).contains("Retry now");
         browser.screenshot("queues");
 
         browser.driver.findElement(By.cssSelector("nav a[data-view='deliveries']")).click();
@@ -272,6 +276,149 @@ class ConsoleIT {
                 .equals("The search text is too long (5000 characters, at most 2000)."));
         assertThat(browser.alertOpen()).isFalse();
         assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /**
+     * Queue operations clicked in the console (ADR 0084, ADR 0088), each checked where it takes effect: a destination
+     * retried now is delivered at its next hop within seconds (its next attempt was minutes away); a hold, a release and
+     * a delete are commands on delivery.control, with the operator and the reason, and the waiting list follows; a dead
+     * letter is replayed onto its source topic; every action is in the trail, on the page. What delivery does with a
+     * hold, release or delete: QueueControlTest (delivery-service).
+     */
+    @Test
+    @Order(5)
+    void queueOperationsClickedInTheConsoleReachDeliveryAndTheAuditTrail() throws Exception {
+        String tenantId = OperatorApi.id(api().post("/api/v1/tenants", "{\"name\":\"Console operations\"}"));
+        int later = FreePorts.next(); // nothing listens here until the test starts a next hop on it
+        int refusing = FreePorts.next();
+        for (String[] domain : new String[][] { { "later.example", Integer.toString(later) },
+                { "held.example", Integer.toString(refusing) } }) {
+            api().post("/api/v1/domains", """
+                    {"name":"%s","tenantId":"%s","inboundEnabled":true,
+                     "nextHops":[{"host":"127.0.0.1","port":%s,"preference":10,"tls":"NONE"}],
+                     "recipientListOnly":false,"outboundAllowed":false}""".formatted(domain[0], tenantId, domain[1]));
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                SmtpProbe.rcptReply(mxPort, "ops@later.example").startsWith("250")
+                        && SmtpProbe.rcptReply(mxPort, "ops@held.example").startsWith("250"));
+        String retried = queueId(SmtpProbe.send(mxPort, "alice@sender.example", "ops@later.example",
+                "Subject: retried\r\n\r\nIts next hop comes back.\r\n"));
+        String held = queueId(SmtpProbe.send(mxPort, "alice@sender.example", "ops@held.example",
+                "Subject: held\r\n\r\nHeld, then released.\r\n"));
+        String deleted = queueId(SmtpProbe.send(mxPort, "alice@sender.example", "ops@held.example",
+                "Subject: deleted\r\n\r\nDeleted by the operator.\r\n"));
+
+        browser.signIn(OPERATOR_KEY);
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.visible("view-dns"));
+        browser.click("nav a[data-view='queues']");
+        // each message deferred once (connection refused), listed with its buttons
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                List.of(retried, held, deleted).stream().allMatch(id ->
+                        browser.text("#queue-waiting tr[data-queue-id='" + id + "']").contains("deferred")));
+
+        // retry now: the next hop of later.example answers again and gets the message at once
+        try (SmtpSink back = SmtpSink.start("127.0.0.1", later)) {
+            operate("#queues-destinations button[data-op='retry'][data-destination='later.example']",
+                    "later.example answers again");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> back.recipients().contains("ops@later.example"));
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api().get("/api/v1/messages/" + retried).contains("\"DELIVERED\""));
+
+        // the list of one destination, and a destination that is not one: the API's refusal, as text
+        browser.click("#queues-destinations button[data-show-destination='held.example']");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.text("#queue-waiting tbody").contains("unreachable.example"));
+        assertThat(browser.text("#queue-waiting tbody")).contains(held).contains(deleted);
+        browser.id("waiting-domain").clear();
+        browser.id("waiting-domain").sendKeys("<b>bold</b>");
+        browser.id("waiting-submit").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.id("waiting-error").getText()
+                .equals("domain must be a domain name"));
+        assertThat(browser.driver.findElements(By.cssSelector("#waiting-error *, #queue-operations b"))).isEmpty();
+        browser.id("waiting-domain").clear();
+        browser.id("waiting-submit").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("#queue-waiting tbody").contains(held)
+                && browser.id("waiting-error").getText().isEmpty());
+
+        // hold, then release: commands on delivery.control, and the list follows
+        operate("button[data-op='hold'][data-queue-id='" + held + "']", "the customer asked to stop it");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                browser.text("#queue-waiting tr[data-queue-id='" + held + "'] td.held").equals("held"));
+        assertThat(api().get("/api/v1/queue?domain=held.example")).contains("\"held\":true");
+        assertThat(commands("hold/" + held)).containsExactly("HOLD");
+        operate("button[data-op='release'][data-queue-id='" + held + "']", "the customer agreed");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                browser.text("#queue-waiting tr[data-queue-id='" + held + "'] td:nth-child(7)").equals("deferred"));
+        assertThat(api().get("/api/v1/queue?domain=held.example")).doesNotContain("\"held\":true");
+        assertThat(commands("hold/" + held)).containsExactly("HOLD", "RELEASE");
+        assertThat(control("hold/" + held)).last().asString().contains("\"operator\":\"bootstrap\"")
+                .contains("the customer agreed");
+
+        // delete: a reason over the bound is refused with the API's detail, as text, and nothing happens; then deleted
+        browser.click("button[data-op='delete'][data-queue-id='" + deleted + "']");
+        await().atMost(Duration.ofSeconds(5)).until(() -> browser.visible("op-dialog"));
+        assertThat(browser.id("op-text").getText()).contains("bounce").contains("cannot be undone");
+        browser.screenshot("queue-delete");
+        browser.script("arguments[0].value = arguments[1]", browser.id("op-reason"), "r".repeat(501));
+        browser.id("op-confirm").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.id("op-error").getText().contains("500"));
+        assertThat(browser.visible("op-dialog")).isTrue();
+        assertThat(commands("delete/" + deleted)).isEmpty();
+        browser.id("op-reason").clear();
+        browser.id("op-reason").sendKeys("spam run from a compromised account");
+        browser.id("op-confirm").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.visible("op-dialog"));
+        assertThat(commands("delete/" + deleted)).containsExactly("DELETE");
+        assertThat(control("delete/" + deleted)).last().asString().contains("spam run from a compromised account");
+
+        // a dead letter, replayed onto the topic it failed on
+        String dlq = Topics.dlq(Topics.DELIVERY_EVENTS);
+        String lost = "DLQ" + Long.toHexString(System.nanoTime()).toUpperCase();
+        stack.broker.send(dlq, lost, ("{\"queueId\":\"" + lost + "\",\"recipient\":\"ops@later.example\",\"attempt\":1,"
+                + "\"outcome\":\"DELIVERED\",\"reply\":\"250 2.0.0 ok\",\"at\":\"2026-12-07T10:00:00Z\"}")
+                .getBytes(StandardCharsets.UTF_8), Map.of(
+                        "dead-letter-reason", "database unavailable".getBytes(StandardCharsets.UTF_8),
+                        "dead-letter-topic", Topics.DELIVERY_EVENTS.getBytes(StandardCharsets.UTF_8)));
+        browser.click("#dead-letters-load");
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.text("#dead-letters tbody").contains(lost));
+        operate("#dead-letters tr[data-key='" + lost + "'] button[data-op='replay']", "the database is back");
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.text("#dead-letters tr[data-key='" + lost + "']").contains("replayed"));
+        assertThat(stack.broker.readToEnd(Topics.DELIVERY_EVENTS)).anyMatch(r -> lost.equals(r.key()));
+
+        // the trail, newest first, on the page
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text("#operator-actions tbody").contains("REPLAY_DEAD_LETTER"));
+        @SuppressWarnings("unchecked")
+        List<String> trail = (List<String>) browser.script("return Array.from(document.querySelectorAll("
+                + "'#operator-actions tbody tr')).map(r => r.dataset.action + ' ' + r.dataset.target)");
+        assertThat(trail).containsSubsequence("DELETE " + deleted, "RELEASE " + held, "HOLD " + held,
+                "RETRY_DESTINATION later.example");
+        assertThat(browser.text("#operator-actions tr[data-action='HOLD'][data-target='" + held + "']"))
+                .contains("bootstrap").contains("the customer asked to stop it");
+        browser.script("document.getElementById('queue-operations').scrollIntoView()");
+        browser.screenshot("queue-operations");
+        assertThat(browser.alertOpen()).isFalse();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /** Clicks an operation's button, gives the reason in the dialog and confirms; the dialog closes. */
+    private static void operate(String button, String reason) {
+        browser.click(button);
+        await().atMost(Duration.ofSeconds(5)).until(() -> browser.visible("op-dialog"));
+        browser.id("op-reason").sendKeys(reason);
+        browser.id("op-confirm").click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !browser.visible("op-dialog"));
+    }
+
+    /** The commands (JSON) on delivery.control under {@code key}, in order: what every delivery replica reads. */
+    private static List<String> control(String key) {
+        return stack.broker.readToEnd(Topics.DELIVERY_CONTROL).stream().filter(r -> key.equals(r.key()))
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /** The kinds of the commands on delivery.control under {@code key}, in order. */
+    private static List<String> commands(String key) {
+        return control(key).stream().map(c -> c.replaceAll("(?s).*\"kind\"\\s*:\\s*\"([A-Z_]+)\".*", "$1")).toList();
     }
 
     private static String queueId(String reply) {

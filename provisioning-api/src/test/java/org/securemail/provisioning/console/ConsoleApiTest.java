@@ -113,6 +113,71 @@ class ConsoleApiTest {
     }
 
     @Test
+    void queueOperationsThroughTheSessionNeedTheCsrfTokenAndRefuseHostileInputAsProblems() {
+        Response signedIn = signIn(Api.OPERATOR_KEY);
+        String cookie = cookie(signedIn);
+        String csrf = signedIn.path("csrfToken");
+        String reason = "{\"reason\":\"the zone answers again\"}";
+        String retry = "/api/v1/queue/destinations/console-ops.example/retry";
+
+        // no token, a forged one: refused before anything is recorded
+        given().cookie(ConsoleSessions.COOKIE, cookie).contentType(ContentType.JSON).body(reason).post(retry).then()
+                .statusCode(403).contentType("application/problem+json").body("detail", containsString("X-CSRF-Token"));
+        given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf + "x")
+                .contentType(ContentType.JSON).body(reason).post("/api/v1/queue/messages/ABC123/delete").then()
+                .statusCode(403).contentType("application/problem+json");
+        operator().queryParam("target", "console-ops.example").get("/api/v1/queue/actions").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
+
+        // hostile queue ids, destinations and reasons: 400 problem+json with the bound, no trace of the server's insides
+        List<Map.Entry<String, String>> refused = new java.util.ArrayList<>();
+        refused.add(Map.entry("/api/v1/queue/messages/" + "Q".repeat(65) + "/hold", reason));
+        refused.add(Map.entry("/api/v1/queue/messages/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/hold", reason));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC%20123/release", reason));
+        refused.add(Map.entry("/api/v1/queue/destinations/" + "a".repeat(300) + ".example/retry", reason));
+        refused.add(Map.entry("/api/v1/queue/destinations/not_a..domain/retry", reason));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC123/delete", "{\"reason\":\"" + "r".repeat(501) + "\"}"));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC123/hold", "{\"reason\":\"line\\u0007bell\"}"));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC123/hold", "{\"reason\":\"   \"}"));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC124/hold", "{}"));
+        refused.add(Map.entry("/api/v1/queue/messages/ABC125/hold", "{\"reason\":\"x\",\"extra\":1}"));
+        for (Map.Entry<String, String> request : refused) {
+            Response refusal = given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf)
+                    .contentType(ContentType.JSON).body(request.getValue()).post(request.getKey());
+            assertThat(refusal.statusCode()).as("%s %s: %s", request.getKey(), request.getValue(), refusal.asString())
+                    .isEqualTo(400);
+            assertThat(refusal.contentType()).startsWith("application/problem+json");
+            assertThat(refusal.<String>path("detail")).isNotBlank();
+            assertThat(refusal.asString()).doesNotContain("Exception").doesNotContain("at org.");
+        }
+        given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf)
+                .contentType(ContentType.JSON).body("{\"reason\":\"" + "r".repeat(501) + "\"}")
+                .post("/api/v1/queue/messages/ABC123/delete").then().statusCode(400)
+                .body("detail", containsString("reason")).body("detail", containsString("500"));
+        // only a dead-letter topic can be replayed from, only onto its source
+        given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf)
+                .contentType(ContentType.JSON).body(reason)
+                .post("/api/v1/queue/dead-letters/mail.ready/partitions/0/offsets/0/replay").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("dead-letter topic"));
+        // a well-formed id that nothing tracks
+        given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf)
+                .contentType(ContentType.JSON).body(reason).post("/api/v1/queue/messages/NOSUCH0001/hold").then()
+                .statusCode(404).contentType("application/problem+json");
+
+        // with the token: done, and recorded as the session's operator
+        given().cookie(ConsoleSessions.COOKIE, cookie).header(ConsoleSessions.CSRF_HEADER, csrf)
+                .contentType(ContentType.JSON).body(reason).post(retry).then().statusCode(202)
+                .body("action", equalTo("RETRY_DESTINATION")).body("operator", equalTo("bootstrap"));
+        given().cookie(ConsoleSessions.COOKIE, cookie).queryParam("target", "console-ops.example")
+                .get("/api/v1/queue/actions").then().statusCode(200).body("items.action", hasItem("RETRY_DESTINATION"))
+                .body("items", org.hamcrest.Matchers.hasSize(1));
+        // the pages' reads through the session: the waiting list and the trail
+        given().cookie(ConsoleSessions.COOKIE, cookie).queryParam("limit", 200).get("/api/v1/queue").then().statusCode(200);
+        given().cookie(ConsoleSessions.COOKIE, cookie).queryParam("domain", "<b>").get("/api/v1/queue").then()
+                .statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void revokingTheKeyEndsItsSessions() {
         Map<String, Object> created = operator().body(Map.of("role", "OPERATOR", "description", "console"))
                 .post("/api/v1/api-keys").then().statusCode(201).extract().as(Map.class);
