@@ -1,6 +1,5 @@
 package org.securemail.delivery.control;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -13,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import org.apache.kafka.common.utils.Utils;
 import org.securemail.common.queue.QueueCommand;
 
 /**
@@ -91,22 +89,16 @@ public final class QueueControls {
         return key != null && key.startsWith(prefix) ? key.substring(prefix.length()) : "";
     }
 
-    /** {@link #decide(String, Collection, Instant, Instant, Instant, int, int)} for a record of no known partition. */
-    public Directive decide(String queueId, Collection<String> domains, Instant writtenAt, Instant dueAt, Instant now) {
-        return decide(queueId, domains, writtenAt, dueAt, now, -1, 0);
-    }
-
     /**
      * What to do with a record of message {@code queueId} for the recipient domains {@code domains}, written at
-     * {@code writtenAt}, due at {@code dueAt} (null: now), read from {@code partition} of a topic of
-     * {@code partitions} partitions.
+     * {@code writtenAt}, due at {@code dueAt} (null: now).
      *
-     * <p>A record that blocks released ones is moved behind them: after a RETRY_DESTINATION, any record written before
-     * it (the destination's records can be on every partition); after a RELEASE or DELETE, only a record on the
-     * partition that holds the message's records (they are keyed by queue id).
+     * <p>A record that blocks released ones is moved behind them: after a RETRY_DESTINATION, a RELEASE or a DELETE, any
+     * not-due record written before it. Not only those on the released message's partition: one consumer reads every
+     * partition of a tier, one record at a time, so a record waiting on any partition keeps the released one from
+     * coming up.
      */
-    public Directive decide(String queueId, Collection<String> domains, Instant writtenAt, Instant dueAt, Instant now,
-            int partition, int partitions) {
+    public Directive decide(String queueId, Collection<String> domains, Instant writtenAt, Instant dueAt, Instant now) {
         QueueCommand deleted = deletes.get(queueId);
         if (deleted != null) {
             return new Delete(deleted);
@@ -128,30 +120,21 @@ public final class QueueControls {
                 }
             }
         }
-        if (before(writtenAt, lastSweep) || blocksAMessageReleasedOn(partition, partitions, writtenAt)) {
+        if (before(writtenAt, lastSweep) || blocksAReleasedMessage(writtenAt)) {
             return new Requeue();
         }
         return new Wait(dueAt);
     }
 
-    private boolean blocksAMessageReleasedOn(int partition, int partitions, Instant writtenAt) {
-        if (partition < 0 || partitions < 1 || writtenAt == null) {
-            return false;
-        }
+    private boolean blocksAReleasedMessage(Instant writtenAt) {
         for (Map<String, QueueCommand> commands : List.of(holds, deletes)) {
             for (QueueCommand c : commands.values()) {
-                if (c.kind() != QueueCommand.Kind.HOLD && before(writtenAt, c.at())
-                        && partitionOf(c.target(), partitions) == partition) {
+                if (c.kind() != QueueCommand.Kind.HOLD && before(writtenAt, c.at())) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    /** The partition Kafka's default partitioner gives a record keyed {@code key}. */
-    static int partitionOf(String key, int partitions) {
-        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     private static boolean before(Instant writtenAt, Instant commandAt) {

@@ -59,10 +59,6 @@ public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
     private static final MessageLog MAIL = MessageLog.of(DeliveryService.class);
-    /** Partitions of each topic (the catalogue's): where the records of a queue id are (ADR 0084). */
-    private static final Map<String, Integer> PARTITIONS = org.securemail.common.topics.Topics.all().stream()
-            .collect(java.util.stream.Collectors.toMap(org.securemail.common.topics.TopicSpec::name,
-                    org.securemail.common.topics.TopicSpec::partitions));
 
     @Inject
     DeliveryConfig config;
@@ -206,8 +202,7 @@ public class DeliveryService {
         item.envelope().recipients().forEach(r -> domains.add(domainOf(r)));
         QueueControls controls = tables.controls();
         QueueControls.Directive directive = controls.decide(item.queueId(), domains, writtenAt, item.dueAt(),
-                Instant.now(), meta.map(IncomingKafkaRecordMetadata::getPartition).orElse(-1),
-                meta.map(m -> PARTITIONS.getOrDefault(m.getTopic(), 0)).orElse(0));
+                Instant.now());
         if (directive instanceof QueueControls.Wait wait) {
             return Uni.createFrom().completionStage(() -> controls.sleep(wait.dueAt(), timers))
                     .emitOn(Infrastructure.getDefaultWorkerPool())

@@ -83,19 +83,21 @@ class QueueControlsTest {
     }
 
     @Test
-    void aReleaseMovesOnlyRecordsOnThePartitionOfTheReleasedMessage() {
+    void aReleaseOrADeleteMovesEveryEarlierRecordThatWaits() {
+        // one consumer reads every partition of a tier in turn: a waiting record on any partition blocks the released one
         controls.apply("hold/Q1", command(Kind.RELEASE, "Q1", T));
-        int p = QueueControls.partitionOf("Q1", 6);
-        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, p, 6))
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T))
                 .isInstanceOf(QueueControls.Requeue.class);
-        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, (p + 1) % 6, 6))
-                .isInstanceOf(QueueControls.Wait.class);
-        assertThat(controls.decide("Q2", Set.of("a.example"), T.plusSeconds(5), T.plusSeconds(60), T, p, 6))
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.plusSeconds(5), T.plusSeconds(60), T))
                 .as("written after the release").isInstanceOf(QueueControls.Wait.class);
-        controls.apply("delete/Q3", command(Kind.DELETE, "Q3", T));
-        int q = QueueControls.partitionOf("Q3", 6);
-        assertThat(controls.decide("Q4", Set.of("a.example"), T.minusSeconds(5), T.plusSeconds(60), T, q, 6))
+        assertThat(controls.decide("Q2", Set.of("a.example"), T.minusSeconds(5), T.minusSeconds(1), T))
+                .as("due").isInstanceOf(QueueControls.Go.class);
+        controls.apply("delete/Q3", command(Kind.DELETE, "Q3", T.plusSeconds(10)));
+        assertThat(controls.decide("Q4", Set.of("a.example"), T.plusSeconds(5), T.plusSeconds(60), T))
                 .isInstanceOf(QueueControls.Requeue.class);
+        controls.apply("hold/Q5", command(Kind.HOLD, "Q5", T.plusSeconds(20)));
+        assertThat(controls.decide("Q6", Set.of("a.example"), T.plusSeconds(15), T.plusSeconds(60), T))
+                .as("a hold releases nothing").isInstanceOf(QueueControls.Wait.class);
     }
 
     @Test

@@ -281,9 +281,10 @@ class ConsoleIT {
     /**
      * Queue operations clicked in the console (ADR 0084, ADR 0088), each checked where it takes effect: a destination
      * retried now is delivered at its next hop within seconds (its next attempt was minutes away); a hold, a release and
-     * a delete are commands on delivery.control, with the operator and the reason, and the waiting list follows; a dead
-     * letter is replayed onto its source topic; every action is in the trail, on the page. What delivery does with a
-     * hold, release or delete: QueueControlTest (delivery-service).
+     * a delete are commands on delivery.control, with the operator and the reason, the waiting list follows, and delivery
+     * obeys (the released message is attempted again at once, the deleted one bounces); a dead letter is replayed onto
+     * its source topic; every action is in the trail, on the page. More of what delivery does with a hold, release or
+     * delete: QueueControlTest (delivery-service).
      */
     @Test
     @Order(5)
@@ -354,6 +355,10 @@ class ConsoleIT {
         assertThat(commands("hold/" + held)).containsExactly("HOLD", "RELEASE");
         assertThat(control("hold/" + held)).last().asString().contains("\"operator\":\"bootstrap\"")
                 .contains("the customer agreed");
+        // delivery obeys: the released message is tried again at once (its next attempt was minutes away), wherever the
+        // record in front of it on its tier waits (QueueControls moves every earlier waiting record behind it)
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api().get("/api/v1/messages/" + held).contains("\"attempts\":2"));
 
         // delete: a reason over the bound is refused with the API's detail, as text, and nothing happens; then deleted
         browser.click("button[data-op='delete'][data-queue-id='" + deleted + "']");
@@ -371,6 +376,8 @@ class ConsoleIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.visible("op-dialog"));
         assertThat(commands("delete/" + deleted)).containsExactly("DELETE");
         assertThat(control("delete/" + deleted)).last().asString().contains("spam run from a compromised account");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .until(() -> api().get("/api/v1/messages/" + deleted).contains("\"BOUNCED\""));
 
         // a dead letter, replayed onto the topic it failed on
         String dlq = Topics.dlq(Topics.DELIVERY_EVENTS);
