@@ -114,6 +114,10 @@ public final class CompactedTopicReader implements AutoCloseable {
     public CompletableFuture<Void> catchUp() {
         CompletableFuture<Void> request = new CompletableFuture<>();
         catchUpRequests.add(request);
+        if (!running) { // closed: nobody reads the requests any more (close fails those it finds)
+            catchUpRequests.remove(request);
+            request.completeExceptionally(new IllegalStateException("reader of " + topics + " closed"));
+        }
         return request;
     }
 
