@@ -104,6 +104,15 @@ public interface IngestConfig {
         int socketSendBuffer();
 
         /**
+         * How long a session's output may stay blocked (the client takes none of its replies, so the session stops
+         * reading it) before the session ends; a paused socket does not notice its client's close, so without this
+         * bound a vanished non-reader would hold its slot until the idle timeout. No well-behaved client leaves
+         * tens of kilobytes of replies unread for a minute.
+         */
+        @WithDefault("60s")
+        Duration outputBlockedTimeout();
+
+        /**
          * Total lifetime of a session however busy it is (one byte at a time resets the idle timer); then
          * {@code 421 4.4.2}. A message waiting for the broker gets its reply first.
          */

@@ -11,7 +11,8 @@ import org.securemail.ingest.metrics.IngestMetrics;
  * A session's replies and the socket's back-pressure (issue 12). Replies are collected and written once per read, or
  * every {@link #MAX_PENDING} bytes. Once the socket's write queue is full, because the client does not read its
  * replies, the output is <em>blocked</em>: the socket is not read until the queue drains. The socket is read only
- * while the output is not blocked and the session does not wait for its own work ({@link #reading}).
+ * while the output is not blocked and the session does not wait for its own work ({@link #reading}). An output blocked
+ * for longer than {@code output-blocked-timeout} ends the session: a paused socket does not see its peer's close.
  */
 final class SessionOutput {
 
@@ -24,6 +25,9 @@ final class SessionOutput {
     private final Vertx vertx;
     private final IngestMetrics metrics;
     private final Runnable aborted;
+    private final long blockedTimeoutMs;
+    private final Runnable stuck;
+    private long blockedTimer = -1;
     private Buffer pending = Buffer.buffer(256);
     private boolean blocked;
     private boolean closed;
@@ -31,12 +35,17 @@ final class SessionOutput {
     /**
      * @param drained runs once a blocked output drained (the client reads again)
      * @param aborted runs after a forcible close, which fires no close event on the socket
+     * @param blockedTimeoutMs how long the output may stay blocked before {@code stuck} runs
+     * @param stuck   runs when the client took none of its replies for {@code blockedTimeoutMs}
      */
-    SessionOutput(NetSocket socket, Vertx vertx, IngestMetrics metrics, Runnable drained, Runnable aborted) {
+    SessionOutput(NetSocket socket, Vertx vertx, IngestMetrics metrics, Runnable drained, Runnable aborted,
+            long blockedTimeoutMs, Runnable stuck) {
         this.socket = socket;
         this.vertx = vertx;
         this.metrics = metrics;
         this.aborted = aborted;
+        this.blockedTimeoutMs = Math.max(1, blockedTimeoutMs);
+        this.stuck = stuck;
         socket.drainHandler(v -> {
             if (blocked && !closed) {
                 unblock();
@@ -67,6 +76,13 @@ final class SessionOutput {
                 blocked = true;
                 metrics.outputBlocked(true);
                 socket.pause();
+                // while paused the socket reads nothing, not even the peer's close: bound the wait
+                blockedTimer = vertx.setTimer(blockedTimeoutMs, id -> {
+                    blockedTimer = -1;
+                    if (blocked && !closed) {
+                        stuck.run();
+                    }
+                });
             }
         }
     }
@@ -118,6 +134,10 @@ final class SessionOutput {
     }
 
     private void unblock() {
+        if (blockedTimer >= 0) {
+            vertx.cancelTimer(blockedTimer);
+            blockedTimer = -1;
+        }
         blocked = false;
         metrics.outputBlocked(false);
     }

@@ -67,7 +67,10 @@ final class SmtpSession implements CommandContext {
         this.registry = registry;
         this.state = state;
         this.transaction = new MailTransaction(deps.config().limits().maxMessageSize());
-        this.output = new SessionOutput(socket, deps.vertx(), deps.metrics(), this::outputDrained, this::closed);
+        this.output = new SessionOutput(socket, deps.vertx(), deps.metrics(), this::outputDrained, this::closed,
+                deps.config().limits().outputBlockedTimeout().toMillis(),
+                () -> limitReached(Reply.TIMEOUT, "output_blocked", "replies not read for "
+                        + deps.config().limits().outputBlockedTimeout().toSeconds() + " s"));
         this.timers = new SessionTimers(deps.vertx(), deps.config().limits(), () -> suspended,
                 () -> suspended || output.blocked(), this::limitReached);
     }

@@ -64,7 +64,10 @@ class HostileSessionsTest extends ProvisionedIngressTestBase {
                     "ingest.limits.max-buffered-bytes", Long.toString(BUDGET),
                     // the trickling sessions are slower than the minimum data rate: a long grace keeps all of them
                     // open for the whole test, so the good client competes with every one
-                    "ingest.limits.min-data-rate-grace", "10m");
+                    "ingest.limits.min-data-rate-grace", "10m",
+                    // longer than the hostile phase (the non-readers must stay open through it), and the bound on
+                    // how long a vanished non-reader holds its session at the end
+                    "ingest.limits.output-blocked-timeout", "90s");
         }
     }
 
@@ -155,7 +158,9 @@ class HostileSessionsTest extends ProvisionedIngressTestBase {
             client.close();
         }
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> sessions.openCount() == 0);
+            // a non-reader's session is paused and sees its client's close only through the output-blocked timeout
+            // (90 s here, counted from when it blocked, before the hostile phase above)
+            await().atMost(Duration.ofSeconds(120)).until(() -> sessions.openCount() == 0);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("sessions still open after their clients closed, by state: "
                     + sessions.openByState(), e);

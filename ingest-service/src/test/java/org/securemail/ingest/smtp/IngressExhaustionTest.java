@@ -48,6 +48,7 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "ingest.limits.session-lifetime", "6s",
+                    "ingest.limits.output-blocked-timeout", "2s",
                     "ingest.limits.min-data-rate", "1000",
                     "ingest.limits.min-data-rate-grace", "1s",
                     "ingest.limits.mx-max-connections", Integer.toString(MX_CAP),
@@ -93,10 +94,44 @@ class IngressExhaustionTest extends ProvisionedIngressTestBase {
                     .until(() -> writer.isDone() || metric("smtp_sessions_output_blocked") >= 1);
             assertThat(writer).as("the server read all %d bytes of pipelined commands", total).isNotDone();
             assertThat(metric("smtp_sessions_output_blocked")).isEqualTo(1.0);
-            // the session lifetime (6 s) then ends it: the blocked writer fails, it never gets everything through
+            // the output-blocked timeout (2 s) then ends it: the blocked writer fails, it never gets everything through
             await().atMost(Duration.ofSeconds(20)).until(writer::isDone);
             assertThat(writer).isCompletedExceptionally();
             assertThat(written.get()).isLessThan(total / 2);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("smtp_sessions_output_blocked") == 0);
+    }
+
+    /**
+     * A paused socket does not see its client's close: without a bound on the blocked output, a non-reader that went
+     * away held its slot until the idle timeout (300 s; the flake of HostileSessionsTest).
+     */
+    @Test
+    void aClientThatTakesNoneOfItsRepliesIsCutOffAfterTheOutputBlockedTimeout() throws Exception {
+        String reason = "smtp_rejections_total{listener=\"mx\",reason=\"output_blocked\"}";
+        double before = Double.isNaN(metric(reason)) ? 0 : metric(reason);
+        byte[] batch = "NOOP\r\n".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+        awaitFreeSlot(mx());
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new InetSocketAddress("127.0.0.1", mx()), 5000);
+            OutputStream out = socket.getOutputStream();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    while (true) {
+                        out.write(batch);
+                    }
+                } catch (IOException e) {
+                    // cut off by the server: what this test waits for
+                }
+            });
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric("smtp_sessions_output_blocked") >= 1);
+            long blockedAt = System.nanoTime();
+            await().atMost(Duration.ofSeconds(5)).until(writer::isDone);
+            long tookMs = (System.nanoTime() - blockedAt) / 1_000_000;
+            // ended by the 2 s bound, not by the session lifetime (6 s from the connect)
+            assertThat(metric(reason)).isEqualTo(before + 1);
+            assertThat(tookMs).isLessThan(4_000L);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> metric("smtp_sessions_output_blocked") == 0);
     }
