@@ -11,12 +11,26 @@ import java.util.List;
  * @param records    the records with their remaining TTL (empty unless {@link DnsStatus#usable()})
  * @param ageSeconds seconds since the data was obtained from an upstream (0 for a fresh lookup)
  * @param detail     a short human-readable reason for FAILED/BUSY/TIMEOUT, else null
+ * @param additional on an MX answer over Kafka: the shared cache's fresh entries for the A and AAAA records of its
+ *                   exchanges (RFC 1035 §3.3.9 additional section processing, ADR 0091), so that the caller's
+ *                   next lookups need no request of their own; empty otherwise (a reply without the field reads as empty)
  */
 public record DnsAnswer(String name, DnsType type, DnsStatus status, List<DnsRecordData> records, long ageSeconds,
-        String detail) {
+        String detail, List<DnsCacheEntry> additional) {
 
     public DnsAnswer {
         records = records == null ? List.of() : List.copyOf(records);
+        additional = additional == null ? List.of() : List.copyOf(additional);
+    }
+
+    public DnsAnswer(String name, DnsType type, DnsStatus status, List<DnsRecordData> records, long ageSeconds,
+            String detail) {
+        this(name, type, status, records, ageSeconds, detail, List.of());
+    }
+
+    /** This answer with {@code entries} as its {@link #additional()} section. */
+    public DnsAnswer withAdditional(List<DnsCacheEntry> entries) {
+        return new DnsAnswer(name, type, status, records, ageSeconds, detail, entries);
     }
 
     /** The start of {@link #detail()} on a negative answer served stale (RFC 8767), see {@link #stale()}. */

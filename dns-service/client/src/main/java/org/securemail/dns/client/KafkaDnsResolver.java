@@ -22,13 +22,15 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.securemail.common.dns.DnsAnswer;
+import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsQuery;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.observe.MessageTracing;
 
 /**
  * {@link DnsResolver} over Kafka: a request on {@code dns.queries} (key = zone) answered by the DNS service on
- * {@code dns.queries-replies}, with a local read-through cache fed from {@code dns.cache}.
+ * {@code dns.queries-replies}, with a local read-through cache fed from {@code dns.cache} and from the addresses an MX
+ * answer brings (ADR 0091).
  *
  * <p>Whatever happens (service down, broker down, slow zone), the returned Uni completes by the deadline: with the
  * service's answer, a fresh local answer, a stale local answer, or TIMEOUT. It never fails.
@@ -42,6 +44,8 @@ public class KafkaDnsResolver implements DnsResolver {
     public static final String REQUESTS_CHANNEL = "dns-requests";
 
     private static final Logger LOG = Logger.getLogger(KafkaDnsResolver.class);
+    /** Most entries taken from one MX answer's additional section (the service sends A and AAAA of 4 hosts). */
+    static final int MAX_ADDITIONAL = 32;
 
     private final KafkaRequestReply<DnsQuery, DnsAnswer> requests;
     private final LocalDnsCache local;
@@ -99,6 +103,7 @@ public class KafkaDnsResolver implements DnsResolver {
         DnsQuery query = new DnsQuery(normalized, type, now + deadline.toMillis());
         return Uni.createFrom().deferred(() -> requests.request(request(query, normalized, trace)))
                 .map(Message::getPayload)
+                .invoke(this::keepAdditional)
                 .ifNoItem().after(deadline).recoverWithItem(() -> fallback(normalized, type, "no answer from the DNS service by the deadline"))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf(failure, "DNS request for %s/%s failed", type, normalized);
@@ -118,6 +123,21 @@ public class KafkaDnsResolver implements DnsResolver {
         tracing.inject(trace.context(), headers);
         return Message.of(query).addMetadata(metadata.withHeaders(headers).build())
                 .addMetadata(TracingMetadata.withCurrent(trace.context()));
+    }
+
+    /**
+     * The addresses an MX answer brought (ADR 0091) go into the local copy of the shared cache, as the cache feed would
+     * bring them a moment later, so the route's next lookups need no request.
+     */
+    private void keepAdditional(DnsAnswer answer) {
+        if (answer == null) {
+            return;
+        }
+        for (DnsCacheEntry entry : answer.additional()) {
+            if (entry != null && entry.name() != null && entry.type() != null) {
+                local.apply(entry.key(), entry);
+            }
+        }
     }
 
     private DnsAnswer fallback(String name, DnsType type, String detail) {

@@ -26,6 +26,9 @@ public interface DnsConfig {
 
     Health health();
 
+    /** The addresses of an MX answer's exchanges, sent with it over Kafka (docs/adr/0091). */
+    MxAddresses mxAddresses();
+
     /** The DNS listener for components that speak only DNS (docs/adr/0068). */
     Listener listener();
 
@@ -178,6 +181,30 @@ public interface DnsConfig {
         /** Hits during its TTL that make an entry popular enough to prefetch. */
         @WithDefault("2")
         int prefetchMinHits();
+    }
+
+    interface MxAddresses {
+        /**
+         * Whether an MX answer to a Kafka request carries the A and AAAA entries of its exchanges, so a mail route
+         * costs one request instead of three (env {@code DNS_MX_ADDRESSES_ENABLED}).
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * How long the answer waits for those lookups (through the cache, the merging and every cap, like any other
+         * lookup); what is not resolved by then is left out, and the caller asks for it itself. Bounded by the
+         * request's own deadline.
+         */
+        @WithDefault("500ms")
+        Duration maxWait();
+
+        /**
+         * Exchanges whose addresses are looked up, in preference order; the others are left to the caller. Bounds the
+         * work a hostile zone with hundreds of MX records can cause.
+         */
+        @WithDefault("4")
+        int maxHosts();
     }
 
     interface Health {

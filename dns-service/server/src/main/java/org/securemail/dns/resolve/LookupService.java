@@ -36,6 +36,7 @@ public final class LookupService {
     private final Clock clock;
     private final CachedAnswers cached;
     private final UpstreamResolver resolver;
+    private final MxAddresses mxAddresses;
     private final ConcurrentHashMap<String, CompletableFuture<DnsAnswer>> resolving = new ConcurrentHashMap<>();
 
     public LookupService(DnsConfig config, DnsCache cache, QueryLimits limits, Upstreams upstreams,
@@ -46,15 +47,22 @@ public final class LookupService {
         this.clock = clock;
         this.cached = new CachedAnswers(metrics, clock);
         this.resolver = new UpstreamResolver(config, cache, limits, upstreams, transport, metrics, timer);
+        this.mxAddresses = new MxAddresses(config.mxAddresses(), cache, clock, this::resolve);
     }
 
-    /** Answers a request from {@code dns.queries}; one whose deadline already passed is not resolved. */
+    /**
+     * Answers a request from {@code dns.queries}; one whose deadline already passed is not resolved. An MX answer
+     * carries the addresses of its exchanges ({@link MxAddresses}, ADR 0091).
+     */
     public Uni<DnsAnswer> answer(DnsQuery query) {
         String name = Zones.normalize(query.name());
         if (query.deadlineMillis() > 0 && query.deadlineMillis() < clock.millis()) {
             return Uni.createFrom().item(DnsAnswer.timeout(name, query.type(), "deadline passed before the query was read"));
         }
-        return resolve(name, query.type());
+        Uni<DnsAnswer> answer = resolve(name, query.type());
+        return query.type() == DnsType.MX
+                ? answer.flatMap(mx -> mxAddresses.attach(mx, query.deadlineMillis()))
+                : answer;
     }
 
     /** Resolves (name, type). Never fails: every problem is an answer with a status. */

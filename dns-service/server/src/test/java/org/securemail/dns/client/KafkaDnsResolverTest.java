@@ -171,6 +171,47 @@ class KafkaDnsResolverTest implements DnsResolverContract {
         assertThat(answer.ageSeconds()).isGreaterThanOrEqualTo(120);
     }
 
+    /** ADR 0091: a mail route (MX, then A and AAAA of the exchange) costs one request to the service. */
+    @Test
+    void anMxAnswerBringsTheExchangesAddressesSoTheRoutesNextLookupsAskNothing() {
+        upstream.zone("route.example");
+        upstream.record("route.example", "MX", "10 mx.route.example.");
+        upstream.record("mx.route.example", "A", "192.0.2.25");
+        upstream.record("mx.route.example", "AAAA");
+
+        DnsAnswer mx = resolve("route.example", DnsType.MX, DEADLINE);
+
+        assertThat(mx.status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(mx.additional()).extracting(DnsCacheEntry::key)
+                .containsExactlyInAnyOrder("A/mx.route.example", "AAAA/mx.route.example");
+
+        DnsAnswer a = resolve("mx.route.example", DnsType.A, DEADLINE);
+        DnsAnswer aaaa = resolve("mx.route.example", DnsType.AAAA, DEADLINE);
+
+        assertThat(a.status()).isEqualTo(DnsStatus.ANSWER);
+        assertThat(a.records()).extracting(DnsRecordData::data).containsExactly("192.0.2.25");
+        assertThat(aaaa.status()).isEqualTo(DnsStatus.NODATA);
+        // a request would be on the topic before its answer came back: none was sent for the exchange
+        assertThat(broker.readToEnd(Topics.DNS_QUERIES))
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .anySatisfy(v -> assertThat(v).contains("\"route.example\""))
+                .noneSatisfy(v -> assertThat(v).contains("\"mx.route.example\""));
+    }
+
+    /** A reply of a service from before ADR 0091 (no additional field) reads as one without the section. */
+    @Test
+    void aReplyWithoutTheAdditionalFieldReadsAsAnEmptySection() throws Exception {
+        DnsAnswer old = mapper.readValue("{\"name\":\"example.org\",\"type\":\"MX\",\"status\":\"ANSWER\","
+                + "\"records\":[{\"name\":\"example.org\",\"type\":\"MX\",\"ttl\":60,\"data\":\"10 mx.example.org\"}],"
+                + "\"ageSeconds\":0,\"detail\":null}", DnsAnswer.class);
+
+        assertThat(old.additional()).isEmpty();
+        assertThat(old.records()).hasSize(1);
+        DnsAnswer again = mapper.readValue(mapper.writeValueAsBytes(old.withAdditional(List.of(new DnsCacheEntry(
+                "mx.example.org", DnsType.A, DnsStatus.ANSWER, List.of(), 1, 2, 3, 0, 0, null)))), DnsAnswer.class);
+        assertThat(again.additional()).extracting(DnsCacheEntry::key).containsExactly("A/mx.example.org");
+    }
+
     private double serviceAnswers() {
         return registry.find("dns.answers").counters().stream().mapToDouble(Counter::count).sum();
     }
