@@ -97,6 +97,8 @@ public class DeliveryService {
     private final Map<String, Counter> operatorDirectives = new LinkedHashMap<>();
     /** From the acceptance of a new message to the start of its delivery: Kafka and the admission gate. */
     private Timer admissionWait;
+    /** From the write of a new message's record on the input topic to the start of its delivery. */
+    private Timer inputWait;
 
     private final java.util.concurrent.ScheduledExecutorService timers =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -138,6 +140,9 @@ public class DeliveryService {
         destinations = new DestinationDelivery(resolver, scheduler, transport, outcomes, shutdown, registry, tracing);
         admissionWait = Timer.builder("delivery.admission.wait")
                 .description("from the acceptance of a new message to the start of its delivery").register(registry);
+        inputWait = Timer.builder("delivery.input.wait")
+                .description("from the write of a new message's record on the input topic to the start of its delivery"
+                        + " (the rest of delivery.admission.wait is upstream: the inspection stage)").register(registry);
         handledAgain = Counter.builder("delivery.records.skipped.handled")
                 .description("records read again after their retry or park record was written (a rebalance or a"
                         + " crash before the commit): skipped").register(registry);
@@ -268,6 +273,11 @@ public class DeliveryService {
         if (item.attempt() == 1 && item.dueAt() == null && item.receivedAt() != null) {
             Duration waited = Duration.between(item.receivedAt(), Instant.now());
             admissionWait.record(waited.isNegative() ? Duration.ZERO : waited);
+            metadata(message).map(IncomingKafkaRecordMetadata::getTimestamp).filter(t -> t.toEpochMilli() > 0)
+                    .ifPresent(written -> {
+                        Duration sinceWritten = Duration.between(written, Instant.now());
+                        inputWait.record(sinceWritten.isNegative() ? Duration.ZERO : sinceWritten);
+                    });
         }
         Span span = tracing.enabled() ? span(item, message) : null;
         Uni<Void> work;
