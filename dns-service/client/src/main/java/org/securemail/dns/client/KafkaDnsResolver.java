@@ -22,7 +22,6 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.securemail.common.dns.DnsAnswer;
-import org.securemail.common.dns.DnsCacheEntry;
 import org.securemail.common.dns.DnsQuery;
 import org.securemail.common.dns.DnsType;
 import org.securemail.common.observe.MessageTracing;
@@ -125,19 +124,23 @@ public class KafkaDnsResolver implements DnsResolver {
                 .addMetadata(TracingMetadata.withCurrent(trace.context()));
     }
 
+    private void keepAdditional(DnsAnswer answer) {
+        keepAdditional(answer, local);
+    }
+
     /**
      * The addresses an MX answer brought (ADR 0091) go into the local copy of the shared cache, as the cache feed would
-     * bring them a moment later, so the route's next lookups need no request.
+     * bring them a moment later, so the route's next lookups need no request. Only A and AAAA entries of an MX answer,
+     * at most {@link #MAX_ADDITIONAL}.
      */
-    private void keepAdditional(DnsAnswer answer) {
-        if (answer == null) {
+    static void keepAdditional(DnsAnswer answer, LocalDnsCache local) {
+        if (answer == null || answer.type() != DnsType.MX) {
             return;
         }
-        for (DnsCacheEntry entry : answer.additional()) {
-            if (entry != null && entry.name() != null && entry.type() != null) {
-                local.apply(entry.key(), entry);
-            }
-        }
+        answer.additional().stream()
+                .filter(e -> e.name() != null && (e.type() == DnsType.A || e.type() == DnsType.AAAA))
+                .limit(MAX_ADDITIONAL)
+                .forEach(e -> local.apply(e.key(), e));
     }
 
     private DnsAnswer fallback(String name, DnsType type, String detail) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,11 +77,10 @@ final class MxAddresses {
     }
 
     /** The cache's entry for (host, type) if it holds fresh data now: exactly what {@code dns.cache} carries. */
-    private java.util.Optional<DnsCacheEntry> fresh(String host, DnsType type) {
+    private Optional<DnsCacheEntry> fresh(String host, DnsType type) {
         DnsCache.Slot slot = cache.get(type, host);
         DnsCacheEntry entry = slot == null ? null : slot.entry();
-        return entry != null && entry.freshAt(clock.millis()) ? java.util.Optional.of(entry)
-                : java.util.Optional.empty();
+        return entry != null && entry.freshAt(clock.millis()) ? Optional.of(entry) : Optional.empty();
     }
 
     /**
