@@ -139,8 +139,11 @@ class OutboxRelayTest {
         relay.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> pending(name) == 0);
         assertThat(TopicReader.readAll(broker, Topics.PROVISIONING_DOMAINS, Set.of(name))).hasSize(1);
-        assertThat(pool.query("SELECT in_flight_upto FROM outbox_relay").execute().await().atMost(Duration.ofSeconds(10))
-                .iterator().next().getLong("in_flight_upto")).isNull();
+        // the interrupted round's mark is gone; a later round (other events, e.g. a verification) may hold its own
+        Long mark = pool.query("SELECT in_flight_upto FROM outbox_relay").execute().await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getLong("in_flight_upto");
+        assertThat(mark == null || mark > id).as("in_flight_upto %s after the round that covered outbox id %d", mark, id)
+                .isTrue();
     }
 
     private long pending(String key) {
