@@ -27,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.securemail.common.mail.DomainNames;
@@ -35,6 +36,7 @@ import org.securemail.common.observe.MessageLog;
 import org.securemail.common.observe.MessageTracing;
 import org.securemail.delivery.config.DeliveryConfig;
 import org.securemail.delivery.control.QueueControls;
+import org.securemail.delivery.loops.EventLoops;
 import org.securemail.delivery.messaging.KafkaOutbox;
 import org.securemail.delivery.routing.RouteResolver;
 import org.securemail.common.flow.AdmissionGate;
@@ -87,6 +89,15 @@ public class DeliveryService {
     @Inject
     MessageTracing tracing;
 
+    @Inject
+    Vertx vertx;
+
+    /**
+     * Where deliveries start: the service's event loops in turn, not the context of the consumer that admitted the
+     * record, whose one thread then only hands out records (a cold burst waited seconds on it, ADR 0092).
+     */
+    private EventLoops loops;
+
     private DestinationScheduler scheduler;
     private AdmissionGate gate;
     private ShutdownDrain shutdown;
@@ -134,6 +145,7 @@ public class DeliveryService {
         scheduler = new DestinationScheduler(s.destinationConcurrency(), s.destinationQueueLimit(),
                 s.deadAfterFailures(), s.suspendInitial(), s.suspendMax(), s.queueWait(), timers, System::nanoTime);
         gate = new AdmissionGate(s.maxInFlightMessages());
+        loops = new EventLoops(vertx);
         shutdown = new ShutdownDrain(gate);
         String hostname = config.hostname().orElseGet(VertxSmtpTransport::defaultHeloName);
         outcomes = new OutcomeWriter(config, hostname, outbox, state, mapper, registry);
@@ -242,7 +254,8 @@ public class DeliveryService {
             settle(item, message, outcomes.requeueUnchanged(meta.get().getTopic(), item, headers));
             return Uni.createFrom().voidItem();
         }
-        return gate.acquire().invoke(() -> start(item, message));
+        // admitted: the consumer's thread goes on to the next record, the delivery starts on a loop of its own
+        return gate.acquire().invoke(() -> loops.next().runOnContext(v -> start(item, message)));
     }
 
     @SuppressWarnings("unchecked")

@@ -6,10 +6,10 @@ import java.util.List;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import org.jboss.logging.Logger;
 import org.securemail.delivery.config.DeliveryConfig;
+import org.securemail.delivery.loops.EventLoops;
 
 /**
  * The SMTP client to next hops on Vert.x {@link NetClient}: non-blocking, EHLO with HELO fallback, PIPELINING
@@ -25,7 +25,7 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
 
     private final Vertx vertx;
     /** The event loops the conversations run on; a destination always gets the same one (ADR 0070). */
-    private final io.vertx.core.Context[] loops;
+    private final EventLoops loops;
     private final DeliveryConfig.Smtp config;
     private final SessionOpener opener;
     private final ConnectionPool pool;
@@ -33,15 +33,7 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
 
     public VertxSmtpTransport(Vertx vertx, DeliveryConfig.Smtp config, String heloName) {
         this.vertx = vertx;
-        // one context per event loop of Vert.x's group (each new context is made on the group's next loop)
-        int eventLoops = 0;
-        for (io.netty.util.concurrent.EventExecutor ignored : vertx.nettyEventLoopGroup()) {
-            eventLoops++;
-        }
-        this.loops = new io.vertx.core.Context[Math.max(1, eventLoops)];
-        for (int i = 0; i < loops.length; i++) {
-            loops[i] = ((VertxInternal) vertx).createEventLoopContext();
-        }
+        this.loops = new EventLoops(vertx);
         this.config = config;
         this.opener = new SessionOpener(vertx, config, heloName);
         this.pool = new ConnectionPool(vertx, config);
@@ -86,8 +78,7 @@ public final class VertxSmtpTransport implements SmtpTransport, AutoCloseable {
      * all loops.
      */
     private io.vertx.core.Context loopFor(List<NextHopAddress> hops) {
-        int key = hops.isEmpty() ? 0 : ConnectionPool.key(hops.get(0)).hashCode();
-        return loops[Math.floorMod(key, loops.length)];
+        return loops.forKey(hops.isEmpty() ? null : ConnectionPool.key(hops.get(0)));
     }
 
     private Future<SessionResult> attempt(List<NextHopAddress> hops, int index, Transaction tx, List<String> tried,

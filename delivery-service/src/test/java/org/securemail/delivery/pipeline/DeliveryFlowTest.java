@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -317,6 +319,37 @@ class DeliveryFlowTest {
         await().atMost(WAIT).until(() -> events(queueId, Outcome.DELIVERED).size() == 1);
         assertThat(mx2.recipients()).containsExactly("bob@" + domain);
         assertThat(events(queueId, Outcome.DELIVERED).get(0).remoteHost()).startsWith("mx2." + domain + "[127.0.0.2]");
+    }
+
+    /**
+     * ADR 0092: the consumer's context only admits records; each delivery starts (its route lookup included) on one of
+     * the service's event loops in turn. When deliveries started on the consumer's one thread, every lookup of this
+     * test was made from that thread, and in a cold burst the records waited seconds there for their turn.
+     */
+    @Test
+    void deliveriesStartOnTheServicesEventLoopsNotAllOnTheConsumersThread() {
+        SmtpSink mx = SmtpSink.start("127.0.0.5", NextHopPortResource.port);
+        sinks.add(mx);
+        List<String> domains = new ArrayList<>();
+        List<String> queueIds = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String domain = unique("loops");
+            domains.add(domain);
+            FakeDnsProducer.DNS.answer(domain, DnsType.MX, "10 mx." + domain);
+            FakeDnsProducer.DNS.answer("mx." + domain, DnsType.A, "127.0.0.5");
+        }
+        // one partition, one record after the other: the same consumer admits them all
+        for (String domain : domains) {
+            String queueId = "Q" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+            send(0, queueId, "alice@origin.test", Instant.now(), "bob@" + domain);
+            queueIds.add(queueId);
+        }
+
+        await().atMost(WAIT).until(() -> queueIds.stream().allMatch(q -> events(q, Outcome.DELIVERED).size() == 1));
+        Set<String> threads = domains.stream()
+                .map(d -> FakeDnsProducer.DNS.callerThread(d, DnsType.MX).orElseThrow()).collect(Collectors.toSet());
+        assertThat(threads).as("threads that started the deliveries (looked up their MX)").hasSizeGreaterThan(1)
+                .allMatch(t -> t.startsWith("vert.x-eventloop-thread-"));
     }
 
     @Test

@@ -34,12 +34,14 @@ public final class FakeDnsResolver implements DnsResolver {
     private final Map<String, DnsAnswer> answers = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final AtomicInteger lookups = new AtomicInteger();
+    private final Map<String, String> callerThreads = new ConcurrentHashMap<>();
     private volatile DnsStatus otherwise;
 
     @Override
     public Uni<DnsAnswer> resolve(String name, DnsType type, Duration deadline) {
         lookups.incrementAndGet();
         String normalized = Zones.normalize(name);
+        callerThreads.put(key(normalized, type), Thread.currentThread().getName());
         Uni<DnsAnswer> reply = answerFor(normalized, type)
                 .map(answer -> {
                     Duration delay = delays.getOrDefault(normalized, Duration.ZERO);
@@ -97,10 +99,16 @@ public final class FakeDnsResolver implements DnsResolver {
     public void clear() {
         answers.clear();
         delays.clear();
+        callerThreads.clear();
     }
 
     public int lookups() {
         return lookups.get();
+    }
+
+    /** The thread that last asked for {@code name}/{@code type}, if anyone did. */
+    public Optional<String> callerThread(String name, DnsType type) {
+        return Optional.ofNullable(callerThreads.get(key(Zones.normalize(name), type)));
     }
 
     private static DnsAnswer empty(String name, DnsType type, DnsStatus status) {
