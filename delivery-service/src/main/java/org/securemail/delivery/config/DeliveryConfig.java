@@ -72,8 +72,12 @@ public interface DeliveryConfig {
         @WithDefault("600s")
         Duration dataDoneTimeout();
 
-        /** How long an idle connection is kept for reuse (Postfix smtp_connection_cache_time_limit). */
-        @WithDefault("5s")
+        /**
+         * How long an idle connection is kept for reuse (Postfix smtp_connection_cache_time_limit, 2 s there too). An
+         * idle session holds one of the receiver's connection slots; kept longer, a burst to many destinations of one
+         * receiver waits behind its own idle sessions (ADR 0093).
+         */
+        @WithDefault("2s")
         Duration connectionIdleTime();
 
         /** Transactions per connection before it is closed (Postfix smtp_connection_reuse_count_limit). */

@@ -21,6 +21,11 @@ record TestSmtpSettings(Duration connectTimeout, Duration greetingTimeout, Durat
                 connectionIdleTime, connectionReuseLimit, maxAddresses, trustPem, ownNames);
     }
 
+    TestSmtpSettings withConnectionIdleTime(Duration d) {
+        return new TestSmtpSettings(connectTimeout, greetingTimeout, commandTimeout, dataInitTimeout, dataDoneTimeout,
+                d, connectionReuseLimit, maxAddresses, trustPem, ownNames);
+    }
+
     TestSmtpSettings withOwnNames(String... names) {
         return new TestSmtpSettings(connectTimeout, greetingTimeout, commandTimeout, dataInitTimeout, dataDoneTimeout,
                 connectionIdleTime, connectionReuseLimit, maxAddresses, trustPem, List.of(names));

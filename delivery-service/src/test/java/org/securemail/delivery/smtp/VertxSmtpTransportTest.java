@@ -1,6 +1,7 @@
 package org.securemail.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -266,6 +267,26 @@ class VertxSmtpTransportTest {
 
         assertThat(sink.received).hasSize(2);
         assertThat(sink.connections.get()).isEqualTo(1);
+    }
+
+    /**
+     * ADR 0093: an idle session holds one of the receiver's connection slots, so it is closed (QUIT) once idle for
+     * {@code connection-idle-time}; the next message opens a new one.
+     */
+    @Test
+    void closesASessionIdleForTheIdleTimeAndOpensANewOneForTheNextMessage() {
+        client.close();
+        client = new VertxSmtpTransport(vertx, TestSmtpSettings.defaults().withConnectionIdleTime(Duration.ofSeconds(1)),
+                "client.test");
+        client.deliver(List.of(hop(TlsPolicy.NONE)), tx(MESSAGE, "a@dest.test")).await().atMost(WAIT);
+        assertThat(client.idleConnections()).isEqualTo(1);
+
+        await().atMost(WAIT).until(() -> client.idleConnections() == 0
+                && sink.commands.stream().anyMatch(c -> c.equalsIgnoreCase("QUIT")));
+        client.deliver(List.of(hop(TlsPolicy.NONE)), tx(MESSAGE, "b@dest.test")).await().atMost(WAIT);
+
+        assertThat(sink.received).hasSize(2);
+        assertThat(sink.connections.get()).isEqualTo(2);
     }
 
     @Test
