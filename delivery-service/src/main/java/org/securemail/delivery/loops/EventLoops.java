@@ -37,8 +37,4 @@ public final class EventLoops {
     public Context forKey(Object key) {
         return loops[Math.floorMod(key == null ? 0 : key.hashCode(), loops.length)];
     }
-
-    public int size() {
-        return loops.length;
-    }
 }
