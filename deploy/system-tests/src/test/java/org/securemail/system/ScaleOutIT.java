@@ -197,14 +197,19 @@ class ScaleOutIT {
             victims.forEach(ServiceProcess::kill);
             report(String.format(Locale.ROOT, "killed %s with SIGKILL after %d messages queued",
                     GROUPS.keySet().stream().map(s -> replica(s, VICTIM)).sorted().toList(), steady.produced().get()));
+            // the victims start again only once the survivors hold every partition: a replica back before its dead
+            // member's session timed out would join in the same rebalance that drops the dead member, and the survivors
+            // would never be seen holding the partitions alone (a CI run saw it for dns-service)
+            Groups groups = new Groups(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
+            awaitGroups(admin, "after the kill", killedAt, Duration.ofSeconds(120), victimMembers, groups,
+                    g -> g.takenOver().size() == GROUPS.size());
             long[] readyAt = new long[1];
             CompletableFuture<Void> restart = CompletableFuture.allOf(victims.stream()
                     .map(victim -> CompletableFuture.runAsync(() -> victim.start(stack.readyTimeout)))
                     .toArray(CompletableFuture[]::new)).thenRun(() -> readyAt[0] = System.currentTimeMillis());
-            // watched while the victims restart: when the survivors took the dead members' partitions over, and when the
-            // restarted replicas got partitions again
-            Groups groups = awaitGroups(admin, "after the restart", killedAt, stack.readyTimeout.plusSeconds(60),
-                    victimMembers);
+            // watched while the victims restart: when the restarted replicas got partitions again
+            awaitGroups(admin, "after the restart", killedAt, stack.readyTimeout.plusSeconds(60), victimMembers, groups,
+                    g -> g.rejoined().size() == GROUPS.size());
             restart.join();
             report(String.format(Locale.ROOT, "the three restarted replicas ready %.1f s after the kill",
                     (readyAt[0] - killedAt) / 1000.0));
@@ -305,6 +310,12 @@ class ScaleOutIT {
     private static Groups awaitGroups(Admin admin, String when, long since, Duration timeout,
             Map<String, String> deadMembers) {
         Groups at = new Groups(new LinkedHashMap<>(), new LinkedHashMap<>(), new HashMap<>());
+        return awaitGroups(admin, when, since, timeout, deadMembers, at, g -> g.rejoined().size() == GROUPS.size());
+    }
+
+    /** As above, noting into {@code at}, until {@code done} holds for it. */
+    private static Groups awaitGroups(Admin admin, String when, long since, Duration timeout,
+            Map<String, String> deadMembers, Groups at, java.util.function.Predicate<Groups> done) {
         Map<String, String> last = new HashMap<>();
         try {
             await("the consumer groups rebalance " + when).atMost(timeout)
@@ -326,7 +337,7 @@ class ScaleOutIT {
                                         .forEach(m -> at.victims().put(group, m.consumerId()));
                             }
                         });
-                        return at.rejoined().size() == GROUPS.size();
+                        return done.test(at);
                     });
         } catch (org.awaitility.core.ConditionTimeoutException late) {
             throw new AssertionError("the consumer groups did not rebalance " + when + ": " + last, late);
